@@ -1,0 +1,103 @@
+/**
+ * The dissector contract, after Wireshark's dissector tables: a dissector declares what it is
+ * (id, transports, well-known ports, a cheap heuristic, a PDU-length function for TCP framing, a
+ * decoder) and reports what it sees into a PduSink. It never allocates per packet on the hot path
+ * (no strings built for ordinary PDUs), never throws on bad bytes (it reports a violation), and keeps
+ * no reference to `buf` past the call (the buffer is reused).
+ */
+
+/** Operation classes (../shared/design/INTERFACES.md "Operation classes"). */
+export type OpClass = 'read' | 'write' | 'program' | 'control' | 'diagnostic' | 'session' | 'other';
+export const OP_CLASSES: readonly OpClass[] = ['read', 'write', 'program', 'control', 'diagnostic', 'session', 'other'];
+
+/** PDU kinds for PduSink.fn(). */
+export const KIND_REQUEST = 0;
+export const KIND_RESPONSE = 1;
+/** An error/exception response (Modbus exception, CIP general status != 0, S7 error class, OPC UA ServiceFault). */
+export const KIND_EXCEPTION = 2;
+
+/** Direction hint passed to decode(): who sent this PDU, as far as the transport layer knows. */
+export const DIR_TO_SERVER = 0;
+export const DIR_TO_CLIENT = 1;
+/** Neither a handshake nor a well-known port told (mid-stream on unusual ports): decide by content. */
+export const DIR_UNKNOWN = 2;
+
+/** Which endpoint an identity fact is about, relative to the PDU being decoded. */
+export const WHO_SENDER = 0;
+export const WHO_RECEIVER = 1;
+
+export interface FunctionInfo {
+  /** Upper-snake name as the protocol spec names it, e.g. READ_HOLDING_REGISTERS; `Unknown (0x5a)` if unknown. */
+  name: string;
+  opClass: OpClass;
+}
+
+/**
+ * What a dissector reports into. Implemented by the flow stage (one sink per connection); the
+ * location of the current packet (file, frame, offset) is known to the sink, not to the dissector.
+ */
+export interface PduSink {
+  /**
+   * Count one PDU: `code` in code space `space` (the dissector's own small integer namespaces, see
+   * Dissector.spaces; e.g. ENIP: 0 = CIP service, 1 = encapsulation command), of kind
+   * KIND_REQUEST / KIND_RESPONSE / KIND_EXCEPTION. The first request or response of a connection
+   * also tells the flow stage which side is the client when no TCP handshake was seen.
+   */
+  fn(space: number, code: number, kind: number): void;
+  /**
+   * An address range touched by a request (Modbus: table 0 coils, 1 discrete inputs, 3 input
+   * registers, 4 holding registers; start address, quantity); `write` true for writes.
+   */
+  range(table: number, start: number, count: number, write: boolean): void;
+  /**
+   * A named object touched (CIP symbolic tag or class/instance/attribute path, S7 area/DB, class-1 I/O
+   * connection id, OPC UA node). Call only for requests and keep the key cheap (a number when possible).
+   */
+  object(space: number, key: number | string, write: boolean): void;
+  /** Asset identity evidence (vendor, product, product_code, revision, serial, order_number, firmware, application_uri, ...). */
+  identity(who: number, key: string, value: string): void;
+  /** A connection-level attribute (e.g. opcua security_mode=SignAndEncrypt, security_policy=...). */
+  attribute(key: string, value: string): void;
+  /**
+   * A protocol violation: `code` like MODBUS_LENGTH_MISMATCH, `at` the byte offset within the PDU passed
+   * to decode (the sink turns it into file + frame + byte offset). The PDU is counted as malformed.
+   */
+  violation(code: string, message: string, at: number): void;
+}
+
+export interface Dissector<S = unknown> {
+  /** Protocol id used in flows and designs: 'modbus', 'enip', 'cip-io', 's7comm', 'opcua', ... */
+  readonly id: string;
+  /** Display name: 'Modbus/TCP', 'EtherNet/IP', ... */
+  readonly name: string;
+  readonly transports: readonly ('tcp' | 'udp')[];
+  /** Well-known server ports (the registry's port table). */
+  readonly ports: readonly number[];
+  /** Names of the code spaces used in fn(): index = space number. First is the main one. */
+  readonly spaces: readonly string[];
+  /**
+   * Cheap test on the first payload bytes seen on a connection (either direction); used for
+   * connections on ports no dissector claims. Must not throw on any input.
+   */
+  heuristic?(buf: Buffer, off: number, len: number): boolean;
+  /**
+   * TCP framing: the length of the PDU that starts at buf[off], given `avail` bytes available.
+   * Returns 0 when more bytes are needed to tell, -1 when these bytes cannot start a valid PDU (the
+   * stream then stops being parsed until it resyncs).
+   */
+  pduLength?(buf: Buffer, off: number, avail: number): number;
+  /** Fresh per-connection state (shared by both directions). */
+  createState(): S;
+  /**
+   * Decode one PDU (TCP: exactly one framed PDU; UDP: one datagram). `dir` is DIR_TO_SERVER,
+   * DIR_TO_CLIENT or DIR_UNKNOWN. Must not throw; must not keep `buf`.
+   */
+  decode(state: S, buf: Buffer, off: number, len: number, dir: number, sink: PduSink): void;
+  /** Name and operation class of a code (never throws; unknown codes: `Unknown (0x5a)`, class 'other'). */
+  describe(space: number, code: number): FunctionInfo;
+}
+
+/** `Unknown (0x5a)`: unknown codes keep their number and are never dropped. */
+export function unknownName(code: number): string {
+  return `Unknown (0x${code.toString(16)})`;
+}
