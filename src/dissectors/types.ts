@@ -42,8 +42,11 @@ export interface PduSink {
    * Dissector.spaces; e.g. ENIP: 0 = CIP service, 1 = encapsulation command), of kind
    * KIND_REQUEST / KIND_RESPONSE / KIND_EXCEPTION. The first request or response of a connection
    * also tells the flow stage which side is the client when no TCP handshake was seen.
+   * `variant` (default 0) tells apart codes whose meaning depends on context, e.g. CIP object-specific
+   * services: 0x52 is Unconnected Send on the Connection Manager (class 0x06) but Read Tag Fragmented
+   * on a Logix tag; pass the class id as variant. Counts are kept per (space, code, variant).
    */
-  fn(space: number, code: number, kind: number): void;
+  fn(space: number, code: number, kind: number, variant?: number): void;
   /**
    * An address range touched by a request (Modbus: table 0 coils, 1 discrete inputs, 3 input
    * registers, 4 holding registers; start address, quantity); `write` true for writes.
@@ -94,7 +97,7 @@ export interface Dissector<S = unknown> {
    */
   decode(state: S, buf: Buffer, off: number, len: number, dir: number, sink: PduSink): void;
   /** Name and operation class of a code (never throws; unknown codes: `Unknown (0x5a)`, class 'other'). */
-  describe(space: number, code: number): FunctionInfo;
+  describe(space: number, code: number, variant?: number): FunctionInfo;
 }
 
 /** `Unknown (0x5a)`: unknown codes keep their number and are never dropped. */

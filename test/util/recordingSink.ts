@@ -2,15 +2,15 @@ import type { PduSink } from '../../src/dissectors/types.js';
 
 /** A PduSink that records every call, for dissector unit tests. */
 export class RecordingSink implements PduSink {
-  fns: Array<{ space: number; code: number; kind: number }> = [];
+  fns: Array<{ space: number; code: number; kind: number; variant: number }> = [];
   ranges: Array<{ table: number; start: number; count: number; write: boolean }> = [];
   objects: Array<{ space: number; key: number | string; write: boolean }> = [];
   identities: Array<{ who: number; key: string; value: string }> = [];
   attributes: Array<{ key: string; value: string }> = [];
   violations: Array<{ code: string; message: string; at: number }> = [];
 
-  fn(space: number, code: number, kind: number): void {
-    this.fns.push({ space, code, kind });
+  fn(space: number, code: number, kind: number, variant = 0): void {
+    this.fns.push({ space, code, kind, variant });
   }
   range(table: number, start: number, count: number, write: boolean): void {
     this.ranges.push({ table, start, count, write });
