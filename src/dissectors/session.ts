@@ -1,0 +1,301 @@
+/**
+ * The per-connection application layer that the flow stage drives: it picks the protocol once,
+ * reassembles TCP per direction (src/reassembly), frames PDUs with the dissector's pduLength, calls
+ * decode() for each, and keeps coverage counters.
+ *
+ * Protocol choice (Wireshark's order): the registry's decode-as override or port table for either
+ * port (when both ports name a dissector, the lower port wins: it is the well-known one); else a
+ * service label for either port (same rule); then, ONCE at the first payload and only when no
+ * dissector was chosen by port, the dissectors' heuristics (e.g. OPC UA on TCP/48010), and when that
+ * finds nothing and no label was given, the TLS/HTTP/SSH payload tests of services.ts.
+ *
+ * Direction: the flow stage passes DIR_TO_SERVER / DIR_TO_CLIENT from the TCP handshake. When it
+ * passes DIR_UNKNOWN and the protocol was chosen by a port table entry, the side sending from that
+ * port is the server (Modbus spec: the port-502 side is the server). Otherwise DIR_UNKNOWN reaches
+ * the dissector, which decides by content.
+ *
+ * Coverage (SessionStats): pdus = decode() calls; malformed = PDUs with at least one violation, plus
+ * framing failures (bytes that cannot start a PDU) and dissector exceptions; bytesUnparsed = stream
+ * bytes never framed (resyncing, partial PDUs at a gap or close, oversize PDUs, a stream stopped after
+ * a dissector exception). Retransmissions are counted once (see tcpReassembler.ts). Connections whose
+ * protocol has no dissector (a service label or 'unknown') are not reassembled: their stats stay 0.
+ *
+ * A dissector that throws (it must not) is caught, reported once as DISSECTOR_EXCEPTION (counted
+ * malformed), and the whole connection stops being parsed (its state may be corrupt).
+ *
+ * Allocation: per connection only (the session, two reassemblers, one sink wrapper); nothing per
+ * segment or PDU on the normal path.
+ */
+import type { Dissector, PduSink } from './types.js';
+import { DIR_TO_CLIENT, DIR_TO_SERVER, DIR_UNKNOWN } from './types.js';
+import type { Registry, Transport } from './registry.js';
+import { serviceForPayload } from './services.js';
+import { TcpReassembler } from '../reassembly/tcpReassembler.js';
+import type { PduFramer, ReassemblerOptions } from '../reassembly/tcpReassembler.js';
+
+export interface SessionStats {
+  pdus: number;
+  malformed: number;
+  bytesUnparsed: number;
+  gaps: number;
+  gapBytes: number;
+  retransmittedBytes: number;
+  outOfOrder: number;
+}
+
+/** Violation code of a dissector exception. */
+export const DISSECTOR_EXCEPTION = 'DISSECTOR_EXCEPTION';
+/** Violation code when bytes cannot start a PDU and the dissector gave no more precise violation. */
+export const FRAMING_INVALID = 'FRAMING_INVALID';
+
+/** Forwards to the flow stage's sink and counts violations (to count malformed PDUs). */
+class CountingSink implements PduSink {
+  target: PduSink | null = null;
+  violations = 0;
+  /** When true only violations are forwarded (diagnosing a framing failure). */
+  violationsOnly = false;
+
+  fn(space: number, code: number, kind: number, variant?: number): void {
+    if (!this.violationsOnly) this.target!.fn(space, code, kind, variant);
+  }
+  range(table: number, start: number, count: number, write: boolean): void {
+    if (!this.violationsOnly) this.target!.range(table, start, count, write);
+  }
+  object(space: number, key: number | string, write: boolean): void {
+    if (!this.violationsOnly) this.target!.object(space, key, write);
+  }
+  identity(who: number, key: string, value: string): void {
+    if (!this.violationsOnly) this.target!.identity(who, key, value);
+  }
+  attribute(key: string, value: string): void {
+    if (!this.violationsOnly) this.target!.attribute(key, value);
+  }
+  violation(code: string, message: string, at: number): void {
+    this.violations++;
+    this.target!.violation(code, message, at);
+  }
+}
+
+function errorMessage(e: unknown): string {
+  return e instanceof Error ? e.message : String(e);
+}
+
+export class AppSession {
+  /** protocol id: a dissector id, a service label, or 'unknown' (see the file comment). */
+  protocol: string;
+  dissector: Dissector | null;
+  /** the port whose table entry chose the dissector/label (tells the server side), or -1 */
+  serverPort: number;
+  readonly stats: SessionStats = {
+    pdus: 0,
+    malformed: 0,
+    bytesUnparsed: 0,
+    gaps: 0,
+    gapBytes: 0,
+    retransmittedBytes: 0,
+    outOfOrder: 0,
+  };
+
+  private readonly registry: Registry;
+  private readonly transport: Transport;
+  private readonly portA: number;
+  private readonly portB: number;
+  private readonly isnA: number;
+  private readonly isnB: number;
+  private state: unknown = null;
+  private refined = false;
+  /** A dissector threw: the connection is no longer parsed. */
+  private dead = false;
+  private ra: TcpReassembler | null = null;
+  private rb: TcpReassembler | null = null;
+  private readonly sink = new CountingSink();
+  /** Direction of the segment being processed (for the framer callbacks). */
+  private curDir: number = DIR_UNKNOWN;
+  /** Bytes not parsed outside the reassemblers (after a dissector exception). */
+  private extraUnparsed = 0;
+  /** Last direction seen from each side (for PDUs delivered at close). */
+  private dirA: number = DIR_UNKNOWN;
+  private dirB: number = DIR_UNKNOWN;
+  /** Options for the reassemblers (tests shrink them). */
+  reassemblerOptions: Partial<ReassemblerOptions> | undefined;
+
+  constructor(registry: Registry, transport: Transport, portA: number, portB: number, isnA?: number, isnB?: number) {
+    this.registry = registry;
+    this.transport = transport;
+    this.portA = portA;
+    this.portB = portB;
+    this.isnA = isnA ?? -1;
+    this.isnB = isnB ?? -1;
+    const da = registry.byPort(transport, portA);
+    const db = portB === portA ? undefined : registry.byPort(transport, portB);
+    const useB = db !== undefined && (da === undefined || portB < portA);
+    const d = useB ? db : da;
+    if (d) {
+      this.dissector = d;
+      this.protocol = d.id;
+      this.serverPort = useB ? portB : portA;
+      return;
+    }
+    this.dissector = null;
+    const la = registry.serviceForPort(transport, portA);
+    const lb = portB === portA ? undefined : registry.serviceForPort(transport, portB);
+    const labelB = lb !== undefined && (la === undefined || portB < portA);
+    const label = labelB ? lb : la;
+    this.protocol = label ?? 'unknown';
+    this.serverPort = label === undefined ? -1 : labelB ? portB : portA;
+  }
+
+  /** one TCP segment from side A (fromA) or B; dir = DIR_TO_SERVER | DIR_TO_CLIENT | DIR_UNKNOWN */
+  tcpSegment(fromA: boolean, dir: number, seq: number, flags: number, buf: Buffer, off: number, len: number, sink: PduSink): void {
+    if (!this.refined && len > 0) this.refine(buf, off, len);
+    if (this.dissector === null) return;
+    if (this.ra === null) this.startTcp();
+    const cur = this.direction(fromA, dir);
+    if (fromA) this.dirA = cur;
+    else this.dirB = cur;
+    this.curDir = cur;
+    this.sink.target = sink;
+    (fromA ? this.ra : this.rb)!.segment(seq, flags, buf, off, len);
+    this.syncStats();
+  }
+
+  udpDatagram(fromA: boolean, dir: number, buf: Buffer, off: number, len: number, sink: PduSink): void {
+    if (!this.refined && len > 0) this.refine(buf, off, len);
+    const d = this.dissector;
+    if (d === null) return;
+    if (this.state === null) this.state = d.createState();
+    if (this.dead) {
+      this.stats.bytesUnparsed += len;
+      return;
+    }
+    this.sink.target = sink;
+    this.decodePdu(buf, off, len, this.direction(fromA, dir));
+  }
+
+  /** end of the connection (or of the run): partial PDUs become unparsed bytes */
+  close(sink: PduSink): void {
+    if (this.ra === null || this.rb === null) return;
+    this.sink.target = sink;
+    this.curDir = this.direction(true, this.dirA);
+    this.ra.close();
+    this.curDir = this.direction(false, this.dirB);
+    this.rb.close();
+    this.syncStats();
+  }
+
+  /** Heuristic refinement, once, at the first payload. */
+  private refine(buf: Buffer, off: number, len: number): void {
+    this.refined = true;
+    if (this.dissector !== null) return;
+    for (const h of this.registry.heuristics(this.transport)) {
+      let hit = false;
+      try {
+        hit = h.heuristic!(buf, off, len);
+      } catch {
+        hit = false; // a heuristic must not throw; one that does simply does not match
+      }
+      if (hit) {
+        this.dissector = h;
+        this.protocol = h.id;
+        this.serverPort = -1;
+        return;
+      }
+    }
+    if (this.protocol === 'unknown') {
+      const label = serviceForPayload(buf, off, len);
+      if (label !== undefined) this.protocol = label;
+    }
+  }
+
+  /** DIR_UNKNOWN becomes a known direction when a port table entry chose the protocol. */
+  private direction(fromA: boolean, dir: number): number {
+    if (dir !== DIR_UNKNOWN || this.serverPort < 0 || this.portA === this.portB) return dir;
+    return (fromA ? this.portA : this.portB) === this.serverPort ? DIR_TO_CLIENT : DIR_TO_SERVER;
+  }
+
+  private startTcp(): void {
+    const d = this.dissector!;
+    this.state = d.createState();
+    const framer: PduFramer = {
+      pduLength: (b, o, a) => this.pduLength(b, o, a),
+      onPdu: (b, o, l) => {
+        if (this.dead) this.extraUnparsed += l;
+        else this.decodePdu(b, o, l, this.curDir);
+      },
+      resync: (b, o, a) => this.resync(b, o, a),
+      onFramingError: (b, o, a) => this.framingError(b, o, a),
+    };
+    this.ra = new TcpReassembler(framer, this.isnA, this.reassemblerOptions);
+    this.rb = new TcpReassembler(framer, this.isnB, this.reassemblerOptions);
+  }
+
+  private pduLength(buf: Buffer, off: number, avail: number): number {
+    if (this.dead) return -1;
+    const d = this.dissector!;
+    if (!d.pduLength) return avail; // no framing: each in-order chunk is one PDU
+    try {
+      return d.pduLength(buf, off, avail);
+    } catch (e) {
+      this.die(e);
+      return -1;
+    }
+  }
+
+  /** A plausible PDU start: pduLength > 0 and, when it ends inside the segment, the next one does not fail. */
+  private resync(buf: Buffer, off: number, avail: number): boolean {
+    if (this.dead) return false;
+    const n = this.pduLength(buf, off, avail);
+    if (n <= 0) return false;
+    if (n >= avail) return true;
+    return this.pduLength(buf, off + n, avail - n) >= 0;
+  }
+
+  private framingError(buf: Buffer, off: number, avail: number): void {
+    if (this.dead) return;
+    this.stats.malformed++;
+    // Let the dissector say what is wrong (violations only); fall back to a generic code.
+    const s = this.sink;
+    const before = s.violations;
+    s.violationsOnly = true;
+    try {
+      this.dissector!.decode(this.state, buf, off, avail, this.curDir, s);
+    } catch {
+      // diagnosis only: an exception here is not worth more than the generic violation below
+    }
+    s.violationsOnly = false;
+    if (s.violations === before) {
+      s.violation(FRAMING_INVALID, `${this.protocol}: bytes cannot start a PDU; the stream resyncs`, 0);
+    }
+  }
+
+  private decodePdu(buf: Buffer, off: number, len: number, dir: number): void {
+    const s = this.sink;
+    const before = s.violations;
+    this.stats.pdus++;
+    try {
+      this.dissector!.decode(this.state, buf, off, len, dir, s);
+    } catch (e) {
+      this.die(e);
+      return;
+    }
+    if (s.violations !== before) this.stats.malformed++;
+  }
+
+  private die(e: unknown): void {
+    if (this.dead) return;
+    this.dead = true;
+    this.stats.malformed++;
+    this.sink.violation(DISSECTOR_EXCEPTION, `${this.protocol}: ${errorMessage(e)}`, 0);
+  }
+
+  private syncStats(): void {
+    const a = this.ra!.stats;
+    const b = this.rb!.stats;
+    const st = this.stats;
+    st.bytesUnparsed = a.unparsedBytes + b.unparsedBytes + this.extraUnparsed;
+    st.gaps = a.gaps + b.gaps;
+    st.gapBytes = a.gapBytes + b.gapBytes;
+    st.retransmittedBytes = a.retransmittedBytes + b.retransmittedBytes;
+    st.outOfOrder = a.outOfOrder + b.outOfOrder;
+  }
+}

@@ -1,0 +1,470 @@
+/**
+ * Per-direction TCP stream reassembly for PDU framing (RFC 9293 sequence space, section 3.4).
+ *
+ * One TcpReassembler handles the bytes ONE endpoint sends. It hands the framer whole PDUs, in stream
+ * order, each exactly once:
+ *  - several PDUs in one segment are framed in place (no copy);
+ *  - a PDU that spans segments is copied, and only that partial PDU, into an owned buffer that grows
+ *    (doubling, capped at `maxPduBytes`) and is then reused for the life of the stream;
+ *  - retransmitted and overlapping bytes are never delivered twice; they are counted in
+ *    `stats.retransmittedBytes`;
+ *  - a segment ahead of the expected sequence number is copied into one of a bounded number of
+ *    out-of-order slots and delivered when the hole before it fills;
+ *  - a hole that does not fill within `gapAfterSegments` further segments, or when the slots are full,
+ *    or at close, is a gap: its bytes are counted as lost, the partial PDU before it is dropped (counted
+ *    as unparsed) and the direction stops being framed until a segment start passes the framer's
+ *    `resync` (or, without one, `pduLength` says a plausible PDU starts there);
+ *  - a SYN sets the ISN (ISN + 1 is the first data byte); sequence arithmetic is modulo 2^32;
+ *  - without a SYN (capture started mid-connection), the first data segment seen is the start, and it
+ *    must pass the resync test (it may begin in the middle of a PDU);
+ *  - FIN: once the stream reaches the FIN's sequence number, a partial PDU can never complete and is
+ *    counted as unparsed. RST: the same at once (holes become gaps). Later in-sequence data (some
+ *    scanners send data after a RST) is still framed.
+ *
+ * Retransmissions versus tshark: tshark's TCP layer can dissect a retransmitted segment again (and so
+ * count its PDUs twice) when the data had not been consumed by its reassembly. zonescope counts every
+ * stream byte, and so every PDU, exactly once: a retransmitted copy only adds to retransmittedBytes.
+ * Comparisons with tshark therefore leave out frames tshark marks `tcp.analysis.retransmission`.
+ *
+ * Allocation: nothing per segment on the in-order path. The partial buffer and the out-of-order slot
+ * buffers are allocated when first needed and reused. The framer may not keep `buf` past a callback.
+ */
+
+export interface PduFramer {
+  /**
+   * Length of the PDU starting at buf[off] given `avail` bytes: > 0 the total PDU length (may exceed
+   * avail), 0 when more bytes are needed to tell, -1 when these bytes cannot start a PDU.
+   */
+  pduLength(buf: Buffer, off: number, avail: number): number;
+  /** One complete PDU, buf[off, off + len). Valid only during the call. */
+  onPdu(buf: Buffer, off: number, len: number): void;
+  /**
+   * Optional: does a PDU plausibly start at buf[off] (the start of a segment, `avail` bytes of it)?
+   * Used after a gap or a framing error, and for a mid-stream start. Default: pduLength > 0 and, when
+   * the PDU ends inside the segment, the bytes after it do not fail pduLength.
+   */
+  resync?(buf: Buffer, off: number, avail: number): boolean;
+  /**
+   * Optional: pduLength returned -1 on a synchronized stream (the framing is lost). The bytes are
+   * buf[off, off + avail) (valid only during the call); the stream now resyncs.
+   */
+  onFramingError?(buf: Buffer, off: number, avail: number): void;
+}
+
+export interface ReassemblerOptions {
+  /** Out-of-order segments buffered at most (each copied). */
+  maxOutOfOrderSegments: number;
+  /** Out-of-order bytes buffered at most. */
+  maxOutOfOrderBytes: number;
+  /** A hole still open after this many further data segments is declared a gap. */
+  gapAfterSegments: number;
+  /** PDUs longer than this are not buffered: their bytes are skipped (counted as unparsed). */
+  maxPduBytes: number;
+}
+
+export const DEFAULT_REASSEMBLER_OPTIONS: Readonly<ReassemblerOptions> = Object.freeze({
+  maxOutOfOrderSegments: 32,
+  maxOutOfOrderBytes: 256 * 1024,
+  gapAfterSegments: 16,
+  maxPduBytes: 1024 * 1024,
+});
+
+/** Per-direction counters. All byte counts are stream bytes, each counted once. */
+export class ReassemblyStats {
+  /** New in-sequence bytes accepted (parsed or not; retransmitted copies and gap bytes excluded). */
+  bytes = 0;
+  /** PDUs delivered to the framer. */
+  pdus = 0;
+  /** Bytes received again (retransmissions, overlaps, duplicates of buffered segments). */
+  retransmittedBytes = 0;
+  /** Segments that arrived ahead of a hole (buffered out of order). */
+  outOfOrder = 0;
+  /** Holes that never filled. */
+  gaps = 0;
+  /** Bytes lost in those holes (by sequence numbers). */
+  gapBytes = 0;
+  /** Bytes not framed: skipped while resyncing, oversize PDUs, partial PDUs dropped at a gap/close. */
+  unparsedBytes = 0;
+}
+
+/** Bytes copied per step into the partial buffer while the PDU length is still unknown. */
+const PROBE = 32;
+const TCP_FIN = 0x01;
+const TCP_SYN = 0x02;
+const TCP_RST = 0x04;
+
+/** Signed distance a - b in 32-bit sequence space (RFC 9293 3.4: comparisons are modulo 2^32). */
+function seqDiff(a: number, b: number): number {
+  return (a - b) | 0;
+}
+
+export class TcpReassembler {
+  readonly stats = new ReassemblyStats();
+  private readonly opts: ReassemblerOptions;
+  /** Next expected sequence number (valid when started). */
+  private next = 0;
+  private started = false;
+  /** True while PDU boundaries are known; false while resyncing. */
+  private synced = false;
+  /** Partial PDU spanning segments. */
+  private partial: Buffer | null = null;
+  private partialLen = 0;
+  /** Total length of the partial PDU when known, else 0. */
+  private need = 0;
+  /** Bytes of an oversize PDU still to skip. */
+  private skip = 0;
+  private hasFin = false;
+  private finSeq = 0;
+  // Out-of-order slots (parallel arrays; the first oooCount are in use, buffers are kept for reuse).
+  private readonly oooSeq: number[] = [];
+  private readonly oooLen: number[] = [];
+  private readonly oooBuf: Buffer[] = [];
+  private oooCount = 0;
+  private oooBytes = 0;
+  private segsSinceHole = 0;
+
+  /**
+   * @param isn the sender's SYN sequence number when the handshake was seen (first data byte is
+   *   isn + 1), or -1 / undefined when not seen (mid-stream start).
+   */
+  constructor(
+    private readonly framer: PduFramer,
+    isn = -1,
+    opts?: Partial<ReassemblerOptions>,
+  ) {
+    this.opts = { ...DEFAULT_REASSEMBLER_OPTIONS, ...opts };
+    if (isn >= 0) this.startAt((isn + 1) >>> 0, true);
+  }
+
+  /** True while the direction is being framed (false while resyncing or before a mid-stream start). */
+  get isSynced(): boolean {
+    return this.synced;
+  }
+  /** Bytes held in the partial-PDU buffer. */
+  get pendingBytes(): number {
+    return this.partialLen;
+  }
+  /** Out-of-order segments currently buffered. */
+  get bufferedSegments(): number {
+    return this.oooCount;
+  }
+
+  /** One TCP segment of this direction. `flags` is the TCP flags byte; payload is buf[off, off + len). */
+  segment(seq: number, flags: number, buf: Buffer, off: number, len: number): void {
+    seq >>>= 0;
+    if (flags & TCP_SYN) {
+      if (!this.started) this.startAt((seq + 1) >>> 0, true);
+      seq = (seq + 1) >>> 0; // data on a SYN (TCP Fast Open) starts after the SYN's own number
+    }
+    if (len > 0) this.data(seq, buf, off, len);
+    if (flags & TCP_RST) {
+      this.close();
+    } else if (flags & TCP_FIN) {
+      this.hasFin = true;
+      this.finSeq = (seq + len) >>> 0;
+      if (this.started) this.checkFin();
+    }
+  }
+
+  /** End of the stream (connection end or end of the run): holes become gaps, a partial PDU is unparsed. */
+  close(): void {
+    while (this.oooCount > 0) this.declareGap();
+    if (this.hasFin && this.started) {
+      const d = seqDiff(this.finSeq, this.next);
+      if (d > 0) {
+        this.stats.gaps++;
+        this.stats.gapBytes += d;
+        this.next = this.finSeq;
+      }
+    }
+    this.dropPartial();
+    this.segsSinceHole = 0;
+  }
+
+  private startAt(seq: number, synced: boolean): void {
+    this.started = true;
+    this.next = seq;
+    this.synced = synced;
+  }
+
+  private data(seq: number, buf: Buffer, off: number, len: number): void {
+    if (!this.started) this.startAt(seq, false); // mid-stream: the first segment must pass resync
+    let d = seqDiff(seq, this.next);
+    let segStart = true;
+    if (d < 0) {
+      const over = -d;
+      if (over >= len) {
+        this.stats.retransmittedBytes += len;
+        this.noteHole();
+        return;
+      }
+      this.stats.retransmittedBytes += over;
+      off += over;
+      len -= over;
+      d = 0;
+      segStart = false;
+    }
+    if (d > 0) {
+      this.store(seq, buf, off, len);
+      return;
+    }
+    this.feed(buf, off, len, segStart);
+    this.next = (this.next + len) >>> 0;
+    if (this.oooCount > 0) this.drain();
+    this.noteHole();
+    this.checkFin();
+  }
+
+  /** Count segments while a hole is open; declare it a gap after gapAfterSegments. */
+  private noteHole(): void {
+    if (this.oooCount === 0) {
+      this.segsSinceHole = 0;
+      return;
+    }
+    if (++this.segsSinceHole > this.opts.gapAfterSegments) {
+      this.declareGap();
+      this.segsSinceHole = 0;
+    }
+  }
+
+  private checkFin(): void {
+    if (this.hasFin && this.oooCount === 0 && this.next === this.finSeq && this.partialLen > 0) this.dropPartial();
+  }
+
+  /** Buffer a segment that starts after a hole (copying it). */
+  private store(seq: number, buf: Buffer, off: number, len: number): void {
+    const end = (seq + len) >>> 0;
+    for (let i = 0; i < this.oooCount; i++) {
+      const s = this.oooSeq[i]!;
+      if (seqDiff(seq, s) >= 0 && seqDiff(end, (s + this.oooLen[i]!) >>> 0) <= 0) {
+        this.stats.retransmittedBytes += len; // already buffered
+        this.noteHole();
+        return;
+      }
+    }
+    while (
+      this.oooCount > 0 &&
+      (this.oooCount >= this.opts.maxOutOfOrderSegments || this.oooBytes + len > this.opts.maxOutOfOrderBytes)
+    ) {
+      this.declareGap();
+      const d = seqDiff(seq, this.next);
+      if (d <= 0) {
+        // The gap moved the stream up to (or past) this segment: handle it as an in-order one.
+        this.data(seq, buf, off, len);
+        return;
+      }
+    }
+    if (len > this.opts.maxOutOfOrderBytes) {
+      // Cannot buffer even alone: everything before it is a gap, and it is delivered now.
+      this.stats.gaps++;
+      this.stats.gapBytes += seqDiff(seq, this.next);
+      this.dropPartial();
+      this.synced = false;
+      this.next = seq;
+      this.data(seq, buf, off, len);
+      return;
+    }
+    const i = this.oooCount++;
+    let slot = this.oooBuf[i];
+    if (slot === undefined || slot.length < len) {
+      slot = Buffer.allocUnsafe(Math.max(len, 2048));
+      this.oooBuf[i] = slot;
+    }
+    buf.copy(slot, 0, off, off + len);
+    this.oooSeq[i] = seq;
+    this.oooLen[i] = len;
+    this.oooBytes += len;
+    this.stats.outOfOrder++;
+    this.noteHole();
+  }
+
+  /** Deliver buffered segments that the stream has reached. */
+  private drain(): void {
+    for (;;) {
+      let best = -1;
+      let bestD = 0;
+      for (let i = 0; i < this.oooCount; i++) {
+        const d = seqDiff(this.oooSeq[i]!, this.next);
+        if (d <= 0 && (best < 0 || d > bestD)) {
+          best = i;
+          bestD = d;
+        }
+      }
+      if (best < 0) return;
+      const slot = this.oooBuf[best]!;
+      const len = this.oooLen[best]!;
+      this.removeSlot(best);
+      const over = -bestD;
+      if (over >= len) {
+        this.stats.retransmittedBytes += len;
+        continue;
+      }
+      this.stats.retransmittedBytes += over;
+      this.feed(slot, over, len - over, over === 0);
+      this.next = (this.next + len - over) >>> 0;
+    }
+  }
+
+  /** Remove slot i, keeping its buffer for reuse (swap with the last used slot). */
+  private removeSlot(i: number): void {
+    const last = --this.oooCount;
+    this.oooBytes -= this.oooLen[i]!;
+    if (i !== last) {
+      const b = this.oooBuf[i]!;
+      this.oooBuf[i] = this.oooBuf[last]!;
+      this.oooBuf[last] = b;
+      this.oooSeq[i] = this.oooSeq[last]!;
+      this.oooLen[i] = this.oooLen[last]!;
+    }
+  }
+
+  /** The hole before the lowest buffered segment will not fill: count it lost and jump over it. */
+  private declareGap(): void {
+    if (this.oooCount === 0) return;
+    let lowest = this.oooSeq[0]!;
+    for (let i = 1; i < this.oooCount; i++) {
+      if (seqDiff(this.oooSeq[i]!, lowest) < 0) lowest = this.oooSeq[i]!;
+    }
+    this.stats.gaps++;
+    this.stats.gapBytes += seqDiff(lowest, this.next);
+    this.dropPartial();
+    this.synced = false;
+    this.next = lowest;
+    this.drain();
+  }
+
+  private dropPartial(): void {
+    this.stats.unparsedBytes += this.partialLen;
+    this.partialLen = 0;
+    this.need = 0;
+    this.skip = 0;
+  }
+
+  private resyncOk(buf: Buffer, off: number, len: number): boolean {
+    const f = this.framer;
+    if (f.resync) return f.resync(buf, off, len);
+    const n = f.pduLength(buf, off, len);
+    if (n <= 0) return false;
+    if (n >= len) return true;
+    return f.pduLength(buf, off + n, len - n) >= 0;
+  }
+
+  private lostFraming(buf: Buffer, off: number, len: number): void {
+    this.synced = false;
+    this.framer.onFramingError?.(buf, off, len);
+  }
+
+  private deliver(buf: Buffer, off: number, len: number): void {
+    this.stats.pdus++;
+    this.framer.onPdu(buf, off, len);
+  }
+
+  private ensurePartial(size: number): Buffer {
+    let p = this.partial;
+    if (p === null || p.length < size) {
+      const grown = Buffer.allocUnsafe(Math.min(Math.max(size, p === null ? 2048 : p.length * 2), Math.max(size, this.opts.maxPduBytes)));
+      if (p !== null && this.partialLen > 0) p.copy(grown, 0, 0, this.partialLen);
+      this.partial = p = grown;
+    }
+    return p;
+  }
+
+  /** New in-order stream bytes buf[off, off + len); segStart: they begin a segment (resync point). */
+  private feed(buf: Buffer, off: number, len: number, segStart: boolean): void {
+    const st = this.stats;
+    const f = this.framer;
+    const maxPdu = this.opts.maxPduBytes;
+    st.bytes += len;
+    if (!this.synced) {
+      if (!segStart || !this.resyncOk(buf, off, len)) {
+        st.unparsedBytes += len;
+        return;
+      }
+      this.synced = true;
+    }
+    while (len > 0) {
+      if (this.skip > 0) {
+        const k = Math.min(this.skip, len);
+        this.skip -= k;
+        st.unparsedBytes += k;
+        off += k;
+        len -= k;
+        continue;
+      }
+      if (this.partialLen > 0) {
+        // Complete the PDU that spans segments: copy only what it still needs.
+        const take = this.need > 0 ? Math.min(len, this.need - this.partialLen) : Math.min(len, PROBE);
+        const p = this.ensurePartial(this.partialLen + take);
+        buf.copy(p, this.partialLen, off, off + take);
+        this.partialLen += take;
+        const n = this.need > 0 ? this.need : f.pduLength(p, 0, this.partialLen);
+        if (n < 0 || (n === 0 && this.partialLen >= maxPdu)) {
+          st.unparsedBytes += this.partialLen + (len - take);
+          this.lostFraming(p, 0, this.partialLen);
+          this.partialLen = 0;
+          this.need = 0;
+          return;
+        }
+        if (n === 0) {
+          off += take;
+          len -= take;
+          continue;
+        }
+        if (n > maxPdu) {
+          st.unparsedBytes += this.partialLen;
+          this.skip = n - this.partialLen;
+          this.partialLen = 0;
+          this.need = 0;
+          off += take;
+          len -= take;
+          continue;
+        }
+        if (n <= this.partialLen) {
+          // Complete; bytes probed beyond its end go back to the current chunk.
+          const used = take - (this.partialLen - n);
+          if (used < 0) {
+            // Inconsistent framer (the PDU ended inside bytes it had asked more for): framing lost.
+            st.unparsedBytes += this.partialLen + (len - take);
+            this.lostFraming(p, 0, this.partialLen);
+            this.partialLen = 0;
+            this.need = 0;
+            return;
+          }
+          this.partialLen = 0;
+          this.need = 0;
+          this.deliver(p, 0, n);
+          off += used;
+          len -= used;
+        } else {
+          this.need = n;
+          off += take;
+          len -= take;
+        }
+        continue;
+      }
+      const n = f.pduLength(buf, off, len);
+      if (n < 0) {
+        st.unparsedBytes += len;
+        this.lostFraming(buf, off, len);
+        return;
+      }
+      if (n > 0 && n <= len) {
+        this.deliver(buf, off, n);
+        off += n;
+        len -= n;
+        continue;
+      }
+      if (n > maxPdu) {
+        st.unparsedBytes += len;
+        this.skip = n - len;
+        return;
+      }
+      // The PDU continues in a later segment: keep only its bytes.
+      const p = this.ensurePartial(Math.max(len, n));
+      buf.copy(p, 0, off, off + len);
+      this.partialLen = len;
+      this.need = n;
+      return;
+    }
+  }
+}
