@@ -62,6 +62,24 @@ export class DiagnosticLog {
     }
   }
 
+  /** Add another log's counts and kept diagnostics (keeping at most keepPerCode of each code). */
+  merge(other: DiagnosticLog): void {
+    const keptPerCode = new Map<string, number>();
+    for (const d of this.kept) keptPerCode.set(d.code, (keptPerCode.get(d.code) ?? 0) + 1);
+    for (const d of other.kept) {
+      const n = keptPerCode.get(d.code) ?? 0;
+      if (n < this.keepPerCode) {
+        this.kept.push(d);
+        keptPerCode.set(d.code, n + 1);
+      }
+    }
+    for (const [code, c] of other.counts) {
+      const mine = this.counts.get(code);
+      if (mine) mine.count += c.count;
+      else this.counts.set(code, { severity: c.severity, count: c.count });
+    }
+  }
+
   /** Number of diagnostics of the given severity (all codes). */
   total(severity?: Severity): number {
     let n = 0;

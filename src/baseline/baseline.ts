@@ -1,0 +1,366 @@
+/**
+ * The embedded baseline store (SQLite through better-sqlite3): incremental, idempotent, crash-safe.
+ * Every capture file's deltas go in ONE transaction together with the file's row in `captures`, so an
+ * interrupted run never leaves half a file, and a file already recorded (same content fingerprint)
+ * is skipped by the ingest stage. All counters are additive (UPSERT ... count = count + excluded.count).
+ */
+import Database from 'better-sqlite3';
+import type { Diagnostic } from '../diagnostics.js';
+import { decodeRangeKey } from '../flows/conn.js';
+import type { FlowBatch } from '../flows/flowAggregator.js';
+import { SCHEMA_SQL, SCHEMA_VERSION } from './schema.js';
+
+export class BaselineError extends Error {
+  constructor(readonly code: string, message: string) {
+    super(message);
+  }
+}
+
+export interface CaptureInfo {
+  fingerprint: string;
+  headHash: string;
+  path: string;
+  size: number;
+  format: string;
+  compression: string;
+  linktypes: number[];
+  endOffset: number;
+  frames: number;
+  truncated: boolean;
+  errors: number;
+  warnings: number;
+  resumedFrom: number | null;
+}
+
+export interface CaptureRow {
+  id: number;
+  fingerprint: string;
+  head_hash: string;
+  path: string;
+  size: number;
+  format: string;
+  compression: string;
+  end_offset: number;
+  frames: number;
+  ip_packets: number;
+  bytes: number;
+  first_seen: number | null;
+  last_seen: number | null;
+  errors: number;
+  warnings: number;
+}
+
+export interface FlowFunctionRow {
+  space: string;
+  code: number;
+  variant: number;
+  name: string;
+  op_class: string;
+  requests: number;
+  responses: number;
+  exceptions: number;
+}
+
+export interface FlowRow {
+  id: number;
+  src: string;
+  dst: string;
+  transport: string;
+  port: number;
+  protocol: string;
+  packets_to_responder: number;
+  packets_to_initiator: number;
+  bytes_to_responder: number;
+  bytes_to_initiator: number;
+  connections: number;
+  first_seen: number;
+  last_seen: number;
+  evidence: Record<string, number>;
+  hours: Array<{ hour: number; packets: number; bytes: number }>;
+  functions: FlowFunctionRow[];
+  ranges: Array<{ table: number; start: number; count: number; write: boolean; requests: number }>;
+  objects: Array<{ space: string; key: string; reads: number; writes: number }>;
+  attributes: Array<{ key: string; value: string }>;
+}
+
+export interface BaselineSummary {
+  captures: number;
+  frames: number;
+  ipPackets: number;
+  bytes: number;
+  firstSeen: number | null;
+  lastSeen: number | null;
+  flows: number;
+}
+
+export class Baseline {
+  readonly db: Database.Database;
+
+  private constructor(db: Database.Database) {
+    this.db = db;
+  }
+
+  /** Open (creating when absent) a baseline store at `path` (':memory:' for tests). */
+  static open(path: string, opts: { readonly?: boolean } = {}): Baseline {
+    let db: Database.Database;
+    try {
+      db = new Database(path, { readonly: opts.readonly ?? false, fileMustExist: opts.readonly ?? false });
+    } catch (e) {
+      throw new BaselineError('BASELINE_UNREADABLE', `cannot open baseline ${path}: ${(e as Error).message}`);
+    }
+    try {
+      if (!opts.readonly) {
+        db.pragma('journal_mode = WAL');
+        db.pragma('synchronous = NORMAL');
+      }
+      const hasMeta = db.prepare("SELECT name FROM sqlite_master WHERE type='table' AND name='meta'").get();
+      if (hasMeta) {
+        const v = db.prepare("SELECT value FROM meta WHERE key='schema_version'").get() as { value: string } | undefined;
+        const ver = v ? Number(v.value) : 0;
+        if (ver !== SCHEMA_VERSION) {
+          throw new BaselineError(
+            'BASELINE_SCHEMA_VERSION',
+            `baseline ${path} has schema version ${ver}; this zonescope reads version ${SCHEMA_VERSION}`,
+          );
+        }
+      } else if (opts.readonly) {
+        throw new BaselineError('BASELINE_NOT_A_BASELINE', `${path} is not a zonescope baseline`);
+      } else {
+        db.exec(SCHEMA_SQL);
+        db.prepare('INSERT INTO meta (key, value) VALUES (?, ?)').run('schema_version', String(SCHEMA_VERSION));
+        db.prepare('INSERT INTO meta (key, value) VALUES (?, ?)').run('created_by', 'zonescope');
+      }
+    } catch (e) {
+      db.close();
+      if (e instanceof BaselineError) throw e;
+      throw new BaselineError('BASELINE_UNREADABLE', `cannot use baseline ${path}: ${(e as Error).message}`);
+    }
+    return new Baseline(db);
+  }
+
+  close(): void {
+    this.db.close();
+  }
+
+  captureByFingerprint(fingerprint: string): CaptureRow | undefined {
+    return this.db.prepare('SELECT * FROM captures WHERE fingerprint = ?').get(fingerprint) as CaptureRow | undefined;
+  }
+
+  /** The most recent capture with the same head whose recorded size is smaller: a file that grew since. */
+  grownFrom(headHash: string, size: number): CaptureRow | undefined {
+    return this.db
+      .prepare('SELECT * FROM captures WHERE head_hash = ? AND size < ? ORDER BY size DESC LIMIT 1')
+      .get(headHash, size) as CaptureRow | undefined;
+  }
+
+  captures(): CaptureRow[] {
+    return this.db.prepare('SELECT * FROM captures ORDER BY first_seen, id').all() as CaptureRow[];
+  }
+
+  /**
+   * Record one capture file and its deltas in one transaction. Returns the capture id.
+   * `diagnostics` are the kept ones (the first of each code); `diagnosticCounts` every occurrence.
+   */
+  commitCapture(info: CaptureInfo, batch: FlowBatch, diagnostics: Diagnostic[], diagnosticCounts: Map<string, { severity: string; count: number }>): number {
+    const db = this.db;
+    const tx = db.transaction((): number => {
+      const c = batch.counters;
+      const r = db
+        .prepare(
+          `INSERT INTO captures (fingerprint, head_hash, path, size, format, compression, linktypes, end_offset, frames,
+             ip_packets, bytes, first_seen, last_seen, truncated, errors, warnings, resumed_from, ingested_at)
+           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+        )
+        .run(
+          info.fingerprint, info.headHash, info.path, info.size, info.format, info.compression, info.linktypes.join(','),
+          info.endOffset, info.frames, c.ipPackets, c.bytes, c.frames > 0 ? c.firstTs : null, c.frames > 0 ? c.lastTs : null,
+          info.truncated ? 1 : 0, info.errors, info.warnings, info.resumedFrom, new Date().toISOString(),
+        );
+      const captureId = Number(r.lastInsertRowid);
+      this.writeBatch(batch, captureId);
+      const insDiag = db.prepare(
+        'INSERT INTO diagnostics (capture_id, path, severity, code, frame, offset, protocol, message) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
+      );
+      for (const d of diagnostics) {
+        insDiag.run(captureId, d.file ?? info.path, d.severity, d.code, d.frame ?? null, d.offset ?? null, d.protocol ?? null, d.message);
+      }
+      const insCount = db.prepare('INSERT INTO diagnostic_counts (capture_id, code, severity, count) VALUES (?, ?, ?, ?)');
+      for (const [code, v] of diagnosticCounts) insCount.run(captureId, code, v.severity, v.count);
+      return captureId;
+    });
+    return tx.immediate();
+  }
+
+  /** Add deltas that belong to no file of their own (closing connections at the end of a run). */
+  commitDeltas(captureId: number, batch: FlowBatch): void {
+    this.db.transaction(() => this.writeBatch(batch, captureId)).immediate();
+  }
+
+  private writeBatch(batch: FlowBatch, captureId: number): void {
+    const db = this.db;
+    const upFlow = db.prepare(
+      `INSERT INTO flows (src, dst, transport, port, protocol, packets_to_responder, packets_to_initiator,
+         bytes_to_responder, bytes_to_initiator, connections, first_seen, last_seen)
+       VALUES (@src, @dst, @transport, @port, @protocol, @ptr, @pti, @btr, @bti, @conns, @first, @last)
+       ON CONFLICT (src, dst, transport, port, protocol) DO UPDATE SET
+         packets_to_responder = packets_to_responder + excluded.packets_to_responder,
+         packets_to_initiator = packets_to_initiator + excluded.packets_to_initiator,
+         bytes_to_responder = bytes_to_responder + excluded.bytes_to_responder,
+         bytes_to_initiator = bytes_to_initiator + excluded.bytes_to_initiator,
+         connections = connections + excluded.connections,
+         first_seen = min(first_seen, excluded.first_seen),
+         last_seen = max(last_seen, excluded.last_seen)
+       RETURNING id`,
+    );
+    const upEv = db.prepare(
+      `INSERT INTO flow_evidence (flow_id, evidence, connections) VALUES (?, ?, ?)
+       ON CONFLICT (flow_id, evidence) DO UPDATE SET connections = connections + excluded.connections`,
+    );
+    const upHour = db.prepare(
+      `INSERT INTO flow_hours (flow_id, hour, packets, bytes) VALUES (?, ?, ?, ?)
+       ON CONFLICT (flow_id, hour) DO UPDATE SET packets = packets + excluded.packets, bytes = bytes + excluded.bytes`,
+    );
+    const upFn = db.prepare(
+      `INSERT INTO flow_functions (flow_id, space, code, variant, name, op_class, requests, responses, exceptions)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+       ON CONFLICT (flow_id, space, code, variant) DO UPDATE SET requests = requests + excluded.requests,
+         responses = responses + excluded.responses, exceptions = exceptions + excluded.exceptions`,
+    );
+    const upRange = db.prepare(
+      `INSERT INTO flow_ranges (flow_id, tbl, start, count, write, requests) VALUES (?, ?, ?, ?, ?, ?)
+       ON CONFLICT (flow_id, tbl, start, count, write) DO UPDATE SET requests = requests + excluded.requests`,
+    );
+    const upObj = db.prepare(
+      `INSERT INTO flow_objects (flow_id, space, key, reads, writes) VALUES (?, ?, ?, ?, ?)
+       ON CONFLICT (flow_id, space, key) DO UPDATE SET reads = reads + excluded.reads, writes = writes + excluded.writes`,
+    );
+    const upAttr = db.prepare('INSERT OR IGNORE INTO flow_attributes (flow_id, key, value) VALUES (?, ?, ?)');
+    for (const f of batch.flows) {
+      const row = upFlow.get({
+        src: f.src, dst: f.dst, transport: f.transport, port: f.port, protocol: f.protocol,
+        ptr: f.packetsToResponder, pti: f.packetsToInitiator, btr: f.bytesToResponder, bti: f.bytesToInitiator,
+        conns: f.connections, first: f.firstTs, last: f.lastTs,
+      }) as { id: number };
+      const id = row.id;
+      for (const [ev, n] of Object.entries(f.evidence)) if (n) upEv.run(id, ev, n);
+      for (const [h, [p, b]] of f.hours) upHour.run(id, h, p, b);
+      for (const fn of f.functions.values()) {
+        upFn.run(id, fn.spaceName, fn.code, fn.variant, fn.name, fn.opClass, fn.requests, fn.responses, fn.exceptions);
+      }
+      for (const [k, n] of f.ranges) {
+        const r = decodeRangeKey(k);
+        upRange.run(id, r.table, r.start, r.count, r.write ? 1 : 0, n);
+      }
+      for (const o of f.objects.values()) upObj.run(id, o.spaceName, String(o.key), o.reads, o.writes);
+      for (const [k, vs] of f.attributes) for (const v of vs) upAttr.run(id, k, v);
+    }
+    const upIdent = db.prepare(
+      `INSERT INTO identities (ip, protocol, key, value, count, first_seen, last_seen, capture_id, frame)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+       ON CONFLICT (ip, protocol, key, value) DO UPDATE SET count = count + excluded.count,
+         first_seen = min(first_seen, excluded.first_seen), last_seen = max(last_seen, excluded.last_seen)`,
+    );
+    for (const i of batch.identities) upIdent.run(i.ip, i.protocol, i.key, i.value, i.count, i.firstTs, i.lastTs, captureId, i.frame);
+    const macSql = (table: string): Database.Statement =>
+      db.prepare(
+        `INSERT INTO ${table} (ip, mac, packets, first_seen, last_seen) VALUES (?, ?, ?, ?, ?)
+         ON CONFLICT (ip, mac) DO UPDATE SET packets = packets + excluded.packets,
+           first_seen = min(first_seen, excluded.first_seen), last_seen = max(last_seen, excluded.last_seen)`,
+      );
+    const upMac = macSql('host_macs');
+    for (const m of batch.macs) upMac.run(m.ip, m.mac, m.packets, m.firstTs, m.lastTs);
+    const upArp = macSql('arp');
+    for (const m of batch.arp) upArp.run(m.ip, m.mac, m.packets, m.firstTs, m.lastTs);
+    const upL2 = db.prepare(
+      `INSERT INTO l2_frames (mac, ethertype, packets, bytes, first_seen, last_seen) VALUES (?, ?, ?, ?, ?, ?)
+       ON CONFLICT (mac, ethertype) DO UPDATE SET packets = packets + excluded.packets, bytes = bytes + excluded.bytes,
+         first_seen = min(first_seen, excluded.first_seen), last_seen = max(last_seen, excluded.last_seen)`,
+    );
+    for (const l of batch.l2) upL2.run(l.mac, l.etherType, l.packets, l.bytes, l.firstTs, l.lastTs);
+    const upScan = db.prepare(
+      `INSERT INTO scans (src, transport, attempts, packets, bytes, targets, ports, first_seen, last_seen)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+       ON CONFLICT (src, transport) DO UPDATE SET attempts = attempts + excluded.attempts,
+         packets = packets + excluded.packets, bytes = bytes + excluded.bytes,
+         targets = max(targets, excluded.targets), ports = max(ports, excluded.ports),
+         first_seen = min(first_seen, excluded.first_seen), last_seen = max(last_seen, excluded.last_seen)`,
+    );
+    for (const s of batch.scans) upScan.run(s.src, s.transport, s.attempts, s.packets, s.bytes, s.targets, s.ports, s.firstTs, s.lastTs);
+    const upProto = db.prepare(
+      `INSERT INTO protocol_stats (capture_id, protocol, connections, pdus, malformed, unparsed_bytes, gap_bytes, retransmitted_bytes)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+       ON CONFLICT (capture_id, protocol) DO UPDATE SET connections = connections + excluded.connections,
+         pdus = pdus + excluded.pdus, malformed = malformed + excluded.malformed,
+         unparsed_bytes = unparsed_bytes + excluded.unparsed_bytes, gap_bytes = gap_bytes + excluded.gap_bytes,
+         retransmitted_bytes = retransmitted_bytes + excluded.retransmitted_bytes`,
+    );
+    for (const p of batch.protocols) {
+      upProto.run(captureId, p.protocol, p.connections, p.pdus, p.malformed, p.unparsedBytes, p.gapBytes, p.retransmittedBytes);
+    }
+  }
+
+  summary(): BaselineSummary {
+    const c = this.db
+      .prepare(
+        `SELECT count(*) AS captures, coalesce(sum(frames),0) AS frames, coalesce(sum(ip_packets),0) AS ipPackets,
+                coalesce(sum(bytes),0) AS bytes, min(first_seen) AS firstSeen, max(last_seen) AS lastSeen FROM captures`,
+      )
+      .get() as Omit<BaselineSummary, 'flows'>;
+    const f = this.db.prepare('SELECT count(*) AS n FROM flows').get() as { n: number };
+    return { ...c, flows: f.n };
+  }
+
+  /** Every flow with its evidence, hours, functions, ranges, objects and attributes, in a stable order. */
+  flows(): FlowRow[] {
+    const db = this.db;
+    const rows = db
+      .prepare('SELECT * FROM flows ORDER BY src, dst, transport, port, protocol')
+      .all() as Array<Omit<FlowRow, 'evidence' | 'hours' | 'functions' | 'ranges' | 'objects' | 'attributes'>>;
+    const byId = new Map<number, FlowRow>();
+    const out: FlowRow[] = rows.map((r) => {
+      const f: FlowRow = { ...r, evidence: {}, hours: [], functions: [], ranges: [], objects: [], attributes: [] };
+      byId.set(r.id, f);
+      return f;
+    });
+    for (const e of db.prepare('SELECT * FROM flow_evidence ORDER BY flow_id, evidence').all() as Array<{ flow_id: number; evidence: string; connections: number }>) {
+      byId.get(e.flow_id)!.evidence[e.evidence] = e.connections;
+    }
+    for (const h of db.prepare('SELECT * FROM flow_hours ORDER BY flow_id, hour').all() as Array<{ flow_id: number; hour: number; packets: number; bytes: number }>) {
+      byId.get(h.flow_id)!.hours.push({ hour: h.hour, packets: h.packets, bytes: h.bytes });
+    }
+    for (const fn of db.prepare('SELECT * FROM flow_functions ORDER BY flow_id, space, code, variant').all() as Array<FlowFunctionRow & { flow_id: number }>) {
+      const { flow_id, ...rest } = fn;
+      byId.get(flow_id)!.functions.push(rest);
+    }
+    for (const r of db.prepare('SELECT * FROM flow_ranges ORDER BY flow_id, tbl, start, count, write').all() as Array<{ flow_id: number; tbl: number; start: number; count: number; write: number; requests: number }>) {
+      byId.get(r.flow_id)!.ranges.push({ table: r.tbl, start: r.start, count: r.count, write: r.write === 1, requests: r.requests });
+    }
+    for (const o of db.prepare('SELECT * FROM flow_objects ORDER BY flow_id, space, key').all() as Array<{ flow_id: number; space: string; key: string; reads: number; writes: number }>) {
+      byId.get(o.flow_id)!.objects.push({ space: o.space, key: o.key, reads: o.reads, writes: o.writes });
+    }
+    for (const a of db.prepare('SELECT * FROM flow_attributes ORDER BY flow_id, key, value').all() as Array<{ flow_id: number; key: string; value: string }>) {
+      byId.get(a.flow_id)!.attributes.push({ key: a.key, value: a.value });
+    }
+    return out;
+  }
+
+  scans(): Array<{ src: string; transport: string; attempts: number; packets: number; bytes: number; targets: number; ports: number; first_seen: number; last_seen: number }> {
+    return this.db.prepare('SELECT * FROM scans ORDER BY src, transport').all() as never;
+  }
+
+  protocolStats(): Array<{ protocol: string; connections: number; pdus: number; malformed: number; unparsed_bytes: number; gap_bytes: number; retransmitted_bytes: number }> {
+    return this.db
+      .prepare(
+        `SELECT protocol, sum(connections) AS connections, sum(pdus) AS pdus, sum(malformed) AS malformed,
+                sum(unparsed_bytes) AS unparsed_bytes, sum(gap_bytes) AS gap_bytes, sum(retransmitted_bytes) AS retransmitted_bytes
+         FROM protocol_stats GROUP BY protocol ORDER BY protocol`,
+      )
+      .all() as never;
+  }
+
+  /** Stable fingerprint of the baseline's content (for "ingesting again changes nothing" checks). */
+  contentDigestRows(): unknown[] {
+    const tables = ['flows', 'flow_evidence', 'flow_hours', 'flow_functions', 'flow_ranges', 'flow_objects', 'flow_attributes', 'identities', 'host_macs', 'arp', 'l2_frames', 'scans'];
+    return tables.map((t) => [t, this.db.prepare(`SELECT * FROM ${t} ORDER BY 1, 2, 3`).all()]);
+  }
+}

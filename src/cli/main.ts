@@ -1,0 +1,263 @@
+/**
+ * zonescope command line (yargs). The only module that reads argv, prints, or sets the exit code;
+ * everything else is the library in src/.
+ */
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import yargs from 'yargs';
+import type { Argv } from 'yargs';
+import { Baseline, BaselineError } from '../baseline/baseline.js';
+import { ingestCaptures, type IngestResult } from '../baseline/ingestCaptures.js';
+import { formatDiagnostic, type Diagnostic } from '../diagnostics.js';
+import { defaultDissectors } from '../dissectors/index.js';
+import { createRegistry, type Registry } from '../dissectors/registry.js';
+import { flowsDocument } from '../report/flowsDocument.js';
+import { canonicalJson } from '../report/json.js';
+import { EXIT_BAD_INPUT, EXIT_INTERNAL, exitCode } from './exitCode.js';
+import { bytes, day, duration, num } from './format.js';
+import { createProgress } from './progress.js';
+
+export interface Io {
+  stdout: NodeJS.WriteStream;
+  stderr: NodeJS.WriteStream;
+}
+
+class UsageError extends Error {}
+
+const MAX_PRINTED_DIAGNOSTICS = 40;
+
+export async function main(argv: string[], io: Io = { stdout: process.stdout, stderr: process.stderr }): Promise<number> {
+  let code = 0;
+  const out = (s: string): void => void io.stdout.write(s);
+  const err = (s: string): void => void io.stderr.write(s);
+
+  const withStoreOptions = <T>(y: Argv<T>) =>
+    y
+      .option('db', { type: 'string', describe: 'baseline store (SQLite)', default: './zonescope.db' })
+      .option('quiet', { type: 'boolean', alias: 'q', describe: 'no progress bar', default: false });
+  const withIngestOptions = <T>(y: Argv<T>) =>
+    y
+      .option('decode-as', {
+        type: 'string',
+        array: true,
+        describe: 'dissect a port as a protocol, e.g. 48010=opcua or udp:2223=cip-io (repeatable)',
+      })
+      .option('max-connections', { type: 'number', describe: 'live connections kept in memory before the least recently active are folded', default: 1_000_000 });
+
+  const parser = yargs(argv)
+    .scriptName('zonescope')
+    .usage('$0 <command> [options]\n\nSegment industrial networks the IEC 62443 way: ingest captures into a baseline, see every flow down to function codes.')
+    .command(
+      'ingest <inputs..>',
+      'add captures (files, directories, globs; .pcap .pcapng .cap, optionally .gz) to the baseline',
+      (y) => withIngestOptions(withStoreOptions(y.positional('inputs', { type: 'string', array: true, demandOption: true }))),
+      async (a) => {
+        code = await runIngest(a.inputs as string[], a.db, a, io);
+      },
+    )
+    .command(
+      'analyze <inputs..>',
+      'the main job in one go: ingest the captures into <out>/zonescope.db and write the results into --out',
+      (y) =>
+        withIngestOptions(
+          y
+            .positional('inputs', { type: 'string', array: true, demandOption: true })
+            .option('out', { type: 'string', describe: 'output folder', default: './zonescope-out' })
+            .option('db', { type: 'string', describe: 'baseline store (default <out>/zonescope.db)' })
+            .option('inventory', { type: 'string', describe: 'asset inventory CSV (name,id,ip,mac,purdue_level,role)' })
+            .option('quiet', { type: 'boolean', alias: 'q', default: false }),
+        ),
+      async (a) => {
+        const outDir = resolve(a.out);
+        mkdirSync(outDir, { recursive: true });
+        const db = a.db ?? join(outDir, 'zonescope.db');
+        code = await runIngest(a.inputs as string[], db, a, io);
+        if (code === EXIT_INTERNAL) return;
+        const baseline = Baseline.open(db, { readonly: true });
+        try {
+          const registry = createRegistry(defaultDissectors);
+          const flowsPath = join(outDir, 'flows.json');
+          writeFileSync(flowsPath, canonicalJson(buildFlowsDocument(baseline, registry)));
+          err(`wrote ${flowsPath}\n`);
+        } finally {
+          baseline.close();
+        }
+      },
+    )
+    .command(
+      'flows',
+      'the observed flows with their per-protocol operations',
+      (y) => withStoreOptions(y).option('json', { type: 'string', describe: 'write zonescope/flows@1 JSON to FILE (- for stdout)' }),
+      (a) => {
+        const baseline = openExisting(a.db);
+        try {
+          const registry = createRegistry(defaultDissectors);
+          const doc = buildFlowsDocument(baseline, registry);
+          if (a.json !== undefined) {
+            if (a.json === '-') out(canonicalJson(doc));
+            else writeFileSync(a.json, canonicalJson(doc));
+          } else {
+            out(flowsTable(baseline));
+          }
+        } finally {
+          baseline.close();
+        }
+      },
+    )
+    .demandCommand(1, 'name a command (see --help)')
+    .strict()
+    .help()
+    .alias('h', 'help')
+    .version(false)
+    .wrap(Math.min(110, io.stdout.columns ?? 100))
+    .exitProcess(false)
+    .fail((msg, e) => {
+      throw e ?? new UsageError(msg);
+    });
+
+  try {
+    await parser.parseAsync();
+  } catch (e) {
+    if (e instanceof UsageError || (e instanceof Error && e.name === 'YError')) {
+      err(`zonescope: ${(e as Error).message}\n(see zonescope --help)\n`);
+      return exitCode({ usageError: true });
+    }
+    if (e instanceof BaselineError) {
+      err(`zonescope: ${e.code}: ${e.message}\n`);
+      return exitCode({ inputFailed: true });
+    }
+    if (e instanceof Error && /^(decode-as|DECODE_AS)/i.test(e.message)) {
+      err(`zonescope: ${e.message}\n`);
+      return exitCode({ usageError: true });
+    }
+    err(`zonescope: internal error: ${e instanceof Error ? e.stack : String(e)}\n`);
+    return exitCode({ internalError: true });
+  }
+  return code;
+}
+
+function openExisting(path: string): Baseline {
+  return Baseline.open(path, { readonly: true });
+}
+
+function parseDecodeAs(list: string[] | undefined): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const item of list ?? []) {
+    const m = /^((?:tcp|udp):)?(\d{1,5})=([a-z0-9-]+)$/i.exec(item.trim());
+    if (!m || Number(m[2]) > 65535) throw new UsageError(`--decode-as '${item}': expected PORT=PROTOCOL, e.g. 48010=opcua or tcp:48010=opcua`);
+    out[`${m[1] ?? ''}${m[2]}`] = m[3]!.toLowerCase();
+  }
+  return out;
+}
+
+function buildRegistry(decodeAs: string[] | undefined): Registry {
+  const map = parseDecodeAs(decodeAs);
+  try {
+    return createRegistry(defaultDissectors, { decodeAs: map });
+  } catch (e) {
+    throw new UsageError(`--decode-as: ${(e as Error).message}`);
+  }
+}
+
+export function buildFlowsDocument(baseline: Baseline, registry: Registry): Record<string, unknown> {
+  return flowsDocument(baseline.flows(), {
+    mainSpace: (p) => registry.byId(p)?.spaces[0],
+    scans: baseline.scans(),
+  });
+}
+
+interface IngestArgs {
+  quiet?: boolean;
+  'decode-as'?: string[];
+  'max-connections'?: number;
+}
+
+async function runIngest(inputs: string[], dbPath: string, a: IngestArgs, io: Io): Promise<number> {
+  const err = (s: string): void => void io.stderr.write(s);
+  const registry = buildRegistry(a['decode-as']);
+  const baseline = Baseline.open(dbPath);
+  const progress = createProgress(io.stderr, !a.quiet);
+  let printed = 0;
+  let result: IngestResult;
+  try {
+    result = await ingestCaptures(baseline, inputs, {
+      registry,
+      maxConnections: a['max-connections'],
+      onProgress: (p) => progress.update(p),
+      onDiagnostic: (d: Diagnostic) => {
+        if (printed < MAX_PRINTED_DIAGNOSTICS && (d.severity !== 'note' || printed < MAX_PRINTED_DIAGNOSTICS)) {
+          progress.stop();
+          err(`${formatDiagnostic(d)}\n`);
+        }
+        printed++;
+      },
+    });
+  } finally {
+    progress.stop();
+    baseline.close();
+  }
+  err(summaryText(result, dbPath, printed));
+  return exitCode({ inputFailed: result.failed });
+}
+
+function summaryText(r: IngestResult, dbPath: string, printed: number): string {
+  const lines: string[] = [];
+  const by = (s: string): number => r.files.filter((f) => f.status === s).length;
+  const parts = [`${by('ingested')} ingested`];
+  if (by('resumed')) parts.push(`${by('resumed')} resumed`);
+  if (by('skipped')) parts.push(`${by('skipped')} skipped`);
+  if (by('failed')) parts.push(`${by('failed')} failed`);
+  lines.push(`zonescope: ${r.files.length} file${r.files.length === 1 ? '' : 's'} (${parts.join(', ')}) into ${dbPath} in ${duration(r.elapsedMs)}`);
+  const secs = r.elapsedMs / 1000;
+  lines.push(
+    `  ${num(r.frames)} frames (${num(r.ipPackets)} IP), ${bytes(r.bytes)}` +
+      (secs > 0 && r.frames > 0 ? `, ${num(Math.round(r.frames / secs))} packets/s` : ''),
+  );
+  if (r.firstTs !== null) {
+    lines.push(`  time span: ${day(r.firstTs)} .. ${day(r.lastTs)} (${((r.lastTs! - r.firstTs) / 86400).toFixed(1)} days)`);
+  }
+  lines.push(`  flows touched: ${num(r.flows)}`);
+  const protos = [...r.protocols].filter(([, p]) => p.pdus > 0 || p.malformed > 0).sort((a, b) => (a[0] < b[0] ? -1 : 1));
+  if (protos.length > 0) {
+    lines.push(
+      `  dissected: ${protos
+        .map(([id, p]) => `${id} ${num(p.pdus)} PDUs${p.malformed ? ` (${num(p.malformed)} malformed)` : ''}${p.gapBytes ? ` (${bytes(p.gapBytes)} lost in gaps)` : ''}`)
+        .join(', ')}`,
+    );
+  }
+  for (const s of r.scans) {
+    lines.push(`  scan: ${s.src} made ${num(s.attempts)} failed ${s.transport} attempts to ${num(s.targets)} hosts on ${num(s.ports)} ports (summarised, not listed as flows)`);
+  }
+  for (const f of r.files) {
+    if (f.status === 'skipped' || f.status === 'failed' || f.status === 'resumed') lines.push(`  ${f.status}: ${f.path}: ${f.note ?? ''}`);
+  }
+  const counts = [...r.diagnostics.counts].sort((a, b) => (a[0] < b[0] ? -1 : 1));
+  if (counts.length > 0) {
+    lines.push(`  problems: ${counts.map(([code, c]) => `${code} ${num(c.count)} (${c.severity})`).join(', ')}`);
+    if (printed > MAX_PRINTED_DIAGNOSTICS) {
+      lines.push(`  (${num(printed - MAX_PRINTED_DIAGNOSTICS)} more diagnostics not printed; all are in the store: sqlite3 ${dbPath} 'SELECT * FROM diagnostics')`);
+    }
+  } else lines.push('  problems: none');
+  return `${lines.join('\n')}\n`;
+}
+
+function flowsTable(baseline: Baseline): string {
+  const rows = baseline.flows();
+  const lines = [
+    ['SRC', 'DST', 'PROTO', 'PORT', 'PACKETS', 'BYTES', 'CONNS', 'OPERATIONS'].join('\t'),
+  ];
+  for (const f of rows) {
+    const ops = new Map<string, number>();
+    for (const fn of f.functions) if (fn.requests > 0) ops.set(fn.op_class, (ops.get(fn.op_class) ?? 0) + fn.requests);
+    lines.push(
+      [
+        f.src, f.dst, `${f.transport}/${f.protocol}`, String(f.port), String(f.packets_to_responder + f.packets_to_initiator),
+        String(f.bytes_to_responder + f.bytes_to_initiator), String(f.connections),
+        [...ops].sort().map(([k, v]) => `${k}:${v}`).join(' '),
+      ].join('\t'),
+    );
+  }
+  return `${lines.join('\n')}\n`;
+}
+
+export { EXIT_BAD_INPUT };

@@ -1,0 +1,11 @@
+/**
+ * The default dissector list, in registry order (earlier entries win port conflicts and are tried
+ * first as heuristics). Build a registry with createRegistry(defaultDissectors, { decodeAs }).
+ */
+import type { Dissector } from './types.js';
+import { modbusTcp } from './modbus-tcp/modbusTcp.js';
+import { cipIo, enip } from './enip/index.js';
+import { s7comm } from './s7comm/index.js';
+import { opcua } from './opcua/index.js';
+
+export const defaultDissectors: readonly Dissector[] = [modbusTcp, enip, cipIo, s7comm, opcua] as readonly Dissector[];

@@ -1,0 +1,149 @@
+/**
+ * One bidirectional transport connection (TCP connection, UDP or ICMP conversation) while it is live.
+ * Allocated once per connection (never per packet). Counters are deltas since the last fold into the
+ * flow aggregates; identity (ports, sides, initiator decision) lasts for the connection's life.
+ */
+import type { AppSession } from '../dissectors/session.js';
+
+export type InitiatorEvidence = 'syn' | 'syn-ack' | 'protocol' | 'forward-open' | 'port' | 'first-sender';
+
+/** Per-(space, code, variant) PDU counters: requests, responses, exceptions. */
+export interface FnCounter {
+  space: number;
+  code: number;
+  variant: number;
+  requests: number;
+  responses: number;
+  exceptions: number;
+}
+
+export interface ObjectCounter {
+  space: number;
+  key: number | string;
+  reads: number;
+  writes: number;
+}
+
+export class Conn {
+  slot: number;
+  /** Host ids of side A and side B (canonical key order, not initiator order). */
+  hostA: number;
+  hostB: number;
+  portA: number;
+  portB: number;
+  proto: number;
+  /** Set once a SYN (1 = A sent it, 0 = B) or a SYN-ACK (3 = A sent it, 2 = B) was seen; -1 otherwise. */
+  syn = -1;
+  isnA = -1;
+  isnB = -1;
+  /** Which side sent the first packet we saw. */
+  firstFromA: boolean;
+  /** Side A is the client according to the protocol (first request/response seen): 1 yes, 0 no, -1 unknown. */
+  protoClientIsA = -1;
+  /** CIP class-1 I/O: side A is the Forward Open originator: 1 yes, 0 no, -1 unknown. */
+  forwardOpenAIsOriginator = -1;
+  /** Initiator decision, fixed at the first fold: 1 A initiated, 0 B initiated, -1 not yet. */
+  initiatorIsA = -1;
+  evidence: InitiatorEvidence = 'first-sender';
+  /** Protocol id fixed at the first fold (port label until a payload refines it). */
+  protocol = '';
+  /** Flow key string of the flow this connection folds into (set at the first fold). */
+  flowKey = '';
+  /** TCP: FIN seen from A (1) / B (2), RST (4). */
+  closeFlags = 0;
+  /** The responder side answered (sent anything other than a RST): not a failed attempt. */
+  answeredA = false;
+  answeredB = false;
+  payloadSeen = false;
+  /** This connection has been counted in `connections` already. */
+  counted = false;
+
+  firstTs: number;
+  lastTs: number;
+  /** Deltas since the last fold. */
+  pktsA = 0;
+  pktsB = 0;
+  bytesA = 0;
+  bytesB = 0;
+  deltaFirstTs: number;
+  /** Hour activity: current hour and its counts, plus finished hours as flat [hour, pkts, bytes, ...]. */
+  hour = -1;
+  hourPkts = 0;
+  hourBytes = 0;
+  hours: number[] = [];
+
+  /** MAC addresses (48-bit numbers) seen as source of A's / B's packets, -1 none. */
+  macA = -1;
+  macB = -1;
+
+  session: AppSession | null = null;
+  /** Application-layer counters (lazily created). */
+  fns: Map<number, FnCounter> | null = null;
+  ranges: Map<number, number> | null = null;
+  objects: Map<string | number, ObjectCounter> | null = null;
+  attributes: Map<string, string> | null = null;
+  /** Session stats already folded (to fold deltas). */
+  foldedPdus = 0;
+  foldedMalformed = 0;
+  foldedUnparsed = 0;
+  foldedGapBytes = 0;
+  foldedRetrans = 0;
+  violationsDelta = 0;
+
+  constructor(slot: number, hostA: number, hostB: number, portA: number, portB: number, proto: number, fromA: boolean, ts: number) {
+    this.slot = slot;
+    this.hostA = hostA;
+    this.hostB = hostB;
+    this.portA = portA;
+    this.portB = portB;
+    this.proto = proto;
+    this.firstFromA = fromA;
+    this.firstTs = ts;
+    this.lastTs = ts;
+    this.deltaFirstTs = ts;
+  }
+
+  /** Count one packet (the per-packet hot path). */
+  count(fromA: boolean, bytes: number, ts: number): void {
+    if (fromA) {
+      this.pktsA++;
+      this.bytesA += bytes;
+    } else {
+      this.pktsB++;
+      this.bytesB += bytes;
+    }
+    if (ts > this.lastTs) this.lastTs = ts;
+    const h = Math.floor(ts / 3600);
+    if (h !== this.hour) {
+      if (this.hourPkts > 0) this.hours.push(this.hour, this.hourPkts, this.hourBytes);
+      this.hour = h;
+      this.hourPkts = 0;
+      this.hourBytes = 0;
+    }
+    this.hourPkts++;
+    this.hourBytes += bytes;
+  }
+
+  /** Packets since the last fold. */
+  get deltaPackets(): number {
+    return this.pktsA + this.pktsB;
+  }
+}
+
+/** Key of one Modbus-style range: table, write flag, start, count (all small integers). */
+export function rangeKey(table: number, write: boolean, start: number, count: number): number {
+  return ((table * 2 + (write ? 1 : 0)) * 65536 + (start & 0xffff)) * 65536 + (count & 0xffff);
+}
+
+export function decodeRangeKey(key: number): { table: number; write: boolean; start: number; count: number } {
+  const count = key % 65536;
+  const rest = (key - count) / 65536;
+  const start = rest % 65536;
+  const tw = (rest - start) / 65536;
+  return { table: Math.floor(tw / 2), write: tw % 2 === 1, start, count };
+}
+
+/** Key of a function counter: space (< 64), variant (< 65536), code (< 2^24). */
+export function fnKey(space: number, code: number, variant: number): number {
+  return (space * 65536 + variant) * 16777216 + code;
+}

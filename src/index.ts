@@ -1,0 +1,24 @@
+/** zonescope library API: re-exports only. */
+export type { CaptureRecord } from './ingest/record.js';
+export { newCaptureRecord, LINKTYPE } from './ingest/record.js';
+export { readCaptureFile, readCaptureStream, peekCapture } from './ingest/readCapture.js';
+export { expandInputs } from './ingest/inputs.js';
+export { fingerprintFile } from './ingest/fingerprint.js';
+export { DecodedPacket, DECODE } from './decode/packet.js';
+export { decodePacket } from './decode/decodePacket.js';
+export { ipToString, macToString } from './decode/format.js';
+export type { Dissector, PduSink, OpClass, FunctionInfo } from './dissectors/types.js';
+export { createRegistry } from './dissectors/registry.js';
+export type { Registry } from './dissectors/registry.js';
+export { defaultDissectors } from './dissectors/index.js';
+export { AppSession } from './dissectors/session.js';
+export { FlowAggregator } from './flows/flowAggregator.js';
+export type { FlowBatch, FlowDelta } from './flows/flowAggregator.js';
+export { Baseline, BaselineError } from './baseline/baseline.js';
+export type { FlowRow, CaptureRow, BaselineSummary } from './baseline/baseline.js';
+export { ingestCaptures } from './baseline/ingestCaptures.js';
+export type { IngestResult, IngestOptions, IngestProgress } from './baseline/ingestCaptures.js';
+export { flowsDocument } from './report/flowsDocument.js';
+export { canonicalJson, isoTime } from './report/json.js';
+export { DiagnosticLog, formatDiagnostic } from './diagnostics.js';
+export type { Diagnostic, Severity } from './diagnostics.js';

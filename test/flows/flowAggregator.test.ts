@@ -1,0 +1,137 @@
+import { decodePacket } from '../../src/decode/decodePacket.js';
+import { DecodedPacket } from '../../src/decode/packet.js';
+import { modbusTcp } from '../../src/dissectors/modbus-tcp/modbusTcp.js';
+import { createRegistry } from '../../src/dissectors/registry.js';
+import { FlowAggregator, type FlowBatch } from '../../src/flows/flowAggregator.js';
+import { modbusAdu, record, tcpFrame, udpFrame } from '../util/frameBuilder.js';
+
+const SYN = 0x02;
+const ACK = 0x10;
+const PSH = 0x08;
+const RST = 0x04;
+const FIN = 0x01;
+
+function feed(agg: FlowAggregator, frames: Array<[Buffer, number]>): void {
+  const pkt = new DecodedPacket();
+  let n = 0;
+  for (const [f, ts] of frames) {
+    const rec = record(f, ts, ++n);
+    agg.onPacket(rec, pkt, decodePacket(rec, pkt));
+  }
+}
+
+function totalPackets(b: FlowBatch): number {
+  return b.flows.reduce((s, f) => s + f.packetsToResponder + f.packetsToInitiator, 0) + b.scans.reduce((s, x) => s + x.packets, 0);
+}
+
+/** A Modbus/TCP connection: handshake, `polls` FC3 request/response pairs, FIN. */
+function modbusSession(client: string, server: string, sport: number, t0: number, polls: number, withHandshake = true): Array<[Buffer, number]> {
+  const out: Array<[Buffer, number]> = [];
+  let cs = 1000;
+  let ss = 5000;
+  const c = (flags: number, payload?: Buffer): Buffer => tcpFrame({ src: client, dst: server, sport, dport: 502, seq: cs, ack: ss, flags, payload });
+  const s = (flags: number, payload?: Buffer): Buffer => tcpFrame({ src: server, dst: client, sport: 502, dport: sport, seq: ss, ack: cs, flags, payload });
+  let t = t0;
+  if (withHandshake) {
+    out.push([c(SYN), t]);
+    cs++;
+    out.push([s(SYN | ACK), (t += 0.001)]);
+    ss++;
+    out.push([c(ACK), (t += 0.001)]);
+  }
+  for (let i = 0; i < polls; i++) {
+    const req = modbusAdu(i + 1, 1, [3, 0, 0, 0, 10]);
+    out.push([c(PSH | ACK, req), (t += 1)]);
+    cs += req.length;
+    const resp = modbusAdu(i + 1, 1, [3, 20, ...new Array(20).fill(0)]);
+    out.push([s(PSH | ACK, resp), (t += 0.01)]);
+    ss += resp.length;
+  }
+  out.push([c(FIN | ACK), (t += 1)]);
+  return out;
+}
+
+describe('FlowAggregator', () => {
+  const registry = createRegistry([modbusTcp]);
+
+  test('onPacket(a Modbus/TCP session with handshake) gives one flow client -> server:502, evidence syn, FC 3 counted', () => {
+    const agg = new FlowAggregator({ registry });
+    feed(agg, modbusSession('10.30.1.50', '10.20.1.10', 50123, 1_767_600_000, 5));
+    const b = agg.takeBatch(true);
+    expect(b.flows).toHaveLength(1);
+    const f = b.flows[0]!;
+    expect([f.src, f.dst, f.transport, f.port, f.protocol]).toEqual(['10.30.1.50', '10.20.1.10', 'tcp', 502, 'modbus']);
+    expect(f.evidence).toEqual({ syn: 1 });
+    expect(f.packetsToResponder).toBe(2 + 5 + 1);
+    expect(f.packetsToInitiator).toBe(1 + 5);
+    expect(f.connections).toBe(1);
+    const fc3 = [...f.functions.values()].find((x) => x.code === 3)!;
+    expect([fc3.requests, fc3.responses, fc3.exceptions, fc3.opClass]).toEqual([5, 5, 0, 'read']);
+    expect(b.counters.ipPackets).toBe(14);
+  });
+
+  test('onPacket(a Modbus session seen mid-stream, server speaking first) decides the initiator by protocol', () => {
+    const agg = new FlowAggregator({ registry });
+    // Drop the handshake and the first request: the first packet seen is a response from the server.
+    const frames = modbusSession('10.30.1.50', '10.20.1.10', 50123, 1_767_600_000, 3, false).slice(1);
+    feed(agg, frames);
+    const f = agg.takeBatch(true).flows[0]!;
+    expect([f.src, f.dst, f.port]).toEqual(['10.30.1.50', '10.20.1.10', 502]);
+    expect(Object.keys(f.evidence)).toEqual(['protocol']);
+  });
+
+  test('takeBatch() per file never counts a packet twice, and a connection spanning files stays one connection', () => {
+    const agg = new FlowAggregator({ registry });
+    const frames = modbusSession('10.30.1.50', '10.20.1.10', 50123, 1_767_600_000, 10);
+    feed(agg, frames.slice(0, 9));
+    const b1 = agg.takeBatch(false);
+    feed(agg, frames.slice(9));
+    const b2 = agg.takeBatch(true);
+    expect(totalPackets(b1) + totalPackets(b2)).toBe(frames.length);
+    expect(b1.flows[0]!.connections + (b2.flows[0]?.connections ?? 0)).toBe(1);
+    expect(b1.flows[0]!.key).toBe(b2.flows[0]!.key);
+  });
+
+  test('onPacket(a SYN scan of 2000 ports) summarises the scanner instead of 2000 flows; every packet is accounted', () => {
+    const agg = new FlowAggregator({ registry, scanThreshold: 100 });
+    const frames: Array<[Buffer, number]> = [];
+    let t = 1_767_600_000;
+    for (let p = 1; p <= 2000; p++) {
+      frames.push([tcpFrame({ src: '10.99.0.66', dst: '10.20.1.10', sport: 40000, dport: p, seq: 1, flags: SYN }), (t += 0.001)]);
+      frames.push([tcpFrame({ src: '10.20.1.10', dst: '10.99.0.66', sport: p, dport: 40000, seq: 0, ack: 2, flags: RST | ACK }), (t += 0.001)]);
+    }
+    feed(agg, frames);
+    const b = agg.takeBatch(true);
+    expect(b.scans).toHaveLength(1);
+    expect(b.scans[0]!.src).toBe('10.99.0.66');
+    expect(b.flows.length).toBeLessThanOrEqual(101);
+    expect(b.scans[0]!.attempts + b.flows.length).toBe(2000);
+    expect(totalPackets(b)).toBe(4000);
+  });
+
+  test('maxConnections bounds the live table; folded connections keep every packet', () => {
+    const agg = new FlowAggregator({ registry, maxConnections: 1000 });
+    const frames: Array<[Buffer, number]> = [];
+    for (let i = 0; i < 5000; i++) {
+      const dst = `10.20.${(i >> 8) & 255}.${i & 255}`;
+      const payload = Buffer.from('hello');
+      frames.push([udpFrame({ src: '10.30.1.60', dst, sport: 30000 + (i % 1000), dport: 514, payload }), 1_767_600_000 + i * 0.001]);
+    }
+    feed(agg, frames);
+    expect(agg.liveConnections).toBeLessThanOrEqual(1000);
+    const b = agg.takeBatch(true);
+    expect(totalPackets(b)).toBe(5000);
+    expect(b.flows.every((f) => f.protocol === 'syslog' && f.port === 514 && f.src === '10.30.1.60')).toBe(true);
+  });
+
+  test('onPacket(UDP whose first packet is the reply) takes the well-known port as the responder', () => {
+    const agg = new FlowAggregator({ registry });
+    feed(agg, [
+      [udpFrame({ src: '10.30.1.1', dst: '10.30.1.50', sport: 53, dport: 41000, payload: Buffer.alloc(40) }), 1_767_600_000],
+      [udpFrame({ src: '10.30.1.50', dst: '10.30.1.1', sport: 41000, dport: 53, payload: Buffer.alloc(30) }), 1_767_600_001],
+    ]);
+    const f = agg.takeBatch(true).flows[0]!;
+    expect([f.src, f.dst, f.port, f.protocol]).toEqual(['10.30.1.50', '10.30.1.1', 53, 'dns']);
+    expect(Object.keys(f.evidence)).toEqual(['port']);
+  });
+});
