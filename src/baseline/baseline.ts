@@ -153,6 +153,11 @@ export class Baseline {
       .get(headHash, size) as CaptureRow | undefined;
   }
 
+  /** Captures recorded under this path, largest first. */
+  capturesAtPath(path: string): CaptureRow[] {
+    return this.db.prepare('SELECT * FROM captures WHERE path = ? ORDER BY size DESC').all(path) as CaptureRow[];
+  }
+
   captures(): CaptureRow[] {
     return this.db.prepare('SELECT * FROM captures ORDER BY first_seen, id').all() as CaptureRow[];
   }

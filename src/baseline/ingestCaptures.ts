@@ -12,7 +12,7 @@ import { decodePacket } from '../decode/decodePacket.js';
 import { DecodedPacket } from '../decode/packet.js';
 import type { Registry } from '../dissectors/registry.js';
 import { FlowAggregator, type FlowBatch } from '../flows/flowAggregator.js';
-import { fingerprintFile } from '../ingest/fingerprint.js';
+import { fingerprintFile, HEAD_BYTES, prefixHash } from '../ingest/fingerprint.js';
 import { expandInputs } from '../ingest/inputs.js';
 import { peekCapture, readCaptureFile } from '../ingest/readCapture.js';
 import type { CaptureRecord } from '../ingest/record.js';
@@ -123,7 +123,16 @@ export async function ingestCaptures(baseline: Baseline, inputs: string[], opts:
       results.push(emptyResult(path, 'skipped', `already in the baseline (as ${known.path})`));
       continue;
     }
-    const grown = baseline.grownFrom(fp.head, fp.size);
+    let grown = baseline.grownFrom(fp.head, fp.size);
+    if (!grown) {
+      // A file that was shorter than the head when ingested: compare the same prefix.
+      for (const c of baseline.capturesAtPath(path)) {
+        if (c.size < fp.size && c.size < HEAD_BYTES && (await prefixHash(path, c.size)) === c.head_hash) {
+          grown = c;
+          break;
+        }
+      }
+    }
     const peek = await peekCapture(path);
     plan.push({
       path,

@@ -43,6 +43,21 @@ export async function fingerprintFile(path: string): Promise<FileFingerprint> {
   }
 }
 
+/**
+ * sha256 of the first `n` bytes of a file (n <= HEAD_BYTES): compared with a stored `head` of a
+ * file that was shorter than HEAD_BYTES when ingested, to recognise that it grew since.
+ */
+export async function prefixHash(path: string, n: number): Promise<string> {
+  const fh = await open(path, 'r');
+  try {
+    const buf = Buffer.alloc(Math.min(n, HEAD_BYTES));
+    await readFully(fh, buf, 0);
+    return createHash('sha256').update(buf).digest('hex');
+  } finally {
+    await fh.close();
+  }
+}
+
 async function readFully(fh: Awaited<ReturnType<typeof open>>, buf: Buffer, position: number): Promise<void> {
   let off = 0;
   while (off < buf.length) {

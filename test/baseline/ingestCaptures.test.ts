@@ -1,0 +1,142 @@
+import { execFileSync } from 'node:child_process';
+import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { basename, join } from 'node:path';
+import { gzipSync } from 'node:zlib';
+import { Baseline } from '../../src/baseline/baseline.js';
+import { ingestCaptures } from '../../src/baseline/ingestCaptures.js';
+import { defaultDissectors } from '../../src/dissectors/index.js';
+import { createRegistry } from '../../src/dissectors/registry.js';
+import { capturePath, listCaptures } from '../util/captures.js';
+import { tsharkIpPacketCount } from '../util/tshark.js';
+
+const registry = createRegistry(defaultDissectors);
+const tmp = mkdtempSync(join(tmpdir(), 'zs-ingest-'));
+afterAll(() => rmSync(tmp, { recursive: true, force: true }));
+
+/** Ingest files into a fresh in-memory baseline; returns the flows' packet total and the result. */
+async function ingestTotal(files: string[]) {
+  const b = Baseline.open(':memory:');
+  try {
+    const r = await ingestCaptures(b, files, { registry });
+    const flows = b.flows();
+    const packets =
+      flows.reduce((s, f) => s + f.packets_to_responder + f.packets_to_initiator, 0) + b.scans().reduce((s, x) => s + x.packets, 0);
+    return { packets, result: r, flows };
+  } finally {
+    b.close();
+  }
+}
+
+/** The offset of the last record of a classic pcap (walks the record headers). */
+function lastPcapRecordOffset(buf: Buffer): number {
+  const le = buf.readUInt32LE(0) === 0xa1b2c3d4 || buf.readUInt32LE(0) === 0xa1b23c4d;
+  let off = 24;
+  let last = 24;
+  while (off + 16 <= buf.length) {
+    const incl = le ? buf.readUInt32LE(off + 8) : buf.readUInt32BE(off + 8);
+    if (off + 16 + incl > buf.length) break;
+    last = off;
+    off += 16 + incl;
+  }
+  return last;
+}
+
+describe('ingestCaptures: flows total equals tshark\'s IP packet count', () => {
+  const captures = listCaptures();
+
+  test('the copied capture set is complete (22 files)', () => {
+    expect(captures).toHaveLength(22);
+  });
+
+  test.each(captures)('ingestCaptures(%s) and its re-encodings (ns pcap, pcapng, gzip)', async (rel) => {
+    const src = capturePath(rel);
+    const expected = tsharkIpPacketCount(src);
+    expect(expected).toBeGreaterThan(0);
+    const stem = basename(rel).replace(/\.[^.]+$/, '');
+    const ns = join(tmp, `${stem}.ns.pcap`);
+    const ng = join(tmp, `${stem}.pcapng`);
+    const gz = join(tmp, `${stem}.pcap.gz`);
+    execFileSync('editcap', ['-F', 'nsecpcap', src, ns]);
+    execFileSync('editcap', ['-F', 'pcapng', src, ng]);
+    writeFileSync(gz, gzipSync(readFileSync(src)));
+    for (const f of [src, ns, ng, gz]) {
+      const { packets, result } = await ingestTotal([f]);
+      expect({ file: basename(f), packets, failed: result.failed }).toEqual({ file: basename(f), packets: expected, failed: false });
+    }
+  });
+
+  test.each(captures)(
+    'ingestCaptures(%s cut mid-record) keeps every record but the cut one and warns with the offset',
+    async (rel) => {
+      // Classic pcap only (re-encode pcapng ones), cut in the middle of the last record.
+      const src = join(tmp, `${basename(rel)}.cut-src.pcap`);
+      execFileSync('editcap', ['-F', 'pcap', capturePath(rel), src]);
+      const buf = readFileSync(src);
+      const lastOff = lastPcapRecordOffset(buf);
+      const cut = join(tmp, `${basename(rel)}.cut.pcap`);
+      writeFileSync(cut, buf.subarray(0, lastOff + 16 + 3));
+      // tshark on the file without its last record is the expectation.
+      const whole = join(tmp, `${basename(rel)}.whole.pcap`);
+      writeFileSync(whole, buf.subarray(0, lastOff));
+      const expected = lastOff > 24 ? tsharkIpPacketCount(whole) : 0;
+      const { packets, result } = await ingestTotal([cut]);
+      expect(packets).toBe(expected);
+      const trunc = result.diagnostics.kept.find((d) => d.code === 'PCAP_TRUNCATED_RECORD');
+      expect(trunc).toBeDefined();
+      expect(trunc!.offset).toBe(lastOff);
+      expect(trunc!.file).toBe(cut);
+    },
+  );
+});
+
+describe('ingestCaptures: bad inputs and idempotence', () => {
+  test('ingestCaptures(a directory with a garbage file) ingests the others, names the bad file, fails; again changes nothing', async () => {
+    const dir = join(tmp, 'mixed');
+    mkdirSync(dir, { recursive: true });
+    copyFileSync(capturePath('modbus/zeek_modbusSmall.pcap'), join(dir, 'a.pcap'));
+    copyFileSync(capturePath('enip/cisagov_enip_cip_example.pcap'), join(dir, 'b.pcap'));
+    writeFileSync(join(dir, 'garbage.pcap'), Buffer.from('this is not a capture file at all, just text that happens to end in .pcap\n'.repeat(20)));
+    const dbPath = join(tmp, 'mixed.db');
+    const b = Baseline.open(dbPath);
+    const r1 = await ingestCaptures(b, [dir], { registry });
+    expect(r1.failed).toBe(true);
+    const bad = r1.files.find((f) => f.path.endsWith('garbage.pcap'))!;
+    expect(bad.status).toBe('failed');
+    const diag = r1.diagnostics.kept.find((d) => d.file?.endsWith('garbage.pcap'));
+    expect(diag).toMatchObject({ code: 'CAPTURE_UNKNOWN_FORMAT', severity: 'error', offset: 0 });
+    expect(r1.files.filter((f) => f.status === 'ingested').map((f) => basename(f.path)).sort()).toEqual(['a.pcap', 'b.pcap']);
+    const expected = tsharkIpPacketCount(join(dir, 'a.pcap')) + tsharkIpPacketCount(join(dir, 'b.pcap'));
+    const total = (): number => b.flows().reduce((s, f) => s + f.packets_to_responder + f.packets_to_initiator, 0);
+    expect(total()).toBe(expected);
+    const before = JSON.stringify(b.contentDigestRows());
+    const capturesBefore = b.captures().length;
+
+    // The same inputs again (one under another name): known content is skipped, nothing changes.
+    copyFileSync(join(dir, 'a.pcap'), join(dir, 'a-renamed.pcap'));
+    const r2 = await ingestCaptures(b, [dir], { registry });
+    expect(r2.files.filter((f) => f.status === 'skipped')).toHaveLength(3);
+    expect(JSON.stringify(b.contentDigestRows())).toBe(before);
+    expect(b.captures()).toHaveLength(capturesBefore);
+    expect(total()).toBe(expected);
+    b.close();
+  });
+
+  test('ingestCaptures(a file that grew since) ingests only the new records', async () => {
+    const src = join(tmp, 'grow-src.pcap');
+    execFileSync('editcap', ['-F', 'pcap', capturePath('modbus/cisagov_modbus_example.pcap'), src]);
+    const buf = readFileSync(src);
+    const growing = join(tmp, 'growing.pcap');
+    // First half (cut mid-record, like a capture still being written), then the whole file.
+    writeFileSync(growing, buf.subarray(0, Math.floor(buf.length / 2)));
+    const b = Baseline.open(':memory:');
+    await ingestCaptures(b, [growing], { registry });
+    writeFileSync(growing, buf);
+    const r = await ingestCaptures(b, [growing], { registry });
+    expect(r.files[0]!.status).toBe('resumed');
+    const total = b.flows().reduce((s, f) => s + f.packets_to_responder + f.packets_to_initiator, 0);
+    expect(total).toBe(tsharkIpPacketCount(src));
+    expect(statSync(growing).size).toBe(buf.length);
+    b.close();
+  });
+});
