@@ -157,18 +157,12 @@ function decodeEtherType(
   let tags = 0;
   while (type === ETHERTYPE_VLAN || type === ETHERTYPE_QINQ || type === ETHERTYPE_QINQ_OLD) {
     // IEEE 802.1Q clause 9.6: TCI (PCP 3 bits, DEI 1 bit, VID 12 bits), then the next EtherType.
-    if (end - off < 2) {
-      out.etherType = type;
-      return DECODE.TRUNCATED;
-    }
+    if (end - off < 2) return DECODE.TRUNCATED;
     const vid = u16(b, off) & 0x0fff;
     if (tags === 0) out.vlanOuter = vid;
     else if (tags === 1) out.vlanInner = vid;
     tags++;
-    if (end - off < 4) {
-      out.etherType = type;
-      return DECODE.TRUNCATED;
-    }
+    if (end - off < 4) return DECODE.TRUNCATED;
     type = u16(b, off + 2);
     off += 4;
   }
@@ -364,7 +358,6 @@ function decodeIpv6(b: Buffer, off: number, end: number, missing: number, out: D
     ) {
       break;
     }
-    out.proto = nh;
     // Every extension header starts with Next Header (1) and Hdr Ext Len (1); the fragment header
     // (section 4.5) is a fixed 8 bytes: next header, reserved, offset (13 bits) + res + M, id (32).
     const need = nh === PROTO_FRAGMENT ? 8 : 2;

@@ -2,7 +2,7 @@
  * Per-frame comparison of decodePacket()'s output with a tshark row (tsharkOracle.ts). Returns the
  * mismatches as readable strings (empty when the frame agrees), so a failing test names the frame and
  * the field. tshark peculiarities handled here:
- * - repeated fields (QinQ vlan.id, the inner IP/TCP/UDP header quoted by an ICMP error, tunnels):
+ * - repeated fields (QinQ C-TAG vlan.id, the inner IP/TCP/UDP header quoted by an ICMP error, tunnels):
  *   the first occurrence is the outer header, which is the one decodePacket() reads;
  * - tcp.flags includes the NS/reserved bits (12 bits): only the low 8 bits are in DecodedPacket;
  * - udp.length of a first IP fragment is the whole datagram's; payloadWireLen is the fragment's share.
@@ -24,10 +24,14 @@ export function compareWithTshark(rec: CaptureRecord, out: DecodedPacket, result
   // ---- L2 ----
   const mac = row['eth.src'][0] ?? row['sll.src.eth'][0];
   if (mac !== undefined) eq('src mac', out.srcMacOff >= 0 ? macToString(b, out.srcMacOff) : 'none', mac);
-  eq('vlan outer', out.vlanOuter, row['vlan.id'].length > 0 ? num(row['vlan.id'][0]) : -1);
-  eq('vlan inner', out.vlanInner, row['vlan.id'].length > 1 ? num(row['vlan.id'][1]) : -1);
+  // tshark dissects an 802.1ad S-TAG as ieee8021ad (no field for the EtherType after it) and the
+  // C-TAGs as vlan; the S-TAG is the outer one.
+  const vids = [...row['ieee8021ad.id'], ...row['vlan.id']].map(num);
+  eq('vlan outer', out.vlanOuter, vids.length > 0 ? vids[0] : -1);
+  eq('vlan inner', out.vlanInner, vids.length > 1 ? vids[1] : -1);
   let etherType: number | undefined;
   if (row['vlan.etype'].length > 0) etherType = num(row['vlan.etype'][row['vlan.etype'].length - 1]);
+  else if (row['ieee8021ad.id'].length > 0) etherType = undefined;
   else if (row['eth.type'].length > 0) etherType = num(row['eth.type'][0]);
   else if (row['sll.etype'].length > 0) etherType = num(row['sll.etype'][0]);
   else if (row['eth.len'].length > 0) etherType = 0;

@@ -11,6 +11,7 @@ export const ORACLE_FIELDS = [
   'sll.src.eth',
   'eth.type',
   'eth.len',
+  'ieee8021ad.id',
   'vlan.id',
   'vlan.etype',
   'sll.etype',
