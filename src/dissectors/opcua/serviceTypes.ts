@@ -25,14 +25,17 @@ export const CREATE_SESSION_REQUEST = 461;
 export const CREATE_SESSION_RESPONSE = 464;
 export const READ_REQUEST = 631;
 
-/** [request binary encoding id, request name stem, op class]; the response id is request id + 3. */
-const PAIRS: ReadonlyArray<readonly [number, string, OpClass]> = [
+/**
+ * [request binary encoding id, request name stem, op class, response id]; the response id defaults to
+ * the request id + 3 (true of all services up to 850; not of FindServersOnNetwork and RegisterServer2).
+ */
+const PAIRS: ReadonlyArray<readonly [number, string, OpClass, number?]> = [
   // Discovery service set (OPC 10000-4, 5.4): used to open sessions -> 'session'
   [422, 'FIND_SERVERS', 'session'],
-  [12208, 'FIND_SERVERS_ON_NETWORK', 'session'],
+  [12208, 'FIND_SERVERS_ON_NETWORK', 'session', 12209],
   [428, 'GET_ENDPOINTS', 'session'],
   [437, 'REGISTER_SERVER', 'session'],
-  [12211, 'REGISTER_SERVER2', 'session'],
+  [12211, 'REGISTER_SERVER2', 'session', 12212],
   // SecureChannel service set (5.5)
   [446, 'OPEN_SECURE_CHANNEL', 'session'],
   [452, 'CLOSE_SECURE_CHANNEL', 'session'],
@@ -84,9 +87,9 @@ const PAIRS: ReadonlyArray<readonly [number, string, OpClass]> = [
 /** Builds the lookup table (pure: evaluated once when the module is loaded, touches nothing else). */
 function buildTable(): ReadonlyMap<number, ServiceType> {
   const m = new Map<number, ServiceType>();
-  for (const [req, stem, opClass] of PAIRS) {
+  for (const [req, stem, opClass, resp] of PAIRS) {
     m.set(req, Object.freeze({ name: `${stem}_REQUEST`, opClass, kind: KIND_REQUEST }));
-    m.set(req + 3, Object.freeze({ name: `${stem}_RESPONSE`, opClass, kind: KIND_RESPONSE }));
+    m.set(resp ?? req + 3, Object.freeze({ name: `${stem}_RESPONSE`, opClass, kind: KIND_RESPONSE }));
   }
   // ServiceFault (OPC 10000-4, 7.35): any service's error response. Class 'session': it carries no
   // operation of its own and must not make a read-only conduit look like it carries writes.
