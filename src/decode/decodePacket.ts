@@ -309,16 +309,21 @@ function decodeIpv4(b: Buffer, off: number, end: number, missing: number, out: D
   if ((fragWord & 0x1fff) !== 0) out.fragment = 2;
   else if ((fragWord & 0x2000) !== 0) out.fragment = 1;
   if (avail < ihl) return DECODE.TRUNCATED;
-  const ipEnd = off + totalLen;
+  // A total length beyond the frame on the wire is bounded by the frame (tshark: "IPv4 total length
+  // exceeds packet length", then dissects what the frame holds).
+  const wireAvail = avail + missing;
+  const ipWire = totalLen <= wireAvail ? totalLen : wireAvail;
+  if (ipWire < ihl) return DECODE.MALFORMED;
+  const ipEnd = off + ipWire;
   const presentEnd = ipEnd < end ? ipEnd : end; // excludes Ethernet padding and trailers
   const l4 = off + ihl;
   if (out.fragment === 2) {
     out.payloadOff = l4;
     out.payloadLen = presentEnd - l4;
-    out.payloadWireLen = totalLen - ihl;
+    out.payloadWireLen = ipWire - ihl;
     return DECODE.IP;
   }
-  return decodeL4(b, l4, presentEnd, totalLen - ihl, out.proto, out);
+  return decodeL4(b, l4, presentEnd, ipWire - ihl, out.proto, out);
 }
 
 /** RFC 8200 section 3 (fixed header) and section 4 (extension headers). */
@@ -342,9 +347,11 @@ function decodeIpv6(b: Buffer, off: number, end: number, missing: number, out: D
   d[2] = u32(b, off + 32);
   d[3] = u32(b, off + 36);
   // Payload length 0: a jumbogram (RFC 2675) or TSO; take the frame's length, as Wireshark does.
-  if (plen === 0) plen = avail - 40 + missing;
+  const wirePayload = avail - 40 + missing;
+  if (plen === 0) plen = wirePayload;
   out.ipLen = 40 + plen;
-  const ipEnd = off + 40 + plen;
+  // A payload length beyond the frame on the wire is bounded by the frame, as tshark does.
+  const ipEnd = off + 40 + (plen <= wirePayload ? plen : wirePayload);
   const presentEnd = ipEnd < end ? ipEnd : end;
   let p = off + 40;
   for (;;) {

@@ -137,6 +137,12 @@ const CRAFTED: Record<string, { linktype: number; frame: number[] }> = {
   nullBe6Bsd: { linktype: 0, frame: nullHeader(24, false, ipv6(6, '::1', '::1', tcp(50000, 4840, 3, 4, 0x10, []))) },
   nullLe6FreeBsd: { linktype: 0, frame: nullHeader(28, true, ipv6(17, '::1', '::1', udp(1, 2, bytes(3)))) },
   loop4: { linktype: 108, frame: nullHeader(2, false, ipv4(6, '127.0.0.1', '127.0.0.2', tcp(502, 50000, 1, 2, 0x12, []))) },
+  v4LenTooLong: {
+    // IPv4 total length 100 in a complete 66-byte frame: bounded by the frame, as tshark does
+    linktype: 1,
+    frame: ethernet(0x0800, ipv4(6, '10.20.1.50', '10.20.1.10', tcp(49152, 502, 1, 2, 0x18, MODBUS_REQ), { totalLen: 100 })),
+  },
+  v6LenTooLong: { linktype: 1, frame: ethernet(0x86dd, ipv6(6, V6A, V6B, tcp(49152, 502, 1, 2, 0x18, MODBUS_REQ), 100)) },
   raw4: { linktype: 101, frame: ipv4(6, '172.16.0.1', '172.16.0.2', tcp(44818, 50000, 1, 2, 0x18, bytes(24))) },
   raw6: { linktype: 101, frame: ipv6(17, V6A, V6B, udp(2222, 2222, bytes(40))) },
   ipv4Link: { linktype: 228, frame: ipv4(17, '172.16.0.1', '172.16.0.2', udp(47808, 47808, bytes(12))) },
@@ -331,6 +337,13 @@ describe('decodePacket(crafted frames)', () => {
   test('decodePacket(TSO frame with IPv4 total length 0) takes the frame length, as tshark does', () => {
     const { r, p } = decode(1, ethernet(0x0800, ipv4(6, '10.0.0.1', '10.0.0.2', tcp(1, 502, 1, 1, 0x18, MODBUS_REQ), { totalLen: 0 })));
     expect([r, p.ipLen, p.payloadLen, p.payloadWireLen]).toEqual([DECODE.IP, 52, 12, 12]);
+  });
+
+  test('decodePacket(IP length beyond the complete frame) bounds the payload by the frame: 12 bytes, ipLen as in the header', () => {
+    const a = decode(1, CRAFTED.v4LenTooLong.frame);
+    expect([a.r, a.p.ipLen, a.p.payloadLen, a.p.payloadWireLen]).toEqual([DECODE.IP, 100, 12, 12]);
+    const b = decode(1, CRAFTED.v6LenTooLong.frame);
+    expect([b.r, b.p.ipLen, b.p.payloadLen, b.p.payloadWireLen]).toEqual([DECODE.IP, 140, 12, 12]);
   });
 
   test('decodePacket(snap length cut inside the TCP payload) returns IP with payloadLen < payloadWireLen', () => {
