@@ -1,0 +1,58 @@
+/**
+ * One measured ingest, in its own process so that its peak memory is its own:
+ *   node dist/bench/ingestOnce.js <capture> <mode> [db]
+ * modes: `read` (reader only), `aggregate` (read + L2-L4 decode + flow aggregation, no dissectors),
+ * `full` (read + decode + reassembly + every dissector + aggregation), `cli` (the real
+ * `zonescope ingest` library path into a fresh SQLite baseline). Prints one JSON line.
+ */
+import { rmSync } from 'node:fs';
+import { Baseline } from '../src/baseline/baseline.js';
+import { ingestCaptures } from '../src/baseline/ingestCaptures.js';
+import { decodePacket } from '../src/decode/decodePacket.js';
+import { DecodedPacket } from '../src/decode/packet.js';
+import { defaultDissectors } from '../src/dissectors/index.js';
+import { createRegistry } from '../src/dissectors/registry.js';
+import { FlowAggregator } from '../src/flows/flowAggregator.js';
+import { readCaptureFile } from '../src/ingest/readCapture.js';
+import type { CaptureRecord } from '../src/ingest/record.js';
+
+async function main(): Promise<void> {
+  const [file, mode, db] = process.argv.slice(2);
+  if (!file || !mode) throw new Error('usage: ingestOnce <capture> <read|aggregate|full|cli> [db]');
+  const t0 = process.hrtime.bigint();
+  let packets = 0;
+  let bytes = 0;
+  let flows = 0;
+  if (mode === 'cli') {
+    const path = db ?? `${file}.bench.db`;
+    rmSync(path, { force: true });
+    rmSync(`${path}-wal`, { force: true });
+    rmSync(`${path}-shm`, { force: true });
+    const b = Baseline.open(path);
+    const r = await ingestCaptures(b, [file], { registry: createRegistry(defaultDissectors) });
+    packets = r.frames;
+    bytes = b.captures().reduce((s, c) => s + c.size, 0);
+    flows = b.summary().flows;
+    b.close();
+  } else {
+    const pkt = new DecodedPacket();
+    const agg = new FlowAggregator({ registry: createRegistry(mode === 'full' ? defaultDissectors : []) });
+    let cb: (r: CaptureRecord) => void;
+    if (mode === 'read') cb = () => void packets++;
+    else cb = (r) => {
+      agg.onPacket(r, pkt, decodePacket(r, pkt));
+      packets++;
+    };
+    const s = await readCaptureFile(file, cb, {});
+    bytes = s.bytes;
+    flows = agg.takeBatch(true).flows.length;
+  }
+  const ms = Number(process.hrtime.bigint() - t0) / 1e6;
+  const maxRssMB = process.resourceUsage().maxRSS / 1024;
+  process.stdout.write(`${JSON.stringify({ mode, ms, packets, bytes, flows, maxRssMB })}\n`);
+}
+
+main().catch((e: unknown) => {
+  process.stderr.write(`${e instanceof Error ? e.stack : String(e)}\n`);
+  process.exitCode = 3;
+});
