@@ -6,14 +6,16 @@ import { EnipState } from '../../../src/dissectors/enip/EnipState.js';
 import { DIR_TO_CLIENT, DIR_TO_SERVER, DIR_UNKNOWN, KIND_EXCEPTION, KIND_REQUEST, KIND_RESPONSE, WHO_SENDER } from '../../../src/dissectors/types.js';
 import { runDissectorContract, type ContractSample } from '../contract.js';
 import { RecordingSink } from '../../util/recordingSink.js';
+import { capturePath } from '../../util/captures.js';
+import { createRegistry } from '../../../src/dissectors/registry.js';
+import { replayTcp, tsharkTcpSegments } from '../tsharkTcp.js';
 import { cipRequest, encap, hex, logicalPath, rrData, syntheticConversation, tagPath, unitData } from './enipBuilders.js';
 import { writePcap } from './pcapWriter.js';
 import { extractPdus, ourCounts, tsharkCounts, type StreamPdu } from './tsharkOracle.js';
 
-const CAPTURES = '/work/shared/captures/enip';
-const EXAMPLE = join(CAPTURES, 'cisagov_enip_cip_example.pcap');
-const MSP_PCAPNG = join(CAPTURES, 'cisagov_multiple_service_packet_cip.pcapng');
-const SET_ATTR_PCAPNG = join(CAPTURES, 'cisagov_set_attribute_single_service_cip.pcapng');
+const EXAMPLE = capturePath('enip/cisagov_enip_cip_example.pcap');
+const MSP_PCAPNG = capturePath('enip/cisagov_multiple_service_packet_cip.pcapng');
+const SET_ATTR_PCAPNG = capturePath('enip/cisagov_set_attribute_single_service_cip.pcapng');
 
 const pdusOf = new Map<string, StreamPdu[]>();
 function pdus(file: string): StreamPdu[] {
@@ -93,6 +95,42 @@ describe('enip against tshark', () => {
   test('enip.decode(synthetic conversation, DIR_UNKNOWN) gives the same counts as with directions', () => {
     const p = extractPdus(synthetic, enip, 44818);
     expect(ourCounts(enip, p, false).counts).toEqual(ourCounts(enip, p, true).counts);
+  });
+});
+
+/** Counts through AppSession (reassembly + framing as in production), keyed like tsharkCounts. */
+function sessionCounts(file: string): { counts: Record<string, Record<string, number>>; violations: number } {
+  const registry = createRegistry([enip]);
+  const sinks = new Map<number, RecordingSink>();
+  const sinkFor = (stream: number): RecordingSink => {
+    let s = sinks.get(stream);
+    if (!s) sinks.set(stream, (s = new RecordingSink()));
+    return s;
+  };
+  replayTcp(tsharkTcpSegments(file), registry, sinkFor);
+  const counts: Record<string, Record<string, number>> = {};
+  let violations = 0;
+  for (const [stream, sink] of sinks) {
+    violations += sink.violations.length;
+    for (const f of sink.fns) {
+      const c = (counts[`tcp:${stream}`] ??= {});
+      const key = `${f.space}/0x${f.code.toString(16)}/${['request', 'response', 'exception'][f.kind]}`;
+      c[key] = (c[key] ?? 0) + 1;
+    }
+  }
+  return { counts, violations };
+}
+
+describe('AppSession + enip against tshark', () => {
+  test.each([
+    ['cisagov_enip_cip_example.pcap', (): string => EXAMPLE],
+    ['cisagov_multiple_service_packet_cip.pcapng', (): string => MSP_PCAPNG],
+    ['cisagov_set_attribute_single_service_cip.pcapng', (): string => SET_ATTR_PCAPNG],
+    ['the synthetic conversation', (): string => synthetic],
+  ])('AppSession(%s) + enip per-stream counts equal tshark\'s', (_name, file) => {
+    const ours = sessionCounts(file());
+    expect(ours.violations).toBe(0);
+    expect(ours.counts).toEqual(tsharkCounts(file(), 44818));
   });
 });
 
