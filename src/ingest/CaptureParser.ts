@@ -57,6 +57,7 @@ const BT_JOURNAL = 9;
 const BT_DSB = 10;
 const BT_CUSTOM = 0xbad;
 const BT_CUSTOM_NOCOPY = 0x40000bad;
+const BT_SYSDIG_EVENT = 0x204;
 const BOM = 0x1a2b3c4d;
 
 // Timestamp conversion kinds per pcapng interface.
@@ -512,8 +513,16 @@ export class CaptureParser {
         case BT_SHB:
           this.sectionBlock(p, len);
           break;
+        case BT_CUSTOM:
+        case BT_CUSTOM_NOCOPY:
+        case BT_JOURNAL:
+        case BT_SYSDIG_EVENT:
+          // Not packets, but Wireshark (4.0) numbers them as frames: count them so frame numbers
+          // stay Wireshark's; they are not delivered.
+          this.frames++;
+          break;
         default:
-          break; // NRB, ISB, DSB, custom, unknown: skipped (§3.1: a reader skips blocks it does not know)
+          break; // NRB, ISB, DSB, unknown: skipped (§3.1: a reader skips blocks it does not know)
       }
       p += len;
       this.endOffset = this.base + p;
@@ -754,6 +763,7 @@ export class CaptureParser {
     } else if (
       !(
         (type >= BT_IDB && type <= BT_DSB) ||
+        type === BT_SYSDIG_EVENT ||
         type === BT_CUSTOM ||
         type === BT_CUSTOM_NOCOPY
       )
