@@ -15,8 +15,10 @@
  *    as unparsed) and the direction stops being framed until a segment start passes the framer's
  *    `resync` (or, without one, `pduLength` says a plausible PDU starts there);
  *  - a SYN sets the ISN (ISN + 1 is the first data byte); sequence arithmetic is modulo 2^32;
- *  - without a SYN (capture started mid-connection), the first data segment seen is the start, and it
- *    must pass the resync test (it may begin in the middle of a PDU);
+ *  - without a SYN (capture started mid-connection), the first segment seen is the start (a pure ACK's
+ *    sequence number is the next byte, so a later keep-alive probe one byte below it is old data), and
+ *    the first data must pass the resync test (it may begin in the middle of a PDU);
+ *  - a hole ages only with segments that bring data past it (duplicates of old data do not count);
  *  - FIN: once the stream reaches the FIN's sequence number, a partial PDU can never complete and is
  *    counted as unparsed. RST: the same at once (holes become gaps). Later in-sequence data (some
  *    scanners send data after a RST) is still framed.
@@ -157,6 +159,7 @@ export class TcpReassembler {
       seq = (seq + 1) >>> 0; // data on a SYN (TCP Fast Open) starts after the SYN's own number
     }
     if (len > 0) this.data(seq, buf, off, len);
+    else if (!this.started && !(flags & TCP_RST)) this.startAt(seq, false); // an ACK's seq is the next byte
     if (flags & TCP_RST) {
       this.close();
     } else if (flags & TCP_FIN) {
@@ -194,8 +197,7 @@ export class TcpReassembler {
     if (d < 0) {
       const over = -d;
       if (over >= len) {
-        this.stats.retransmittedBytes += len;
-        this.noteHole();
+        this.stats.retransmittedBytes += len; // old data: does not age an open hole
         return;
       }
       this.stats.retransmittedBytes += over;
@@ -238,7 +240,6 @@ export class TcpReassembler {
       const s = this.oooSeq[i]!;
       if (seqDiff(seq, s) >= 0 && seqDiff(end, (s + this.oooLen[i]!) >>> 0) <= 0) {
         this.stats.retransmittedBytes += len; // already buffered
-        this.noteHole();
         return;
       }
     }
