@@ -11,7 +11,8 @@ import { decodePacket } from '../../src/decode/decodePacket.js';
 import { ipToString, macToString } from '../../src/decode/format.js';
 import { DECODE, DecodedPacket, type DecodeResult } from '../../src/decode/packet.js';
 import { newCaptureRecord, type CaptureRecord } from '../../src/ingest/record.js';
-import { buildPcap, readFrames } from '../util/frames.js';
+import { readCaptureFile } from '../../src/ingest/readCapture.js';
+import { buildPcap } from '../util/frames.js';
 import {
   ahHeader,
   arp,
@@ -364,7 +365,7 @@ describe('decodePacket(crafted frames)', () => {
 });
 
 describe('decodePacket(crafted captures) agrees with tshark', () => {
-  test('decodePacket(every crafted frame, written as one capture per link type) matches tshark field by field', () => {
+  test('decodePacket(every crafted frame, written as one capture per link type) matches tshark field by field', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'zonescope-decode-'));
     try {
       const byLink = new Map<number, Array<[string, number[]]>>();
@@ -381,7 +382,7 @@ describe('decodePacket(crafted captures) agrees with tshark', () => {
         const rows = tsharkRows(file);
         expect(rows.length).toBe(list.length);
         const p = new DecodedPacket();
-        readFrames(file, (rec) => {
+        await readCaptureFile(file, (rec) => {
           const r = decodePacket(rec, p);
           compared++;
           for (const m of compareWithTshark(rec, p, r, rows[rec.frame - 1])) mismatches.push(`${list[rec.frame - 1][0]}: ${m}`);

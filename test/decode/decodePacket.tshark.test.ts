@@ -7,7 +7,7 @@ import { readdirSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { decodePacket } from '../../src/decode/decodePacket.js';
 import { DECODE, DecodedPacket } from '../../src/decode/packet.js';
-import { readFrames } from '../util/frames.js';
+import { readCaptureFile } from '../../src/ingest/readCapture.js';
 import { tsharkFrames, tsharkRows } from './tsharkOracle.js';
 import { compareWithTshark } from './compareWithTshark.js';
 
@@ -30,14 +30,14 @@ describe('decodePacket(real captures) agrees with tshark', () => {
     expect(files.length).toBe(22);
   });
 
-  test.each(files.map((f) => [relative(CAPTURES, f), f]))('decodePacket(%s) matches tshark on every frame', (_name, file) => {
+  test.each(files.map((f) => [relative(CAPTURES, f), f]))('decodePacket(%s) matches tshark on every frame', async (_name, file) => {
     const rows = tsharkRows(file);
     const ipFrames = new Set(tsharkFrames(file, 'ip or ipv6'));
     const out = new DecodedPacket();
     const mismatches: string[] = [];
     const ourIp = new Set<number>();
     let frames = 0;
-    readFrames(file, (rec) => {
+    const summary = await readCaptureFile(file, (rec) => {
       frames++;
       const r = decodePacket(rec, out);
       if (r === DECODE.IP) ourIp.add(rec.frame);
@@ -48,6 +48,7 @@ describe('decodePacket(real captures) agrees with tshark', () => {
       }
       for (const m of compareWithTshark(rec, out, r, row)) mismatches.push(`frame ${rec.frame}: ${m}`);
     });
+    expect([summary.errors, summary.truncated]).toEqual([0, false]);
     expect(frames).toBe(rows.length);
     expect(frames).toBeGreaterThan(0);
     expect(mismatches.slice(0, 20)).toEqual([]);
