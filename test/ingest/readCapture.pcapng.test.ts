@@ -172,16 +172,26 @@ describe('crafted pcapng', () => {
       else expect(ours).toBe(line);
     }
   });
-});
 
   test('readCaptureFile(if_tsresol 10^-12 and 2^-40, beyond exact doubles) still gives the floor nanosecond', async () => {
-    const PS = NS * 1000n + 999n;
-    const P40 = (1738823410n << 40n) + (1n << 39n) + 12345n;
+    // 64 bits of picoseconds only span 213 days: such interfaces need if_tsoffset (§4.2).
+    const BASE = 1738700000n;
+    const PS = 123410n * 10n ** 12n + 493630309999n;
+    const P40 = (123410n << 40n) + (1n << 39n) + 12345n;
     const path = join(dir, 'fine.pcapng');
-    await writeFile(path, Buffer.concat([shb(true), idb(true, 1, { tsresol: 12 }), idb(true, 1, { tsresol: 0x80 | 40 }), epb(true, 0, PS, frames[0]), epb(true, 1, P40, frames[1])]));
+    await writeFile(
+      path,
+      Buffer.concat([
+        shb(true),
+        idb(true, 1, { tsresol: 12, tsoffset: BASE }),
+        idb(true, 1, { tsresol: 0x80 | 40, tsoffset: BASE }),
+        epb(true, 0, PS, frames[0]),
+        epb(true, 1, P40, frames[1]),
+      ]),
+    );
     const got = await collectFile(path);
     expect(got.diags).toEqual([]);
-    expect(got.lines).toEqual([`1\t${expectTs(PS, 12)}\t60\t60`, `2\t${expectTs(P40, 0x80 | 40)}\t74\t74`]);
-    expect(got.lines[0]).toBe('1\t1738823410.493630309\t60\t60');
+    expect(got.lines).toEqual([`1\t${expectTs(PS, 12, BASE)}\t60\t60`, `2\t${expectTs(P40, 0x80 | 40, BASE)}\t74\t74`]);
+    expect(got.lines).toEqual(['1\t1738823410.493630309\t60\t60', '2\t1738823410.500000011\t74\t74']);
   });
 });
