@@ -1,0 +1,48 @@
+/**
+ * The s7comm dissector driven the way the flow stage drives it: every capture replayed TCP segment by
+ * segment through AppSession (TCP reassembly, TPKT framing with pduLength, protocol choice by port 102),
+ * with tshark's per-stream per-function counts as the oracle (see tsharkCounts in tsharkPdus.ts).
+ */
+import { RecordingSink } from '../../util/recordingSink.js';
+import { replayTcp, tsharkTcpSegments } from '../tsharkTcp.js';
+import { createRegistry } from '../../../src/dissectors/registry.js';
+import { defaultDissectors } from '../../../src/dissectors/index.js';
+import { s7comm } from '../../../src/dissectors/s7comm/index.js';
+import { CAPTURES, countFn, sorted, tsharkCounts } from './tsharkPdus.js';
+
+const FILES = ['cisagov_snap7.pcap', 'cisagov_s7ident.pcap', 'cisagov_s7comm_plus.pcap'];
+
+describe('AppSession + s7comm against tshark', () => {
+  for (const file of FILES) {
+    test(`AppSession(${file}) per-stream per-function counts equal tshark's, no PDU malformed`, () => {
+      const path = `${CAPTURES}/${file}`;
+      const sinks = new Map<number, RecordingSink>();
+      const sinkFor = (stream: number): RecordingSink => {
+        let s = sinks.get(stream);
+        if (!s) sinks.set(stream, (s = new RecordingSink()));
+        return s;
+      };
+      const sessions = replayTcp(tsharkTcpSegments(path), createRegistry([s7comm]), sinkFor);
+      const counts = new Map<string, number>();
+      for (const [stream, sink] of sinks) for (const f of sink.fns) countFn(counts, stream, f);
+      const want = sorted(tsharkCounts(path));
+      expect(Object.keys(want).length).toBeGreaterThan(0);
+      expect(sorted(counts)).toEqual(want);
+      const violations = [...sinks.values()].flatMap((s) => s.violations);
+      expect(violations).toEqual([]);
+      let pdus = 0;
+      for (const s of sessions.values()) {
+        expect(s.protocol).toBe('s7comm');
+        expect(s.stats.malformed).toBe(0);
+        pdus += s.stats.pdus;
+      }
+      expect(pdus).toBe(Object.values(want).reduce((a, b) => a + b, 0));
+    });
+  }
+
+  test('AppSession(cisagov_s7comm_plus.pcap) with the default dissector list picks s7comm for every TCP/102 stream', () => {
+    const sessions = replayTcp(tsharkTcpSegments(`${CAPTURES}/cisagov_s7comm_plus.pcap`), createRegistry(defaultDissectors), () => new RecordingSink());
+    expect(sessions.size).toBeGreaterThan(1);
+    for (const s of sessions.values()) expect(s.protocol).toBe('s7comm');
+  });
+});
