@@ -33,6 +33,8 @@ const BSD_AF_INET6_DARWIN = 30; // macOS, iOS
 
 /** Linux ARPHRD_ETHER: SLL's link-layer address is a MAC. */
 const ARPHRD_ETHER = 1;
+/** Linux ARPHRD_NETLINK: SLL's protocol field is the netlink family. */
+const ARPHRD_NETLINK = 824;
 
 const PROTO_HOPOPTS = 0;
 const PROTO_ICMP = 1;
@@ -101,7 +103,10 @@ export function resetDecodedPacket(out: DecodedPacket): void {
  *
  * For DECODE.OTHER_L2 (and an ARP frame that is not Ethernet/IPv4), payloadOff/payloadLen/
  * payloadWireLen describe the L2 payload after the EtherType (after the VLAN tags); etherType is 0
- * for an IEEE 802.3 length-field frame (LLC/SNAP) and for a non-IP NULL/LOOP address family.
+ * for an IEEE 802.3 length-field frame (LLC/SNAP), a non-IP NULL/LOOP address family and an SLL
+ * pseudo-protocol (< 0x0600) or netlink frame.
+ * Fields of a TRUNCATED frame are those read before the cut; none is guessed. Within VLAN tags or
+ * IPv6 extension headers etherType / proto stay 0 until the chain has been read to its end.
  * For a later IP fragment (fragment 2) l4Off is 0 and the payload fields describe the fragment data.
  */
 export function decodePacket(rec: CaptureRecord, out: DecodedPacket): DecodeResult {
@@ -244,8 +249,30 @@ function decodeNull(
  */
 function decodeSll(b: Buffer, off: number, end: number, missing: number, out: DecodedPacket): DecodeResult {
   if (end - off < 16) return DECODE.TRUNCATED;
-  if (u16(b, off + 2) === ARPHRD_ETHER && u16(b, off + 4) === 6) out.srcMacOff = off + 6;
-  return decodeEtherType(b, off + 16, end, missing, u16(b, off + 14), out);
+  const hatype = u16(b, off + 2);
+  if (hatype === ARPHRD_ETHER && u16(b, off + 4) === 6) out.srcMacOff = off + 6;
+  return decodeSllProtocol(b, off + 16, end, missing, hatype, u16(b, off + 14), out);
+}
+
+/**
+ * The SLL/SLL2 protocol field is an EtherType, except for the Linux pseudo-protocols below 0x0600
+ * (ETH_P_802_3 1, ETH_P_802_2 4, ETH_P_CAN 0x0c, ...; linux/if_ether.h) and for netlink captures,
+ * whose protocol field is the netlink family: those are not IP.
+ */
+function decodeSllProtocol(
+  b: Buffer,
+  off: number,
+  end: number,
+  missing: number,
+  hatype: number,
+  protocol: number,
+  out: DecodedPacket,
+): DecodeResult {
+  if (protocol < 0x0600 || hatype === ARPHRD_NETLINK) {
+    setL2Payload(off, end, missing, out);
+    return DECODE.OTHER_L2;
+  }
+  return decodeEtherType(b, off, end, missing, protocol, out);
 }
 
 /**
@@ -254,8 +281,9 @@ function decodeSll(b: Buffer, off: number, end: number, missing: number, out: De
  */
 function decodeSll2(b: Buffer, off: number, end: number, missing: number, out: DecodedPacket): DecodeResult {
   if (end - off < 20) return DECODE.TRUNCATED;
-  if (u16(b, off + 8) === ARPHRD_ETHER && b[off + 11] === 6) out.srcMacOff = off + 12;
-  return decodeEtherType(b, off + 20, end, missing, u16(b, off), out);
+  const hatype = u16(b, off + 8);
+  if (hatype === ARPHRD_ETHER && b[off + 11] === 6) out.srcMacOff = off + 12;
+  return decodeSllProtocol(b, off + 20, end, missing, hatype, u16(b, off), out);
 }
 
 /** Raw IP: the version nibble decides (`forced` 4 or 6 for LINKTYPE_IPV4/IPV6, 0 for RAW). */

@@ -131,6 +131,7 @@ const CRAFTED: Record<string, { linktype: number; frame: number[] }> = {
   lldp: { linktype: 1, frame: ethernet(0x88cc, [0x02, 0x07, 0x04, ...bytes(6), 0, 0]) },
   sllTcp: { linktype: 113, frame: sll(0x0800, ipv4(6, '192.168.1.10', '192.168.1.20', tcp(102, 49999, 100, 200, 0x18, bytes(20)))) },
   sll2Tcp: { linktype: 276, frame: sll2(0x0800, ipv4(6, '192.168.1.10', '192.168.1.20', tcp(49999, 102, 300, 400, 0x18, bytes(22)))) },
+  sllLlc: { linktype: 113, frame: sll(4, [0x42, 0x42, 0x03, ...bytes(35)]) },
   sll2V6: { linktype: 276, frame: sll2(0x86dd, ipv6(17, V6A, V6B, udp(53, 53000, bytes(12)))) },
   nullLe4: { linktype: 0, frame: nullHeader(2, true, ipv4(6, '127.0.0.1', '127.0.0.1', tcp(4840, 50000, 1, 2, 0x18, bytes(9)))) },
   nullBe4: { linktype: 0, frame: nullHeader(2, false, ipv4(17, '127.0.0.1', '127.0.0.1', udp(5353, 5353, bytes(9)))) },
@@ -273,6 +274,9 @@ describe('decodePacket(crafted frames)', () => {
       expect([p.ipOff - LEAD, p.etherType, p.proto, p.dstMacOff]).toEqual([hdr, 0x0800, 6, -1]);
       expect(macToString(rec.data, p.srcMacOff)).toBe('00:1d:9c:c8:03:e7');
     }
+    // protocol 4 (ETH_P_802_2) is a Linux pseudo-protocol, not an 802.3 length: OTHER_L2 with all bytes
+    const llc = decode(113, sll(4, [0x42, 0x42, 0x03, ...bytes(35)]));
+    expect([llc.r, llc.p.etherType, llc.p.payloadOff - LEAD, llc.p.payloadLen]).toEqual([DECODE.OTHER_L2, 0, 16, 38]);
     const v6 = decode(276, CRAFTED.sll2V6.frame);
     expect([v6.r, v6.p.ipVersion, v6.p.proto, v6.p.srcPort, v6.p.payloadLen]).toEqual([DECODE.IP, 6, 17, 53, 12]);
   });
