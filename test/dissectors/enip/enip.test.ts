@@ -39,10 +39,24 @@ function decodeOne(pdu: Buffer, dir: number, state = new EnipState()): Recording
 
 let tmp = '';
 let synthetic = '';
+let segmented = '';
 beforeAll(() => {
   tmp = mkdtempSync(join(tmpdir(), 'zonescope-enip-'));
   synthetic = join(tmp, 'enip-synthetic.pcap');
   writePcap(synthetic, syntheticConversation().map((p) => ({ fromClient: p.fromClient, payload: p.pdu })));
+  // The same conversation with each side's bytes cut into 7-byte segments: PDUs span segments
+  // and segments hold the end of one PDU and the start of the next.
+  segmented = join(tmp, 'enip-segmented.pcap');
+  const parts: Array<{ fromClient: boolean; payload: Buffer }> = [];
+  const conv = syntheticConversation();
+  for (let i = 0; i < conv.length; ) {
+    const side = conv[i]!.fromClient;
+    const run: Buffer[] = [];
+    while (i < conv.length && conv[i]!.fromClient === side) run.push(conv[i++]!.pdu);
+    const bytes = Buffer.concat(run);
+    for (let o = 0; o < bytes.length; o += 7) parts.push({ fromClient: side, payload: bytes.subarray(o, o + 7) });
+  }
+  writePcap(segmented, parts);
 });
 afterAll(() => {
   if (tmp) rmSync(tmp, { recursive: true, force: true });
@@ -127,6 +141,7 @@ describe('AppSession + enip against tshark', () => {
     ['cisagov_multiple_service_packet_cip.pcapng', (): string => MSP_PCAPNG],
     ['cisagov_set_attribute_single_service_cip.pcapng', (): string => SET_ATTR_PCAPNG],
     ['the synthetic conversation', (): string => synthetic],
+    ['the synthetic conversation in 7-byte segments', (): string => segmented],
   ])('AppSession(%s) + enip per-stream counts equal tshark\'s', (_name, file) => {
     const ours = sessionCounts(file());
     expect(ours.violations).toBe(0);
