@@ -95,6 +95,15 @@ const TCP_FIN = 0x01;
 const TCP_SYN = 0x02;
 const TCP_RST = 0x04;
 
+/** Copy n bytes; a plain loop for small copies (Buffer#copy has a high fixed cost per call). */
+function copyBytes(src: Buffer, srcOff: number, dst: Buffer, dstOff: number, n: number): void {
+  if (n > 64) {
+    src.copy(dst, dstOff, srcOff, srcOff + n);
+    return;
+  }
+  for (let i = 0; i < n; i++) dst[dstOff + i] = src[srcOff + i]!;
+}
+
 /** Signed distance a - b in 32-bit sequence space (RFC 9293 3.4: comparisons are modulo 2^32). */
 function seqDiff(a: number, b: number): number {
   return (a - b) | 0;
@@ -271,7 +280,7 @@ export class TcpReassembler {
       slot = Buffer.allocUnsafe(Math.max(len, 2048));
       this.oooBuf[i] = slot;
     }
-    buf.copy(slot, 0, off, off + len);
+    copyBytes(buf, off, slot, 0, len);
     this.oooSeq[i] = seq;
     this.oooLen[i] = len;
     this.oooBytes += len;
@@ -396,7 +405,7 @@ export class TcpReassembler {
         // Complete the PDU that spans segments: copy only what it still needs.
         const take = this.need > 0 ? Math.min(len, this.need - this.partialLen) : Math.min(len, PROBE);
         const p = this.ensurePartial(this.partialLen + take);
-        buf.copy(p, this.partialLen, off, off + take);
+        copyBytes(buf, off, p, this.partialLen, take);
         this.partialLen += take;
         const n = this.need > 0 ? this.need : f.pduLength(p, 0, this.partialLen);
         if (n < 0 || (n === 0 && this.partialLen >= maxPdu)) {
@@ -462,7 +471,7 @@ export class TcpReassembler {
       }
       // The PDU continues in a later segment: keep only its bytes.
       const p = this.ensurePartial(Math.max(len, n));
-      buf.copy(p, 0, off, off + len);
+      copyBytes(buf, off, p, 0, len);
       this.partialLen = len;
       this.need = n;
       return;
