@@ -531,7 +531,10 @@ export class CaptureParser {
   }
 
   private badBlock(p: number, code: string, message: string): void {
-    this.diag(code, 'error', `${message}; resynchronising`, this.frames + 1, this.base + p);
+    // A damaged packet block still counts as a frame, so the frames after it keep their numbers.
+    const type = this.dv.getUint32(p, this.le);
+    if (type === BT_EPB || type === BT_PB || type === BT_SPB) this.frames++;
+    this.diag(code, 'error', `${message}; resynchronising`, type === BT_EPB || type === BT_PB || type === BT_SPB ? this.frames : this.frames + 1, this.base + p);
     this.damageAt = this.base + p;
     this.start = p + 1;
     this.state = ST_PCAPNG_RESYNC;

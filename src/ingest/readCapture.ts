@@ -179,6 +179,7 @@ async function runFile(path: string, onRecord: (rec: CaptureRecord) => void, opt
         n = (await fh.read(parser.buf, parser.end, parser.buf.length - parser.end, consumed)).bytesRead;
       } catch (e) {
         parser.diag('CAPTURE_UNREADABLE', 'error', `read failed at byte ${consumed}: ${errMessage(e)}`, undefined, consumed);
+        if (consumed === 0) complete = false; // nothing read: no "empty file" on top
         break;
       }
       if (n === 0) break;
@@ -268,6 +269,7 @@ async function runStream(
           r = await src.next();
         } catch (e) {
           parser.diag('CAPTURE_UNREADABLE', 'error', `read failed after ${consumed} bytes: ${errMessage(e)}`, undefined, parser.bytes);
+          if (parser.bytes === 0) complete = false;
           break;
         }
         if (r.done) break;
@@ -287,7 +289,8 @@ async function runStream(
 
   // gzip (RFC 1952), possibly several members; node:zlib streams it with backpressure.
   const raw = Readable.from(input(), { objectMode: false });
-  const gz = createGunzip({ chunkSize: 256 * 1024 });
+  // On a data error zlib drops the output chunk it was filling: a modest chunk bounds that loss.
+  const gz = createGunzip({ chunkSize: 64 * 1024 });
   let sourceError: unknown = null;
   pipeline(raw, gz, (err) => {
     const code = errCode(err);
@@ -332,6 +335,7 @@ async function runStream(
   }
   if (sourceError) {
     parser.diag('CAPTURE_UNREADABLE', 'error', `read failed after ${consumed} bytes: ${errMessage(sourceError)}`, undefined, parser.bytes);
+    if (parser.bytes === 0) complete = false;
   }
   if (complete) parser.parse(true);
   return { summary: summarize(parser, 'gzip') };
