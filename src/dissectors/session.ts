@@ -116,10 +116,22 @@ export class AppSession {
   /** Last direction seen from each side (for PDUs delivered at close). */
   private dirA: number = DIR_UNKNOWN;
   private dirB: number = DIR_UNKNOWN;
-  /** Options for the reassemblers (tests shrink them). */
-  reassemblerOptions: Partial<ReassemblerOptions> | undefined;
+  private readonly reassemblerOptions: Partial<ReassemblerOptions> | undefined;
 
-  constructor(registry: Registry, transport: Transport, portA: number, portB: number, isnA?: number, isnB?: number) {
+  /**
+   * @param isnA, isnB SYN sequence numbers of side A / B when seen (-1 or undefined otherwise).
+   * @param reassembly optional limits for the TCP reassemblers (DEFAULT_REASSEMBLER_OPTIONS otherwise).
+   */
+  constructor(
+    registry: Registry,
+    transport: Transport,
+    portA: number,
+    portB: number,
+    isnA?: number,
+    isnB?: number,
+    reassembly?: Partial<ReassemblerOptions>,
+  ) {
+    this.reassemblerOptions = reassembly;
     this.registry = registry;
     this.transport = transport;
     this.portA = portA;

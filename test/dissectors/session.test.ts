@@ -266,3 +266,17 @@ describe('AppSession UDP', () => {
     expect(s.stats).toMatchObject({ pdus: 3, malformed: 1 });
   });
 });
+
+describe('AppSession reassembly options', () => {
+  test('new AppSession(..., { gapAfterSegments: 1 }) declares a hole a gap sooner', () => {
+    const q = mbap(1, 1, '03 0000 0002');
+    const run = (opts?: { gapAfterSegments: number }): number => {
+      const s = new AppSession(createRegistry([modbusTcp]), 'tcp', 40000, 502, 0, 0, opts);
+      const sink = new RecordingSink();
+      for (let i = 2; i < 6; i++) s.tcpSegment(true, DIR_TO_SERVER, 1 + i * q.length, PSH_ACK, q, 0, q.length, sink);
+      return s.stats.gaps;
+    };
+    expect(run()).toBe(0);
+    expect(run({ gapAfterSegments: 1 })).toBe(1);
+  });
+});

@@ -77,7 +77,6 @@ export function replayTcp(
   segs: readonly TsharkSegment[],
   registry: Registry,
   sinkFor: (stream: number) => PduSink,
-  configure?: (s: AppSession) => void,
 ): Map<number, AppSession> {
   const conns = new Map<number, Conn>();
   for (const s of segs) {
@@ -106,7 +105,6 @@ export function replayTcp(
       if (s.payload.length === 0) continue;
       const portB = fromA ? s.dstPort : s.srcPort;
       c.session = new AppSession(registry, 'tcp', c.aPort, portB, c.isnA, c.isnB);
-      configure?.(c.session);
     }
     const dir = c.handshake ? (fromA ? DIR_TO_SERVER : DIR_TO_CLIENT) : DIR_UNKNOWN;
     c.session.tcpSegment(fromA, dir, s.seq, s.flags, s.payload, 0, s.payload.length, sinkFor(s.stream));
