@@ -3,7 +3,8 @@
  * of capture files. node:fs has no glob in Node 20 (fs.promises.glob arrived in Node 22), so the
  * patterns are matched here: `*` and `?` within one path segment, `**` across any number of
  * directories (zero included). Hidden entries (names starting with '.') are not matched by wildcards
- * nor visited when walking directories, as in a shell.
+ * nor visited when walking directories, as in a shell; a walk (and `**`) does not descend into
+ * symlinked directories, as `find` without -L.
  *
  * A file named explicitly is always taken (the reader diagnoses it if it is not a capture). Files found
  * by walking a directory or matching a pattern are taken when their extension is a capture one
@@ -11,7 +12,7 @@
  * pcapng or gzip-wrapped pcap/pcapng magic number.
  */
 import { constants as fsConstants } from 'node:fs';
-import { open, readdir, realpath, stat } from 'node:fs/promises';
+import { lstat, open, readdir, realpath, stat } from 'node:fs/promises';
 import { join, resolve, sep } from 'node:path';
 import { constants as zlibConstants, gunzipSync } from 'node:zlib';
 import type { Diagnostic } from '../diagnostics.js';
@@ -86,6 +87,14 @@ async function statOrNull(p: string): Promise<Awaited<ReturnType<typeof stat>> |
   }
 }
 
+async function lstatOrNull(p: string): Promise<Awaited<ReturnType<typeof lstat>> | null> {
+  try {
+    return await lstat(p);
+  } catch {
+    return null;
+  }
+}
+
 async function sortedEntries(dir: string): Promise<string[]> {
   const names = await readdir(dir);
   return names.sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
@@ -138,10 +147,13 @@ export async function expandInputs(inputs: string[]): Promise<ExpandedInputs> {
     for (const name of names) {
       if (name.startsWith('.')) continue;
       const p = join(dir, name);
-      const st = await statOrNull(p);
-      if (!st) continue;
-      if (st.isDirectory()) found += await walk(p, visited);
-      else if (st.isFile() && (await addFound(p, name))) found++;
+      const lst = await lstatOrNull(p);
+      if (!lst) continue;
+      // Like `find`, a walk does not descend into symlinked directories (symlinked files count).
+      if (lst.isDirectory()) found += await walk(p, visited);
+      else if (lst.isFile() || (lst.isSymbolicLink() && (await statOrNull(p))?.isFile())) {
+        if (await addFound(p, name)) found++;
+      }
     }
     return found;
   };
@@ -176,7 +188,7 @@ export async function expandInputs(inputs: string[]): Promise<ExpandedInputs> {
       for (const name of names) {
         if (name.startsWith('.')) continue;
         const p = join(dir, name);
-        const st = await statOrNull(p);
+        const st = await lstatOrNull(p);
         if (st?.isDirectory()) found += await match(p, segs, i, inner);
       }
       return found;
