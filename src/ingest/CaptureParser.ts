@@ -197,6 +197,7 @@ export class CaptureParser {
         case ST_PCAP:
           this.parsePcap();
           if (this.state === ST_PCAP) {
+            if (final && this.tailIsDamage()) break;
             if (final) this.endOfData();
             return;
           }
@@ -207,6 +208,7 @@ export class CaptureParser {
         case ST_PCAPNG:
           this.parsePcapng();
           if (this.state === ST_PCAPNG) {
+            if (final && this.tailIsDamage()) break;
             if (final) this.endOfData();
             return;
           }
@@ -825,6 +827,59 @@ export class CaptureParser {
 
   // ---------------------------------------------------------------------------------------------
   // End of input
+
+  /**
+   * At the end of input, a record/block that claims more bytes than remain is either truncated or
+   * has a damaged length. It is damage when a complete, plausible record/block (with a plausible
+   * successor, or ending exactly at the end of the file) starts inside it: then report it and
+   * resynchronise there instead of dropping everything after it.
+   */
+  private tailIsDamage(): boolean {
+    const p = this.start;
+    const end = this.end;
+    if (this.format === 'pcap') {
+      const hdr = this.recHdr;
+      if (end - p < hdr) return false;
+      for (let q = p + 1; q + hdr <= end; q++) {
+        if (!this.pcapPlausible(q, this.prevSec)) continue;
+        const next = q + hdr + this.dv.getUint32(q + 8, this.le);
+        if (next === end || (next + hdr <= end && this.pcapPlausible(next, this.dv.getUint32(q, this.le)))) {
+          const caplen = this.dv.getUint32(p + 8, this.le);
+          this.frames++;
+          this.diag(
+            'PCAP_BAD_RECORD_LENGTH',
+            'error',
+            `record claims ${caplen} captured bytes but only ${end - p - hdr} remain and a valid record follows at 0x${(this.base + q).toString(16)}; resynchronising`,
+            this.frames,
+            this.base + p,
+          );
+          this.damageAt = this.base + p;
+          this.start = q;
+          this.resynced(q);
+          return true;
+        }
+      }
+      return false;
+    }
+    if (this.format !== 'pcapng' || end - p < 12) return false;
+    for (let q = p + 4; q + 12 <= end; q += 4) {
+      if (this.blockPlausible(q, true) !== 1) continue;
+      const type = this.dv.getUint32(p, this.le);
+      if (type === BT_EPB || type === BT_PB || type === BT_SPB) this.frames++;
+      this.diag(
+        'PCAPNG_BAD_BLOCK_LENGTH',
+        'error',
+        `block type 0x${type.toString(16)} claims ${this.dv.getUint32(p + 4, this.le)} bytes but only ${end - p} remain and a valid block follows at 0x${(this.base + q).toString(16)}; resynchronising`,
+        type === BT_EPB || type === BT_PB || type === BT_SPB ? this.frames : this.frames + 1,
+        this.base + p,
+      );
+      this.damageAt = this.base + p;
+      this.start = q;
+      this.resynced(q);
+      return true;
+    }
+    return false;
+  }
 
   /** Called at the end of input in a record state: any unconsumed byte is a truncated record/block. */
   private endOfData(): void {

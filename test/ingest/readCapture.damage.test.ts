@@ -112,6 +112,30 @@ describe('impossible record lengths', () => {
     expect(got.summary.errors).toBe(1);
   });
 
+  test('readCaptureFile(record 40 claiming 200000 bytes, past the end of the file) is damage, not truncation: the rest is delivered', async () => {
+    const full = await collectFile(MODBUS);
+    const buf = Buffer.from(readFileSync(MODBUS));
+    const at = full.offsets[39];
+    buf.writeUInt32LE(200000, at + 8);
+    buf.writeUInt32LE(200000, at + 12);
+    const got = await collectFile(await write('past-eof.pcap', buf));
+    expect(got.diags[0]).toMatchObject({ code: 'PCAP_BAD_RECORD_LENGTH', severity: 'error', frame: 40, offset: at });
+    expect(got.lines).toEqual([...full.lines.slice(0, 39), ...full.lines.slice(40)]);
+    expect(got.summary).toMatchObject({ truncated: false, errors: 1, warnings: 0 });
+  });
+
+  test('readCaptureFile(pcapng EPB 200 claiming 1 MiB, past the end of the file) is damage, not truncation', async () => {
+    const full = await collectFile(OPCUA_NG);
+    const buf = Buffer.from(readFileSync(OPCUA_NG));
+    const at = full.offsets[199];
+    expect(buf.length - at).toBeLessThan(1024 * 1024);
+    buf.writeUInt32LE(1024 * 1024, at + 4);
+    const got = await collectFile(await write('past-eof.pcapng', buf));
+    expect(got.diags[0]).toMatchObject({ code: 'PCAPNG_BAD_BLOCK_LENGTH', severity: 'error', frame: 200, offset: at });
+    expect(got.lines).toEqual([...full.lines.slice(0, 199), ...full.lines.slice(200)]);
+    expect(got.summary).toMatchObject({ truncated: false, errors: 1 });
+  });
+
   test('readCaptureFile(EPB claiming interface 7 of 1) is PCAPNG_UNKNOWN_INTERFACE; the block is skipped, its neighbours delivered', async () => {
     const le = true;
     const bytes = Buffer.concat([shb(le), idb(le, 1), epb(le, 0, 1n, frame(1)), epb(le, 7, 2n, frame(2)), epb(le, 0, 3n, frame(3))]);
