@@ -86,7 +86,7 @@ export class AppSession {
   dissector: Dissector | null;
   /** the port whose table entry chose the dissector/label (tells the server side), or -1 */
   serverPort: number;
-  readonly stats: SessionStats = {
+  private readonly _stats: SessionStats = {
     pdus: 0,
     malformed: 0,
     bytesUnparsed: 0,
@@ -168,7 +168,6 @@ export class AppSession {
     this.curDir = cur;
     this.sink.target = sink;
     (fromA ? this.ra : this.rb)!.segment(seq, flags, buf, off, len);
-    this.syncStats();
   }
 
   udpDatagram(fromA: boolean, dir: number, buf: Buffer, off: number, len: number, sink: PduSink): void {
@@ -177,7 +176,7 @@ export class AppSession {
     if (d === null) return;
     if (this.state === null) this.state = d.createState();
     if (this.dead) {
-      this.stats.bytesUnparsed += len;
+      this._stats.bytesUnparsed += len;
       return;
     }
     this.sink.target = sink;
@@ -264,7 +263,7 @@ export class AppSession {
 
   private framingError(buf: Buffer, off: number, avail: number): void {
     if (this.dead) return;
-    this.stats.malformed++;
+    this._stats.malformed++;
     // Let the dissector say what is wrong (violations only); fall back to a generic code.
     const s = this.sink;
     const before = s.violations;
@@ -283,27 +282,33 @@ export class AppSession {
   private decodePdu(buf: Buffer, off: number, len: number, dir: number): void {
     const s = this.sink;
     const before = s.violations;
-    this.stats.pdus++;
+    this._stats.pdus++;
     try {
       this.dissector!.decode(this.state, buf, off, len, dir, s);
     } catch (e) {
       this.die(e);
       return;
     }
-    if (s.violations !== before) this.stats.malformed++;
+    if (s.violations !== before) this._stats.malformed++;
   }
 
   private die(e: unknown): void {
     if (this.dead) return;
     this.dead = true;
-    this.stats.malformed++;
+    this._stats.malformed++;
     this.sink.violation(DISSECTOR_EXCEPTION, `${this.protocol}: ${errorMessage(e)}`, 0);
+  }
+
+  /** Coverage counters, brought up to date from the reassemblers when read (not per segment). */
+  get stats(): SessionStats {
+    if (this.ra !== null) this.syncStats();
+    return this._stats;
   }
 
   private syncStats(): void {
     const a = this.ra!.stats;
     const b = this.rb!.stats;
-    const st = this.stats;
+    const st = this._stats;
     st.bytesUnparsed = a.unparsedBytes + b.unparsedBytes + this.extraUnparsed;
     st.gaps = a.gaps + b.gaps;
     st.gapBytes = a.gapBytes + b.gapBytes;

@@ -79,7 +79,14 @@ export class Conn {
   session: AppSession | null = null;
   /** Application-layer counters (lazily created). */
   fns: Map<number, FnCounter> | null = null;
-  ranges: Map<number, number> | null = null;
+  ranges: Map<number, { n: number }> | null = null;
+  /** Last-hit caches for the per-PDU sink calls (polling repeats the same function and range). */
+  lastFnKey = -1;
+  lastFn: FnCounter | null = null;
+  lastRangeKey = -1;
+  lastRange: { n: number } | null = null;
+  lastObjectKey: number | string = -1;
+  lastObject: ObjectCounter | null = null;
   objects: Map<string | number, ObjectCounter> | null = null;
   attributes: Map<string, string> | null = null;
   /** Session stats already folded (to fold deltas). */

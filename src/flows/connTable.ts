@@ -24,6 +24,8 @@ export class ConnTable {
   private nextSlot = 0;
   private capacity: number;
   size = 0;
+  /** Slot of the last successful lookup (a one-entry cache), -1 when none. */
+  private lastSlot = -1;
 
   /** After lookup()/insert(): true when the packet's source is side A of the canonical key. */
   fromA = true;
@@ -52,9 +54,18 @@ export class ConnTable {
   lookup(version: number, src: Uint32Array, sport: number, dst: Uint32Array, dport: number, proto: number): number {
     const aIsSrc = ConnTable.srcIsA(src, sport, dst, dport);
     this.fromA = aIsSrc;
-    const h = aIsSrc ? hash(version, proto, src, sport, dst, dport) : hash(version, proto, dst, dport, src, sport);
+    // Consecutive packets often belong to the same connection (a request and its response).
+    const last = this.lastSlot;
     const pv = (proto << 8) | version;
     const pp = aIsSrc ? ((sport << 16) | dport) >>> 0 : ((dport << 16) | sport) >>> 0;
+    if (last >= 0 && this.ports[last] === pp && this.protoVer[last] === pv && this.sameAddr(last, aIsSrc, src, dst)) return last;
+    const s = this.find(version, aIsSrc, src, sport, dst, dport, proto, pv, pp);
+    if (s >= 0) this.lastSlot = s;
+    return s;
+  }
+
+  private find(version: number, aIsSrc: boolean, src: Uint32Array, sport: number, dst: Uint32Array, dport: number, proto: number, pv: number, pp: number): number {
+    const h = aIsSrc ? hash(version, proto, src, sport, dst, dport) : hash(version, proto, dst, dport, src, sport);
     let b = h & this.mask;
     for (;;) {
       const s = this.buckets[b]!;
@@ -117,6 +128,7 @@ export class ConnTable {
       j = (j + 1) & this.mask;
     }
     this.buckets[hole] = EMPTY;
+    if (this.lastSlot === slot) this.lastSlot = -1;
     this.freeSlots.push(slot);
     this.size--;
   }

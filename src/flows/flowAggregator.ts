@@ -395,13 +395,19 @@ export class FlowAggregator implements PduSink {
     if (conn.protoClientIsA < 0 && (kind === KIND_REQUEST || kind === KIND_RESPONSE)) {
       conn.protoClientIsA = (kind === KIND_REQUEST) === this.curFromA ? 1 : 0;
     }
-    let fns = conn.fns;
-    if (fns === null) fns = conn.fns = new Map();
-    const k = fnKey(space, code, variant);
-    let f = fns.get(k);
-    if (f === undefined) {
-      f = { space, code, variant, requests: 0, responses: 0, exceptions: 0 };
-      fns.set(k, f);
+    const k = space === 0 && variant === 0 ? code : fnKey(space, code, variant);
+    let f: FnCounter | undefined;
+    if (k === conn.lastFnKey && conn.lastFn !== null) f = conn.lastFn;
+    else {
+      let fns = conn.fns;
+      if (fns === null) fns = conn.fns = new Map();
+      f = fns.get(k);
+      if (f === undefined) {
+        f = { space, code, variant, requests: 0, responses: 0, exceptions: 0 };
+        fns.set(k, f);
+      }
+      conn.lastFnKey = k;
+      conn.lastFn = f;
     }
     if (kind === KIND_REQUEST) {
       f.requests++;
@@ -418,25 +424,41 @@ export class FlowAggregator implements PduSink {
   range(table: number, start: number, count: number, write: boolean): void {
     const conn = this.cur;
     if (conn === null) return;
+    const k = rangeKey(table, write, start, count);
+    if (k === conn.lastRangeKey && conn.lastRange !== null) {
+      conn.lastRange.n++;
+      return;
+    }
     let r = conn.ranges;
     if (r === null) r = conn.ranges = new Map();
-    const k = rangeKey(table, write, start, count);
-    const n = r.get(k);
-    if (n !== undefined) r.set(k, n + 1);
-    else if (r.size < 4096) r.set(k, 1);
+    let c = r.get(k);
+    if (c === undefined) {
+      if (r.size >= 4096) return;
+      c = { n: 0 };
+      r.set(k, c);
+    }
+    c.n++;
+    conn.lastRangeKey = k;
+    conn.lastRange = c;
   }
 
   object(space: number, key: number | string, write: boolean): void {
     const conn = this.cur;
     if (conn === null) return;
-    let o = conn.objects;
-    if (o === null) o = conn.objects = new Map();
     const k = typeof key === 'number' ? space * 4294967296 + key : `${space}\u0000${key}`;
-    let c = o.get(k);
-    if (c === undefined) {
-      if (o.size >= 4096) return;
-      c = { space, key, reads: 0, writes: 0 };
-      o.set(k, c);
+    let c: ObjectCounter | undefined;
+    if (k === conn.lastObjectKey && conn.lastObject !== null) c = conn.lastObject;
+    else {
+      let o = conn.objects;
+      if (o === null) o = conn.objects = new Map();
+      c = o.get(k);
+      if (c === undefined) {
+        if (o.size >= 4096) return;
+        c = { space, key, reads: 0, writes: 0 };
+        o.set(k, c);
+      }
+      conn.lastObjectKey = k;
+      conn.lastObject = c;
     }
     if (write) c.writes++;
     else c.reads++;
@@ -693,10 +715,14 @@ export class FlowAggregator implements PduSink {
         e.exceptions += c.exceptions;
       }
       conn.fns = null;
+      conn.lastFn = null;
+      conn.lastFnKey = -1;
     }
     if (conn.ranges !== null) {
-      for (const [k, n] of conn.ranges) f.ranges.set(k, (f.ranges.get(k) ?? 0) + n);
+      for (const [k, c] of conn.ranges) f.ranges.set(k, (f.ranges.get(k) ?? 0) + c.n);
       conn.ranges = null;
+      conn.lastRange = null;
+      conn.lastRangeKey = -1;
     }
     if (conn.objects !== null) {
       for (const o of conn.objects.values()) {
@@ -709,6 +735,8 @@ export class FlowAggregator implements PduSink {
         } else f.objects.set(k, { ...o, spaceName });
       }
       conn.objects = null;
+      conn.lastObject = null;
+      conn.lastObjectKey = -1;
     }
     if (conn.attributes !== null) {
       for (const [k, v] of conn.attributes) {

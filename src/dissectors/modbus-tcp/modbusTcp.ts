@@ -79,6 +79,11 @@ function isWriteFc(fc: number): boolean {
   return i !== undefined && i.opClass === 'write';
 }
 
+/** Big-endian 16-bit read without Buffer's bounds checks (callers check lengths first). */
+function u16(buf: Buffer, o: number): number {
+  return (buf[o]! << 8) | buf[o + 1]!;
+}
+
 /** Per-connection state: the last request's transaction, to pair echo-shaped PDUs when dir is unknown. */
 export class ModbusState {
   pendingTid = -1;
@@ -128,13 +133,13 @@ function decodeModbus(state: ModbusState, buf: Buffer, off: number, len: number,
     sink.violation('MODBUS_TRUNCATED', `${len} bytes: MBAP header and function code need 8`, 0);
     return;
   }
-  const pid = buf.readUInt16BE(off + 2);
+  const pid = u16(buf, off + 2);
   if (pid !== 0) {
     sink.violation('MODBUS_BAD_PROTOCOL_ID', `protocol id ${pid}, Modbus is 0`, 2);
     return;
   }
-  const tid = buf.readUInt16BE(off);
-  const mlen = buf.readUInt16BE(off + 4);
+  const tid = u16(buf, off);
+  const mlen = u16(buf, off + 4);
   let end = off + len;
   if (mlen < MIN_LEN || mlen > MAX_LEN) {
     sink.violation('MODBUS_BAD_LENGTH', `length ${mlen} outside ${MIN_LEN}..${MAX_LEN}`, 4);
@@ -207,8 +212,8 @@ function decodeRequest(fc: number, buf: Buffer, d: number, n: number, sink: PduS
         badLen(sink, fc, n, '4');
         if (n < 4) return;
       }
-      const start = buf.readUInt16BE(d);
-      const qty = buf.readUInt16BE(d + 2);
+      const start = u16(buf, d);
+      const qty = u16(buf, d + 2);
       const max = fc <= 2 ? 2000 : 125;
       if (qty < 1 || qty > max) sink.violation('MODBUS_BAD_QUANTITY', `FC ${fc}: quantity ${qty} outside 1..${max}`, 10);
       const table = fc === 1 ? MODBUS_TABLE_COILS : fc === 2 ? MODBUS_TABLE_DISCRETE_INPUTS : fc === 3 ? MODBUS_TABLE_HOLDING_REGISTERS : MODBUS_TABLE_INPUT_REGISTERS;
@@ -222,9 +227,9 @@ function decodeRequest(fc: number, buf: Buffer, d: number, n: number, sink: PduS
         badLen(sink, fc, n, '4');
         if (n < 4) return;
       }
-      const addr = buf.readUInt16BE(d);
+      const addr = u16(buf, d);
       if (fc === 5) {
-        const v = buf.readUInt16BE(d + 2);
+        const v = u16(buf, d + 2);
         if (v !== 0 && v !== 0xff00) sink.violation('MODBUS_BAD_VALUE', `FC 5: coil value 0x${v.toString(16)}, expected 0x0000 or 0xff00`, 10);
       }
       sink.range(fc === 5 ? MODBUS_TABLE_COILS : MODBUS_TABLE_HOLDING_REGISTERS, addr, 1, true);
@@ -246,8 +251,8 @@ function decodeRequest(fc: number, buf: Buffer, d: number, n: number, sink: PduS
         badLen(sink, fc, n, 'at least 5');
         return;
       }
-      const start = buf.readUInt16BE(d);
-      const qty = buf.readUInt16BE(d + 2);
+      const start = u16(buf, d);
+      const qty = u16(buf, d + 2);
       const bc = buf[d + 4]!;
       const max = fc === 15 ? 0x7b0 : 123;
       if (qty < 1 || qty > max) sink.violation('MODBUS_BAD_QUANTITY', `FC ${fc}: quantity ${qty} outside 1..${max}`, 10);
@@ -283,7 +288,7 @@ function decodeRequest(fc: number, buf: Buffer, d: number, n: number, sink: PduS
         badLen(sink, fc, n, '6');
         if (n < 2) return;
       }
-      sink.range(MODBUS_TABLE_HOLDING_REGISTERS, buf.readUInt16BE(d), 1, true);
+      sink.range(MODBUS_TABLE_HOLDING_REGISTERS, u16(buf, d), 1, true);
       return;
     }
     case 23: {
@@ -292,10 +297,10 @@ function decodeRequest(fc: number, buf: Buffer, d: number, n: number, sink: PduS
         badLen(sink, fc, n, 'at least 9');
         return;
       }
-      const rs = buf.readUInt16BE(d);
-      const rq = buf.readUInt16BE(d + 2);
-      const ws = buf.readUInt16BE(d + 4);
-      const wq = buf.readUInt16BE(d + 6);
+      const rs = u16(buf, d);
+      const rq = u16(buf, d + 2);
+      const ws = u16(buf, d + 4);
+      const wq = u16(buf, d + 6);
       const bc = buf[d + 8]!;
       if (rq < 1 || rq > 125) sink.violation('MODBUS_BAD_QUANTITY', `FC 23: read quantity ${rq} outside 1..125`, 10);
       if (wq < 1 || wq > 121) sink.violation('MODBUS_BAD_QUANTITY', `FC 23: write quantity ${wq} outside 1..121`, 14);
@@ -312,7 +317,7 @@ function decodeRequest(fc: number, buf: Buffer, d: number, n: number, sink: PduS
         badLen(sink, fc, n, '2');
         if (n < 2) return;
       }
-      sink.range(MODBUS_TABLE_HOLDING_REGISTERS, buf.readUInt16BE(d), 1, false);
+      sink.range(MODBUS_TABLE_HOLDING_REGISTERS, u16(buf, d), 1, false);
       return;
     case 43:
       // 6.19-6.21: MEI type; 14 = Read Device ID code (1..4) + object id
@@ -372,8 +377,8 @@ function decodeResponse(fc: number, buf: Buffer, d: number, n: number, sink: Pdu
         badLen(sink, fc, n, 'at least 4');
         return;
       }
-      const bc = buf.readUInt16BE(d);
-      const cnt = buf.readUInt16BE(d + 2);
+      const bc = u16(buf, d);
+      const cnt = u16(buf, d + 2);
       if (bc !== n - 2 || bc !== 2 + cnt * 2 || cnt > 31) {
         sink.violation('MODBUS_BAD_BYTE_COUNT', `FC 24: byte count ${bc}, FIFO count ${cnt}, ${n - 2} bytes`, 8);
       }
