@@ -10,8 +10,9 @@ import { DECODE, DecodedPacket } from '../../src/decode/packet.js';
 import { readCaptureFile } from '../../src/ingest/readCapture.js';
 import { tsharkFrames, tsharkRows } from './tsharkOracle.js';
 import { compareWithTshark } from './compareWithTshark.js';
+import { CAPTURES_DIR } from '../util/captures.js';
 
-const CAPTURES = new URL('../../../shared/captures/', import.meta.url).pathname;
+const CAPTURES = `${CAPTURES_DIR}/`;
 
 function listCaptures(dir: string): string[] {
   const out: string[] = [];

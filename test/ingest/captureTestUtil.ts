@@ -12,7 +12,9 @@ import type { Diagnostic } from '../../src/diagnostics.js';
 import { readCaptureFile, readCaptureStream, type ReadOptions, type ReadSummary } from '../../src/ingest/readCapture.js';
 import type { CaptureRecord } from '../../src/ingest/record.js';
 
-export const CAPTURES_DIR = '/work/shared/captures';
+import { CAPTURES_DIR } from '../util/captures.js';
+
+export { CAPTURES_DIR };
 
 /** Every capture file under ../shared/captures (not the licences), sorted. */
 export function listCaptures(): string[] {

@@ -6,10 +6,12 @@
  *  - tsharkCounts(file) / countFn(): per-stream per-function counts, tshark's and ours, in one format.
  */
 import { execFileSync } from 'node:child_process';
+import { join } from 'node:path';
+import { CAPTURES_DIR } from '../../util/captures.js';
 import { DIR_TO_CLIENT, DIR_TO_SERVER, KIND_EXCEPTION, KIND_REQUEST, KIND_RESPONSE } from '../../../src/dissectors/types.js';
 import { tpktPduLength } from '../../../src/dissectors/s7comm/index.js';
 
-export const CAPTURES = '/work/shared/captures/s7comm';
+export const CAPTURES = join(CAPTURES_DIR, 's7comm');
 
 export function tsharkRows(file: string, fields: string[], filter = 'tcp.len > 0', extra: string[] = []): string[][] {
   const args = ['-r', file, '-n', '-o', 'tcp.desegment_tcp_streams:TRUE', ...extra, '-Y', filter, '-T', 'fields', '-E', 'occurrence=a', '-E', 'aggregator=,'];
