@@ -44,7 +44,7 @@ export async function main(argv: string[], io: Io = { stdout: process.stdout, st
       })
       .option('max-connections', { type: 'number', describe: 'live connections kept in memory before the least recently active are folded', default: 1_000_000 });
 
-  const parser = yargs(argv)
+  const parser = yargs(stdoutDashes(argv))
     .scriptName('zonescope')
     .usage('$0 <command> [options]\n\nSegment industrial networks the IEC 62443 way: ingest captures into a baseline, see every flow down to function codes.')
     .command(
@@ -134,6 +134,19 @@ export async function main(argv: string[], io: Io = { stdout: process.stdout, st
     return exitCode({ internalError: true });
   }
   return code;
+}
+
+/** `--json -` means stdout (INTERFACES.md); yargs would take a lone '-' as a positional. */
+function stdoutDashes(argv: string[]): string[] {
+  const out: string[] = [];
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i]!;
+    if (a.startsWith('--') && !a.includes('=') && argv[i + 1] === '-') {
+      out.push(`${a}=-`);
+      i++;
+    } else out.push(a);
+  }
+  return out;
 }
 
 function openExisting(path: string): Baseline {
