@@ -64,6 +64,10 @@ const TABLE: ReadonlyArray<readonly [string, readonly number[], readonly number[
   ['pi', [5450], []], // OSIsoft/AVEVA PI Data Archive (PI-to-PI, PI API/SDK)
   ['fins', [9600], [9600]], // Omron FINS
   ['hartip', [5094], [5094]],
+  // Triconex safety controllers: TSAA (UDP 1500), TriStation 1131 (UDP 1502) and Triconex
+  // peer-to-peer (UDP 1503, labelled with the TriStation family).
+  ['tsaa', [], [1500]],
+  ['tristation', [], [1502, 1503]],
   ['profinet', [], [34964]], // PROFINET CM (DCE/RPC context manager)
   ['codesys', [1217, 2455, 11740], [1740, 1741, 1742, 1743]],
   ['gesrtp', [18245, 18246], []], // GE SRTP
