@@ -2,8 +2,9 @@
  * One measured ingest, in its own process so that its peak memory is its own:
  *   node dist/bench/ingestOnce.js <capture> <mode> [db]
  * modes: `read` (reader only), `aggregate` (read + L2-L4 decode + flow aggregation, no dissectors),
- * `full` (read + decode + reassembly + every dissector + aggregation), `cli` (the real
- * `zonescope ingest` library path into a fresh SQLite baseline). Prints one JSON line.
+ * `full` (read + decode + reassembly + every dissector + aggregation, one thread), `cli` (the real
+ * `zonescope ingest` library path into a fresh SQLite baseline, default worker threads), `cli1` (the
+ * same on one thread). Prints one JSON line.
  */
 import { rmSync } from 'node:fs';
 import { Baseline } from '../src/baseline/baseline.js';
@@ -23,13 +24,13 @@ async function main(): Promise<void> {
   let packets = 0;
   let bytes = 0;
   let flows = 0;
-  if (mode === 'cli') {
+  if (mode === 'cli' || mode === 'cli1') {
     const path = db ?? `${file}.bench.db`;
     rmSync(path, { force: true });
     rmSync(`${path}-wal`, { force: true });
     rmSync(`${path}-shm`, { force: true });
     const b = Baseline.open(path);
-    const r = await ingestCaptures(b, [file], { registry: createRegistry(defaultDissectors) });
+    const r = await ingestCaptures(b, [file], mode === 'cli1' ? { workers: 1 } : {});
     packets = r.frames;
     bytes = b.captures().reduce((s, c) => s + c.size, 0);
     flows = b.summary().flows;

@@ -42,7 +42,8 @@ export async function main(argv: string[], io: Io = { stdout: process.stdout, st
         array: true,
         describe: 'dissect a port as a protocol, e.g. 48010=opcua or udp:2223=cip-io (repeatable)',
       })
-      .option('max-connections', { type: 'number', describe: 'live connections kept in memory before the least recently active are folded', default: 1_000_000 });
+      .option('max-connections', { type: 'number', describe: 'live connections kept in memory before the least recently active are folded', default: 1_000_000 })
+      .option('workers', { type: 'number', describe: 'worker threads sharing the work (default: 2 for inputs of 64 MB or more, else 1)' });
 
   const parser = yargs(stdoutDashes(argv))
     .scriptName('zonescope')
@@ -163,13 +164,15 @@ function parseDecodeAs(list: string[] | undefined): Record<string, string> {
   return out;
 }
 
-function buildRegistry(decodeAs: string[] | undefined): Registry {
+/** Parse and check --decode-as (an unknown protocol id is a usage error). */
+function checkedDecodeAs(decodeAs: string[] | undefined): Record<string, string> {
   const map = parseDecodeAs(decodeAs);
   try {
-    return createRegistry(defaultDissectors, { decodeAs: map });
+    createRegistry(defaultDissectors, { decodeAs: map });
   } catch (e) {
     throw new UsageError(`--decode-as: ${(e as Error).message}`);
   }
+  return map;
 }
 
 export function buildFlowsDocument(baseline: Baseline, registry: Registry): Record<string, unknown> {
@@ -183,18 +186,23 @@ interface IngestArgs {
   quiet?: boolean;
   'decode-as'?: string[];
   'max-connections'?: number;
+  workers?: number;
 }
 
 async function runIngest(inputs: string[], dbPath: string, a: IngestArgs, io: Io): Promise<number> {
   const err = (s: string): void => void io.stderr.write(s);
-  const registry = buildRegistry(a['decode-as']);
+  const decodeAs = checkedDecodeAs(a['decode-as']);
+  if (a.workers !== undefined && (!Number.isInteger(a.workers) || a.workers < 1 || a.workers > 64)) {
+    throw new UsageError(`--workers ${a.workers}: expected a whole number from 1 to 64`);
+  }
   const baseline = Baseline.open(dbPath);
   const progress = createProgress(io.stderr, !a.quiet);
   let printed = 0;
   let result: IngestResult;
   try {
     result = await ingestCaptures(baseline, inputs, {
-      registry,
+      decodeAs,
+      workers: a.workers,
       maxConnections: a['max-connections'],
       onProgress: (p) => progress.update(p),
       onDiagnostic: (d: Diagnostic) => {

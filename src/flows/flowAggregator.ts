@@ -168,6 +168,27 @@ const TRANSPORT_NAMES: Record<number, string> = {
   103: 'pim', 112: 'vrrp', 132: 'sctp',
 };
 
+/**
+ * The shard of an unordered address pair (4 words each, IPv4 in word 3), for aggregating one capture
+ * in parallel: every connection between two hosts (an ENIP Forward Open and its class-1 I/O too)
+ * falls in one shard. XOR makes it symmetric in source and destination.
+ */
+export function pairShard(s: Uint32Array | number[], d: Uint32Array | number[], shards: number): number {
+  let h = (s[3]! ^ d[3]!) ^ Math.imul(s[2]! ^ d[2]!, 0x27d4eb2d) ^ Math.imul(s[1]! ^ d[1]!, 0x165667b1) ^ (s[0]! ^ d[0]!);
+  h = Math.imul(h ^ (h >>> 15), 0x85ebca6b);
+  h ^= h >>> 13;
+  // Range reduction with integer math: a uint32 % n would be a floating-point modulo in V8.
+  return ((h >>> 16) * shards) >>> 16;
+}
+
+/** pairShard of two IPv4 addresses (as unsigned 32-bit numbers). */
+export function ipv4PairShard(a: number, b: number, shards: number): number {
+  let h = a ^ b;
+  h = Math.imul(h ^ (h >>> 15), 0x85ebca6b);
+  h ^= h >>> 13;
+  return ((h >>> 16) * shards) >>> 16;
+}
+
 export function transportName(proto: number): string {
   return TRANSPORT_NAMES[proto] ?? `ip-${proto}`;
 }
@@ -182,6 +203,14 @@ const IDLE_PROBE = 60;
 const IDLE_DATAGRAM = 300;
 const IDLE_ESTABLISHED = 3600;
 const SWEEP_EVERY_PACKETS = 1 << 16;
+
+/** Seconds of silence after which a connection is over (its next packet starts a new one). */
+function idleLimit(c: Conn): number {
+  if (c.closeFlags & 4 || (c.closeFlags & 3) === 3) return IDLE_CLOSED;
+  if (!c.payloadSeen) return IDLE_PROBE;
+  if (c.proto === IPPROTO_TCP) return IDLE_ESTABLISHED;
+  return IDLE_DATAGRAM;
+}
 const SWEEP_EVERY_SECONDS = 60;
 
 export class FlowAggregator implements PduSink {
@@ -235,36 +264,24 @@ export class FlowAggregator implements PduSink {
   /** Account one frame (the hot path). `res` is decodePacket()'s result for `pkt`. */
   onPacket(rec: CaptureRecord, pkt: DecodedPacket, res: DecodeResult): void {
     const ts = rec.tsSec + rec.tsNsec / 1e9;
-    const c = this.counters;
-    c.frames++;
-    c.bytes += rec.origlen;
-    if (ts < c.firstTs) c.firstTs = ts;
-    if (ts > c.lastTs) c.lastTs = ts;
     this.now = ts;
+    this.countFrame(rec, ts, res, pkt.ipVersion !== 0);
 
     if (res === DECODE.ARP) {
-      c.arpPackets++;
       if (pkt.arpSenderMacOff >= 0 && pkt.arpSenderIp !== 0) this.noteArp(rec, pkt, ts);
       return;
     }
     if (res === DECODE.OTHER_L2) {
-      c.otherL2++;
       this.noteL2(rec, pkt, ts);
       return;
     }
-    if (res === DECODE.UNSUPPORTED_LINKTYPE) {
-      c.unsupportedLinktype++;
-      return;
-    }
-    if (res === DECODE.TRUNCATED) c.truncated++;
-    else if (res === DECODE.MALFORMED) c.malformed++;
+    if (res === DECODE.UNSUPPORTED_LINKTYPE) return;
     if (pkt.ipVersion === 0) {
       if (res === DECODE.TRUNCATED || res === DECODE.MALFORMED) {
         this.diag(res === DECODE.TRUNCATED ? 'FRAME_TRUNCATED' : 'FRAME_MALFORMED', 'warning', 'frame ends or breaks inside its link-layer header');
-      } else c.otherL2++;
+      }
       return;
     }
-    c.ipPackets++;
 
     let sport = pkt.srcPort;
     let dport = pkt.dstPort;
@@ -290,6 +307,13 @@ export class FlowAggregator implements PduSink {
       conn = this.newConn(pkt, sport, dport, proto, ts);
     } else {
       conn = this.conns[slot]!;
+      // A packet after the idle timeout starts a new connection. Decided here, per packet, so the
+      // count does not depend on when a sweep happens to run (nor on how the work is sharded).
+      if (ts - conn.lastTs > idleLimit(conn)) {
+        this.evict(conn);
+        conn = this.newConn(pkt, sport, dport, proto, ts);
+        slot = conn.slot;
+      }
       // A new TCP connection reusing the 5-tuple of a closed (or finished) one. A retransmitted SYN
       // of a connection that has carried nothing yet is not a new connection.
       if (proto === IPPROTO_TCP && (pkt.tcpFlags & (TCP_SYN | TCP_ACK)) === TCP_SYN && (conn.closeFlags !== 0 || conn.payloadSeen)) {
@@ -353,6 +377,21 @@ export class FlowAggregator implements PduSink {
     }
 
     if (++this.packetsSinceSweep >= SWEEP_EVERY_PACKETS) this.maybeSweep();
+  }
+
+  /** Frame counters. */
+  private countFrame(rec: CaptureRecord, ts: number, res: DecodeResult, ip: boolean): void {
+    const c = this.counters;
+    c.frames++;
+    c.bytes += rec.origlen;
+    if (ts < c.firstTs) c.firstTs = ts;
+    if (ts > c.lastTs) c.lastTs = ts;
+    if (ip) c.ipPackets++;
+    if (res === DECODE.ARP) c.arpPackets++;
+    else if (res === DECODE.OTHER_L2 || (!ip && res === DECODE.IP)) c.otherL2++;
+    else if (res === DECODE.UNSUPPORTED_LINKTYPE) c.unsupportedLinktype++;
+    else if (res === DECODE.TRUNCATED) c.truncated++;
+    else if (res === DECODE.MALFORMED) c.malformed++;
   }
 
   private newConn(pkt: DecodedPacket, sport: number, dport: number, proto: number, ts: number): Conn {
@@ -848,13 +887,7 @@ export class FlowAggregator implements PduSink {
     for (let i = 0; i < this.conns.length; i++) {
       const c = this.conns[i];
       if (c === undefined) continue;
-      const idle = now - c.lastTs;
-      let limit: number;
-      if (c.closeFlags & 4 || (c.closeFlags & 3) === 3) limit = IDLE_CLOSED;
-      else if (!c.payloadSeen) limit = IDLE_PROBE;
-      else if (c.proto === IPPROTO_TCP) limit = IDLE_ESTABLISHED;
-      else limit = IDLE_DATAGRAM;
-      if (idle > limit) this.evict(c);
+      if (now - c.lastTs > idleLimit(c)) this.evict(c);
       else if (pressure) live.push(c);
     }
     if (pressure && this.table.size > this.maxConnections * 0.7) {

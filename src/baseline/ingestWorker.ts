@@ -1,0 +1,98 @@
+/**
+ * One shard of a parallel ingest (a worker thread): reads each capture file the main thread names,
+ * aggregates the frames of its shard (IP packets by address pair, see pairShard in src/flows; non-IP
+ * frames in shard 0), and sends back the file's FlowBatch and diagnostics. Its live connections persist from file to file, like
+ * the single-threaded path's. Shard 0 also reports the reader's diagnostics and progress.
+ */
+import { parentPort, workerData } from 'node:worker_threads';
+import { DiagnosticLog } from '../diagnostics.js';
+import { decodePacket } from '../decode/decodePacket.js';
+import { DecodedPacket, type DecodeResult } from '../decode/packet.js';
+import { defaultDissectors } from '../dissectors/index.js';
+import { createRegistry } from '../dissectors/registry.js';
+import { FlowAggregator, ipv4PairShard, pairShard } from '../flows/flowAggregator.js';
+import { readCaptureFile } from '../ingest/readCapture.js';
+import type { CaptureRecord } from '../ingest/record.js';
+
+export interface WorkerSetup {
+  index: number;
+  count: number;
+  decodeAs?: Record<string, string>;
+  maxConnections?: number;
+  scanThreshold?: number;
+}
+
+export type WorkerRequest = { type: 'file'; path: string; startOffset: number; last: boolean };
+
+const setup = workerData as WorkerSetup;
+const port = parentPort!;
+let fileLog = new DiagnosticLog(20);
+const agg = new FlowAggregator({
+  registry: createRegistry(defaultDissectors, { decodeAs: setup.decodeAs }),
+  maxConnections: setup.maxConnections,
+  scanThreshold: setup.scanThreshold,
+  onDiagnostic: (d) => fileLog.report(d),
+});
+const pkt = new DecodedPacket();
+const loc = agg.loc;
+const { index, count } = setup;
+let records = 0;
+const onRecord = (rec: CaptureRecord): void => {
+  records++;
+  // Whose frame is it? Plain Ethernet/IPv4 (the bulk of plant traffic) is told from the raw address
+  // bytes, so the other shards skip it without decoding; anything else is decoded once to tell.
+  // Non-IP frames belong to shard 0.
+  let owner = fastIpv4Owner(rec, count);
+  let res: DecodeResult | -1 = -1;
+  if (owner < 0) {
+    res = decodePacket(rec, pkt);
+    owner = pkt.ipVersion === 0 ? 0 : pairShard(pkt.src, pkt.dst, count);
+  }
+  if (owner !== index) return;
+  if (res === -1) res = decodePacket(rec, pkt);
+  loc.frame = rec.frame;
+  loc.fileOffset = rec.fileOffset;
+  agg.onPacket(rec, pkt, res);
+};
+
+/** The shard of an Ethernet (optionally one 802.1Q tag) IPv4 frame from its raw bytes, or -1. */
+function fastIpv4Owner(rec: CaptureRecord, shards: number): number {
+  if (rec.linktype !== 1) return -1;
+  const b = rec.data;
+  let o = rec.offset + 12;
+  const end = rec.offset + rec.caplen;
+  if (o + 2 > end) return -1;
+  let type = (b[o]! << 8) | b[o + 1]!;
+  o += 2;
+  if (type === 0x8100) {
+    if (o + 4 > end) return -1;
+    type = (b[o + 2]! << 8) | b[o + 3]!;
+    o += 4;
+  }
+  // A well-formed IPv4 header (version 4, IHL >= 5), so that decodePacket takes it as IPv4 too.
+  if (type !== 0x0800 || o + 20 > end || b[o]! >> 4 !== 4 || (b[o]! & 15) < 5) return -1;
+  const src = ((b[o + 12]! << 24) | (b[o + 13]! << 16) | (b[o + 14]! << 8) | b[o + 15]!) >>> 0;
+  const dst = ((b[o + 16]! << 24) | (b[o + 17]! << 16) | (b[o + 18]! << 8) | b[o + 19]!) >>> 0;
+  return ipv4PairShard(src, dst, shards);
+}
+
+port.on('message', (msg: WorkerRequest) => {
+  void (async () => {
+    try {
+      fileLog = new DiagnosticLog(20);
+      loc.file = msg.path;
+      records = 0;
+      const first = setup.index === 0;
+      const summary = await readCaptureFile(msg.path, onRecord, {
+        fileName: msg.path,
+        startOffset: msg.startOffset,
+        onDiagnostic: first ? (d) => fileLog.report(d) : undefined,
+        onProgress: first ? (consumed) => port.postMessage({ type: 'progress', consumed, records }) : undefined,
+      });
+      const batch = agg.takeBatch(msg.last);
+      port.postMessage({ type: 'done', summary, batch, kept: fileLog.kept, counts: [...fileLog.counts] });
+    } catch (e) {
+      port.postMessage({ type: 'error', message: e instanceof Error ? (e.stack ?? e.message) : String(e) });
+    }
+  })();
+});

@@ -1,0 +1,43 @@
+/**
+ * Parallel ingest (worker threads sharing the work by address pair) gives the same baseline as one
+ * thread: the same flows, functions, hours, ranges, objects, identities and capture counters.
+ */
+import { join } from 'node:path';
+import { Baseline } from '../../src/baseline/baseline.js';
+import { workerScript } from '../../src/baseline/fileProcessors.js';
+import { ingestCaptures } from '../../src/baseline/ingestCaptures.js';
+import { CAPTURES_DIR, REPO_ROOT } from '../util/captures.js';
+
+async function snapshot(inputs: string[], workers: number): Promise<unknown> {
+  const b = Baseline.open(':memory:');
+  try {
+    const r = await ingestCaptures(b, inputs, { workers });
+    const flows = b.flows().map(({ id: _id, ...rest }) => rest);
+    const captures = b.captures().map((c) => [c.path, c.frames, c.ip_packets, c.bytes, c.first_seen, c.last_seen, c.errors, c.warnings]);
+    const identities = b.db.prepare('SELECT ip, protocol, key, value, count, first_seen, last_seen FROM identities ORDER BY 1, 2, 3, 4').all();
+    const macs = b.db.prepare('SELECT * FROM host_macs ORDER BY 1, 2').all();
+    const stats = b.protocolStats();
+    const diags = [...r.diagnostics.counts].sort();
+    return { flows, captures, identities, macs, stats, diags, failed: r.failed };
+  } finally {
+    b.close();
+  }
+}
+
+describe('ingestCaptures with worker threads', () => {
+  test('the compiled worker script exists (npm test builds before it runs)', () => {
+    expect(workerScript()).not.toBeNull();
+  });
+
+  test('ingestCaptures(the demo plant, workers 2 and 3) equals workers 1', async () => {
+    const demo = join(REPO_ROOT, 'fixtures', 'refinery-unit3');
+    const one = await snapshot([demo], 1);
+    expect(await snapshot([demo], 2)).toEqual(one);
+    expect(await snapshot([demo], 3)).toEqual(one);
+  });
+
+  test('ingestCaptures(every real capture, workers 2) equals workers 1 (IPv6, VLAN, SLL, loopback, damage)', async () => {
+    const one = await snapshot([CAPTURES_DIR], 1);
+    expect(await snapshot([CAPTURES_DIR], 2)).toEqual(one);
+  });
+});
