@@ -1,0 +1,32 @@
+/**
+ * Golden test: the demo plant's flows document equals the committed reports/demo/flows.json byte for
+ * byte (canonical JSON, UTC times). UPDATE_GOLDEN=1 rewrites it; review the diff like code.
+ */
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { Baseline } from '../../src/baseline/baseline.js';
+import { ingestCaptures } from '../../src/baseline/ingestCaptures.js';
+import { defaultDissectors } from '../../src/dissectors/index.js';
+import { createRegistry } from '../../src/dissectors/registry.js';
+import { flowsDocument } from '../../src/report/flowsDocument.js';
+import { canonicalJson, isoTime } from '../../src/report/json.js';
+import { REPO_ROOT } from '../util/captures.js';
+
+describe('flows@1 golden', () => {
+  test('flowsDocument(the demo plant) equals reports/demo/flows.json', async () => {
+    const b = Baseline.open(':memory:');
+    await ingestCaptures(b, [join(REPO_ROOT, 'fixtures', 'refinery-unit3')], { workers: 1 });
+    const registry = createRegistry(defaultDissectors);
+    const text = canonicalJson(flowsDocument(b.flows(), { mainSpace: (p) => registry.byId(p)?.spaces[0], scans: b.scans() }));
+    b.close();
+    const golden = join(REPO_ROOT, 'reports', 'demo', 'flows.json');
+    if (process.env.UPDATE_GOLDEN === '1') writeFileSync(golden, text);
+    expect(text).toBe(readFileSync(golden, 'utf8'));
+  });
+
+  test('isoTime(seconds) is UTC with microseconds, rounding carries into the second', () => {
+    expect(isoTime(1_767_600_000)).toBe('2026-01-05T08:00:00Z');
+    expect(isoTime(1_767_600_000.123457)).toBe('2026-01-05T08:00:00.123457Z');
+    expect(isoTime(1_767_600_000.9999996)).toBe('2026-01-05T08:00:01Z');
+  });
+});
