@@ -83,6 +83,19 @@ export interface FlowRow {
   attributes: Array<{ key: string; value: string }>;
 }
 
+export interface ScanRow {
+  kind: 'scan' | 'flood';
+  host: string;
+  transport: string;
+  attempts: number;
+  packets: number;
+  bytes: number;
+  peers: number;
+  ports: number;
+  first_seen: number;
+  last_seen: number;
+}
+
 export interface BaselineSummary {
   captures: number;
   frames: number;
@@ -283,14 +296,14 @@ export class Baseline {
     );
     for (const l of batch.l2) upL2.run(l.mac, l.etherType, l.packets, l.bytes, l.firstTs, l.lastTs);
     const upScan = db.prepare(
-      `INSERT INTO scans (src, transport, attempts, packets, bytes, targets, ports, first_seen, last_seen)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
-       ON CONFLICT (src, transport) DO UPDATE SET attempts = attempts + excluded.attempts,
+      `INSERT INTO scans (kind, host, transport, attempts, packets, bytes, peers, ports, first_seen, last_seen)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+       ON CONFLICT (kind, host, transport) DO UPDATE SET attempts = attempts + excluded.attempts,
          packets = packets + excluded.packets, bytes = bytes + excluded.bytes,
-         targets = max(targets, excluded.targets), ports = max(ports, excluded.ports),
+         peers = max(peers, excluded.peers), ports = max(ports, excluded.ports),
          first_seen = min(first_seen, excluded.first_seen), last_seen = max(last_seen, excluded.last_seen)`,
     );
-    for (const s of batch.scans) upScan.run(s.src, s.transport, s.attempts, s.packets, s.bytes, s.targets, s.ports, s.firstTs, s.lastTs);
+    for (const s of batch.scans) upScan.run(s.kind, s.host, s.transport, s.attempts, s.packets, s.bytes, s.peers, s.ports, s.firstTs, s.lastTs);
     const upProto = db.prepare(
       `INSERT INTO protocol_stats (capture_id, protocol, connections, pdus, malformed, unparsed_bytes, gap_bytes, retransmitted_bytes)
        VALUES (?, ?, ?, ?, ?, ?, ?, ?)
@@ -349,8 +362,8 @@ export class Baseline {
     return out;
   }
 
-  scans(): Array<{ src: string; transport: string; attempts: number; packets: number; bytes: number; targets: number; ports: number; first_seen: number; last_seen: number }> {
-    return this.db.prepare('SELECT * FROM scans ORDER BY src, transport').all() as never;
+  scans(): ScanRow[] {
+    return this.db.prepare('SELECT * FROM scans ORDER BY kind, host, transport').all() as ScanRow[];
   }
 
   protocolStats(): Array<{ protocol: string; connections: number; pdus: number; malformed: number; unparsed_bytes: number; gap_bytes: number; retransmitted_bytes: number }> {

@@ -11,7 +11,7 @@ import { DiagnosticLog, type Diagnostic, type Severity } from '../diagnostics.js
 import { decodePacket } from '../decode/decodePacket.js';
 import { DecodedPacket } from '../decode/packet.js';
 import type { Registry } from '../dissectors/registry.js';
-import { FlowAggregator, type FlowBatch } from '../flows/flowAggregator.js';
+import { DEFAULT_MAX_CONNECTIONS, FlowAggregator, type FlowBatch } from '../flows/flowAggregator.js';
 import { mergeBatches } from '../flows/mergeBatches.js';
 import { readCaptureFile, type ReadSummary } from '../ingest/readCapture.js';
 import type { CaptureRecord } from '../ingest/record.js';
@@ -85,8 +85,10 @@ export class ShardedProcessor implements FileProcessor {
 
   constructor(script: string, count: number, opts: { decodeAs?: Record<string, string>; maxConnections?: number; scanThreshold?: number }) {
     this.workers = [];
+    // The live-connection limit is for the whole ingest: each shard gets its part.
+    const maxConnections = Math.ceil((opts.maxConnections ?? DEFAULT_MAX_CONNECTIONS) / count);
     for (let index = 0; index < count; index++) {
-      const setup: WorkerSetup = { index, count, ...opts };
+      const setup: WorkerSetup = { index, count, ...opts, maxConnections };
       this.workers.push(new Worker(script, { workerData: setup }));
     }
   }

@@ -53,7 +53,7 @@ export interface IngestResult {
   lastTs: number | null;
   /** Flows and scans touched by this run. */
   flows: number;
-  scans: Array<{ src: string; transport: string; attempts: number; targets: number; ports: number }>;
+  scans: Array<{ kind: 'scan' | 'flood'; host: string; transport: string; attempts: number; peers: number; ports: number }>;
   /** Every problem of the run, counted per code (the first few of each kept in full). */
   diagnostics: DiagnosticLog;
   /** Dissection coverage of this run per protocol. */
@@ -171,18 +171,18 @@ export async function ingestCaptures(baseline: Baseline, inputs: string[], opts:
     let bytesBefore = 0;
     let lastCaptureId: number | null = null;
     const totals = { frames: 0, ipPackets: 0, bytes: 0, firstTs: Infinity, lastTs: -Infinity, flows: new Set<string>() };
-    const scans = new Map<string, { src: string; transport: string; attempts: number; targets: number; ports: number }>();
+    const scans = new Map<string, IngestResult['scans'][number]>();
     const protocols: IngestResult['protocols'] = new Map();
     const absorb = (batch: FlowBatch): void => {
       for (const f of batch.flows) totals.flows.add(f.key);
       for (const s of batch.scans) {
-        const k = `${s.src}|${s.transport}`;
+        const k = `${s.kind}|${s.host}|${s.transport}`;
         const e = scans.get(k);
         if (e) {
           e.attempts += s.attempts;
-          e.targets = Math.max(e.targets, s.targets);
+          e.peers = Math.max(e.peers, s.peers);
           e.ports = Math.max(e.ports, s.ports);
-        } else scans.set(k, { src: s.src, transport: s.transport, attempts: s.attempts, targets: s.targets, ports: s.ports });
+        } else scans.set(k, { kind: s.kind, host: s.host, transport: s.transport, attempts: s.attempts, peers: s.peers, ports: s.ports });
       }
       for (const p of batch.protocols) {
         const e = protocols.get(p.protocol) ?? { connections: 0, pdus: 0, malformed: 0, unparsedBytes: 0, gapBytes: 0 };

@@ -159,18 +159,21 @@ CREATE TABLE IF NOT EXISTS l2_frames (
   PRIMARY KEY (mac, ethertype)
 ) WITHOUT ROWID;
 
--- Hosts summarised as scanners: their failed attempts are counted here, not as one flow per target.
+-- Failed attempts (no payload, no answer) summarised instead of one flow each: those made by a host
+-- past the threshold (kind 'scan': port scans, sweeps) and those received by a host past it (kind
+-- 'flood': SYN floods from spoofed sources, a target probed by many hosts).
 CREATE TABLE IF NOT EXISTS scans (
-  src TEXT NOT NULL,
+  kind TEXT NOT NULL,                -- scan | flood
+  host TEXT NOT NULL,                -- the scanner (scan) or the target (flood)
   transport TEXT NOT NULL,
   attempts INTEGER NOT NULL,
   packets INTEGER NOT NULL,
   bytes INTEGER NOT NULL,
-  targets INTEGER NOT NULL,          -- distinct targets (the largest count seen in one ingest run)
-  ports INTEGER NOT NULL,            -- distinct ports (likewise)
+  peers INTEGER NOT NULL,            -- distinct targets (scan) or sources (flood): the largest count of one ingest run
+  ports INTEGER NOT NULL,            -- distinct responder ports (likewise)
   first_seen REAL NOT NULL,
   last_seen REAL NOT NULL,
-  PRIMARY KEY (src, transport)
+  PRIMARY KEY (kind, host, transport)
 ) WITHOUT ROWID;
 
 -- Dissection coverage per capture file and protocol.

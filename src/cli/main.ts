@@ -42,7 +42,7 @@ export async function main(argv: string[], io: Io = { stdout: process.stdout, st
         array: true,
         describe: 'dissect a port as a protocol, e.g. 48010=opcua or udp:2223=cip-io (repeatable)',
       })
-      .option('max-connections', { type: 'number', describe: 'live connections kept in memory before the least recently active are folded', default: 1_000_000 })
+      .option('max-connections', { type: 'number', describe: 'live connections kept in memory; past it, payload-less then least recently active ones are folded', default: 100_000 })
       .option('workers', { type: 'number', describe: 'worker threads sharing the work (default: 2 for inputs of 64 MB or more, else 1)' });
 
   const parser = yargs(stdoutDashes(argv))
@@ -247,7 +247,11 @@ function summaryText(r: IngestResult, dbPath: string, printed: number): string {
     );
   }
   for (const s of r.scans) {
-    lines.push(`  scan: ${s.src} made ${num(s.attempts)} failed ${s.transport} attempts to ${num(s.targets)} hosts on ${num(s.ports)} ports (summarised, not listed as flows)`);
+    lines.push(
+      s.kind === 'scan'
+        ? `  scan: ${s.host} made ${num(s.attempts)} failed ${s.transport} attempts to ${num(s.peers)} hosts on ${num(s.ports)} ports (summarised, not listed as flows)`
+        : `  flood: ${s.host} received ${num(s.attempts)} failed ${s.transport} attempts from ${num(s.peers)} hosts on ${num(s.ports)} ports (summarised, not listed as flows)`,
+    );
   }
   for (const f of r.files) {
     if (f.status === 'skipped' || f.status === 'failed' || f.status === 'resumed') lines.push(`  ${f.status}: ${f.path}: ${f.note ?? ''}`);

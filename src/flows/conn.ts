@@ -26,9 +26,15 @@ export interface ObjectCounter {
 
 export class Conn {
   slot: number;
-  /** Host ids of side A and side B (canonical key order, not initiator order). */
-  hostA: number;
-  hostB: number;
+  /**
+   * Host ids of side A and side B (canonical key order, not initiator order); -1 until needed: hosts
+   * are interned when a connection is folded into a flow (see FlowAggregator.hostId), so a flood from
+   * millions of spoofed sources does not fill the host table.
+   */
+  hostA = -1;
+  hostB = -1;
+  /** IP version of both addresses. */
+  version: number;
   portA: number;
   portB: number;
   proto: number;
@@ -47,8 +53,10 @@ export class Conn {
   evidence: InitiatorEvidence = 'first-sender';
   /** Protocol id fixed at the first fold (port label until a payload refines it). */
   protocol = '';
-  /** Flow key string of the flow this connection folds into (set at the first fold). */
+  /** Flow key string of the flow this connection folds into (set when it first folds into a flow). */
   flowKey = '';
+  /** The responder's port (0 without ports), decided with the initiator. */
+  respPort = 0;
   /** TCP: FIN seen from A (1) / B (2), RST (4). */
   closeFlags = 0;
   /** The responder side answered (sent anything other than a RST): not a failed attempt. */
@@ -70,7 +78,7 @@ export class Conn {
   hour = -1;
   hourPkts = 0;
   hourBytes = 0;
-  hours: number[] = [];
+  hours: number[] | null = null;
 
   /** MAC addresses (48-bit numbers) seen as source of A's / B's packets, -1 none. */
   macA = -1;
@@ -97,10 +105,9 @@ export class Conn {
   foldedRetrans = 0;
   violationsDelta = 0;
 
-  constructor(slot: number, hostA: number, hostB: number, portA: number, portB: number, proto: number, fromA: boolean, ts: number) {
+  constructor(slot: number, version: number, portA: number, portB: number, proto: number, fromA: boolean, ts: number) {
     this.slot = slot;
-    this.hostA = hostA;
-    this.hostB = hostB;
+    this.version = version;
     this.portA = portA;
     this.portB = portB;
     this.proto = proto;
@@ -122,7 +129,7 @@ export class Conn {
     if (ts > this.lastTs) this.lastTs = ts;
     const h = Math.floor(ts / 3600);
     if (h !== this.hour) {
-      if (this.hourPkts > 0) this.hours.push(this.hour, this.hourPkts, this.hourBytes);
+      if (this.hourPkts > 0) (this.hours ??= []).push(this.hour, this.hourPkts, this.hourBytes);
       this.hour = h;
       this.hourPkts = 0;
       this.hourBytes = 0;

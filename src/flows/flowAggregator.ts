@@ -11,7 +11,9 @@
  *
  * Memory is bounded: connections idle past a timeout (capture time) are folded and dropped, and when
  * the table passes maxConnections the least recently active are folded first. Hosts that make many
- * failed attempts (no payload, no answer) are summarised as scans instead of one flow per target.
+ * failed attempts (no payload, no answer) are summarised as scans instead of one flow per target, and
+ * targets that receive failed attempts from many hosts (a flood from spoofed sources, a sweep by many
+ * hosts) as floods instead of one flow per source.
  */
 import type { CaptureRecord } from '../ingest/record.js';
 import {
@@ -42,13 +44,21 @@ import type { Registry } from '../dissectors/registry.js';
 import { AppSession } from '../dissectors/session.js';
 import { Conn, fnKey, rangeKey, type FnCounter, type InitiatorEvidence, type ObjectCounter } from './conn.js';
 import { ConnTable } from './connTable.js';
+import { DistinctCounter } from './distinctCounter.js';
 import { HostTable } from './hostTable.js';
 
 export interface FlowAggregatorOptions {
   registry: Registry;
-  /** Live connections kept in memory before the least recently active are folded (default 1,000,000). */
+  /**
+   * Live connections kept in memory (default 100,000, far above a plant's concurrent connections);
+   * past it, connections that carried no payload (floods, scans, half-open handshakes) are folded
+   * first, then the least recently active.
+   */
   maxConnections?: number;
-  /** Failed attempts (no payload, no answer) from one host before it is summarised as a scan (default 256). */
+  /**
+   * Failed attempts (no payload, no answer) made by one host (a scan), or received by one host (a
+   * flood), before the following ones are summarised instead of kept as flows (default 256).
+   */
   scanThreshold?: number;
   onDiagnostic?: (d: Diagnostic) => void;
 }
@@ -115,13 +125,17 @@ export interface L2Delta {
   lastTs: number;
 }
 
+/** Failed attempts summarised: made by `host` (kind 'scan') or received by `host` (kind 'flood'). */
 export interface ScanDelta {
-  src: string;
+  kind: 'scan' | 'flood';
+  host: string;
   transport: string;
   attempts: number;
   packets: number;
   bytes: number;
-  targets: number;
+  /** Distinct other hosts: targets of a scan, sources of a flood (within one ingest run). */
+  peers: number;
+  /** Distinct responder ports. */
   ports: number;
   firstTs: number;
   lastTs: number;
@@ -203,6 +217,16 @@ const IDLE_PROBE = 60;
 const IDLE_DATAGRAM = 300;
 const IDLE_ESTABLISHED = 3600;
 const SWEEP_EVERY_PACKETS = 1 << 16;
+/** Addresses whose failed attempts are counted at once (scan/flood detection memory bound). */
+const PROBE_MAP_LIMIT = 1 << 18;
+export const DEFAULT_MAX_CONNECTIONS = 100_000;
+const EMPTY_HOURS: readonly number[] = [];
+
+function hashString(s: string): number {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < s.length; i++) h = Math.imul(h ^ s.charCodeAt(i), 0x01000193);
+  return h >>> 0;
+}
 
 /** Seconds of silence after which a connection is over (its next packet starts a new one). */
 function idleLimit(c: Conn): number {
@@ -227,12 +251,17 @@ export class FlowAggregator implements PduSink {
   private macs = new Map<string, MacDelta>();
   private arp = new Map<string, MacDelta>();
   private l2 = new Map<number, Map<number, L2Delta>>();
-  private scans = new Map<string, ScanDelta & { targetSet: Set<number>; portSet: Set<number> }>();
+  private scans = new Map<string, ScanDelta & { peerSet: DistinctCounter; portSet: Set<number> }>();
   private protocols = new Map<string, ProtocolStatsDelta>();
   private counters = newCounters();
-  /** Failed attempts per initiating host id (for scan detection), over the whole run. */
-  private probesPerHost = new Map<number, number>();
-  private scanners = new Set<number>();
+  /**
+   * Failed attempts made by (probesFrom) and received by (probesTo) an address, over the run, for
+   * scan and flood detection; bounded (see countProbe). Addresses past the threshold are kept apart.
+   */
+  private probesFrom = new Map<number | string, number>();
+  private probesTo = new Map<number | string, number>();
+  private scanners = new Set<number | string>();
+  private flooded = new Set<number | string>();
   /** Forward Open originator -> target host pairs ("a:b"), for class-1 I/O initiators. */
   private forwardOpens = new Set<string>();
   /** IPv4/IPv6 fragment id -> ports of the first fragment, to attribute later fragments. */
@@ -247,12 +276,11 @@ export class FlowAggregator implements PduSink {
   /** Current connection and direction while a dissector runs (PduSink context). */
   private cur: Conn | null = null;
   private curFromA = true;
-  private readonly srcTmp = new Uint32Array(4);
-  private readonly dstTmp = new Uint32Array(4);
+  private readonly addrTmp = new Uint32Array(4);
 
   constructor(opts: FlowAggregatorOptions) {
     this.registry = opts.registry;
-    this.maxConnections = opts.maxConnections ?? 1_000_000;
+    this.maxConnections = opts.maxConnections ?? DEFAULT_MAX_CONNECTIONS;
     this.scanThreshold = opts.scanThreshold ?? 256;
     this.onDiagnostic = opts.onDiagnostic ?? (() => {});
   }
@@ -396,16 +424,35 @@ export class FlowAggregator implements PduSink {
 
   private newConn(pkt: DecodedPacket, sport: number, dport: number, proto: number, ts: number): Conn {
     const table = this.table;
+    // Make room first: the new connection (no payload yet) must not be a candidate.
+    if (table.size >= this.maxConnections) this.sweep(true);
     const slot = table.insert(pkt.ipVersion, pkt.src, sport, pkt.dst, dport, proto);
     const fromA = table.fromA;
-    const hostSrc = this.hosts.intern(pkt.ipVersion, pkt.src);
-    const hostDst = this.hosts.intern(pkt.ipVersion, pkt.dst);
     const conn = fromA
-      ? new Conn(slot, hostSrc, hostDst, sport, dport, proto, true, ts)
-      : new Conn(slot, hostDst, hostSrc, dport, sport, proto, false, ts);
+      ? new Conn(slot, pkt.ipVersion, sport, dport, proto, true, ts)
+      : new Conn(slot, pkt.ipVersion, dport, sport, proto, false, ts);
     this.conns[slot] = conn;
-    if (table.size > this.maxConnections) this.sweep(true);
     return conn;
+  }
+
+  /** The host id of a connection's side, interned on first use (the connection must be live). */
+  private hostId(conn: Conn, sideA: boolean): number {
+    let id = sideA ? conn.hostA : conn.hostB;
+    if (id < 0) {
+      this.table.addrOf(conn.slot, sideA, this.addrTmp);
+      id = this.hosts.intern(conn.version, this.addrTmp);
+      if (sideA) conn.hostA = id;
+      else conn.hostB = id;
+    }
+    return id;
+  }
+
+  /** A number or string standing for a side's address, without interning it (probe counting). */
+  private addrKey(conn: Conn, sideA: boolean): number | string {
+    const w = this.addrTmp;
+    this.table.addrOf(conn.slot, sideA, w);
+    // IPv4 as a signed 32-bit number: a small integer in V8 (a uint32 above 2^31 would be boxed).
+    return conn.version === 4 ? w[3]! | 0 : `${w[0]}:${w[1]}:${w[2]}:${w[3]}`;
   }
 
   private openSession(conn: Conn, transport: 'tcp' | 'udp'): AppSession {
@@ -452,8 +499,10 @@ export class FlowAggregator implements PduSink {
       f.requests++;
       // EtherNet/IP Forward Open / Large Forward Open: remember the originator for class-1 I/O.
       if (space === 0 && (code === 0x54 || code === 0x5b) && conn.session?.protocol === 'enip') {
-        const from = this.curFromA ? conn.hostA : conn.hostB;
-        const to = this.curFromA ? conn.hostB : conn.hostA;
+        const a = this.hostId(conn, true);
+        const b = this.hostId(conn, false);
+        const from = this.curFromA ? a : b;
+        const to = this.curFromA ? b : a;
         this.forwardOpens.add(`${from}:${to}`);
       }
     } else if (kind === KIND_RESPONSE) f.responses++;
@@ -507,7 +556,7 @@ export class FlowAggregator implements PduSink {
     const conn = this.cur;
     if (conn === null) return;
     const senderIsA = this.curFromA;
-    const host = (who === WHO_SENDER) === senderIsA ? conn.hostA : conn.hostB;
+    const host = this.hostId(conn, (who === WHO_SENDER) === senderIsA);
     const ip = this.hosts.ips[host]!;
     const protocol = conn.session?.protocol ?? 'unknown';
     const v = value.length > 512 ? value.slice(0, 512) : value;
@@ -598,8 +647,10 @@ export class FlowAggregator implements PduSink {
     let protocol = conn.session?.protocol;
     if (protocol === undefined || protocol === 'unknown') protocol = this.portLabel(conn, transport) ?? protocol;
     if (aInit < 0 && protocol === 'cip-io') {
-      if (this.forwardOpens.has(`${conn.hostA}:${conn.hostB}`)) aInit = 1;
-      else if (this.forwardOpens.has(`${conn.hostB}:${conn.hostA}`)) aInit = 0;
+      const a = this.hostId(conn, true);
+      const b = this.hostId(conn, false);
+      if (this.forwardOpens.has(`${a}:${b}`)) aInit = 1;
+      else if (this.forwardOpens.has(`${b}:${a}`)) aInit = 0;
       if (aInit >= 0) ev = 'forward-open';
     }
     if (aInit < 0 && conn.protoClientIsA >= 0) {
@@ -620,10 +671,9 @@ export class FlowAggregator implements PduSink {
       protocol = conn.proto === IPPROTO_TCP || conn.proto === IPPROTO_UDP ? 'unknown' : transport;
     }
     conn.protocol = protocol;
-    const init = aInit === 1 ? conn.hostA : conn.hostB;
-    const resp = aInit === 1 ? conn.hostB : conn.hostA;
-    const port = conn.proto === IPPROTO_TCP || conn.proto === IPPROTO_UDP ? (aInit === 1 ? conn.portB : conn.portA) : 0;
-    conn.flowKey = `${this.hosts.ips[init]}|${this.hosts.ips[resp]}|${transport}|${port}|${protocol}`;
+    conn.respPort = conn.proto === IPPROTO_TCP || conn.proto === IPPROTO_UDP ? (aInit === 1 ? conn.portB : conn.portA) : 0;
+    // The flow key needs the addresses as text; a failed attempt may end up in a scan or flood
+    // summary instead, so its key is built (and its hosts interned) only if it becomes a flow (fold).
   }
 
   /** Protocol label from the ports alone (dissector port table, then service labels). */
@@ -665,14 +715,8 @@ export class FlowAggregator implements PduSink {
 
   private fold(conn: Conn): void {
     this.decide(conn);
-    if (conn.hourPkts > 0) {
-      conn.hours.push(conn.hour, conn.hourPkts, conn.hourBytes);
-      conn.hourPkts = 0;
-      conn.hourBytes = 0;
-    }
     const deltaPkts = conn.pktsA + conn.pktsB;
     const initIsA = conn.initiatorIsA === 1;
-    const initiator = initIsA ? conn.hostA : conn.hostB;
     const transport = transportName(conn.proto);
 
     this.foldSessionStats(conn);
@@ -680,13 +724,26 @@ export class FlowAggregator implements PduSink {
     if (deltaPkts === 0 && !conn.fns && conn.counted) return;
 
     if (!conn.counted && this.isProbe(conn)) {
-      const n = (this.probesPerHost.get(initiator) ?? 0) + 1;
-      this.probesPerHost.set(initiator, n);
-      if (n > this.scanThreshold) this.scanners.add(initiator);
-      if (this.scanners.has(initiator)) {
-        this.foldScan(conn, initiator, transport);
+      const initiator = this.addrKey(conn, initIsA);
+      if (this.countProbe(this.probesFrom, initiator, this.scanners)) {
+        this.foldScan(conn, 'scan', initIsA, transport);
         return;
       }
+      const responder = this.addrKey(conn, !initIsA);
+      if (this.countProbe(this.probesTo, responder, this.flooded)) {
+        this.foldScan(conn, 'flood', !initIsA, transport);
+        return;
+      }
+    }
+    if (conn.hourPkts > 0) {
+      (conn.hours ??= []).push(conn.hour, conn.hourPkts, conn.hourBytes);
+      conn.hourPkts = 0;
+      conn.hourBytes = 0;
+    }
+    if (conn.flowKey === '') {
+      const init = this.hostId(conn, initIsA);
+      const resp = this.hostId(conn, !initIsA);
+      conn.flowKey = `${this.hosts.ips[init]}|${this.hosts.ips[resp]}|${transport}|${conn.respPort}|${conn.protocol}`;
     }
 
     let f = this.flows.get(conn.flowKey);
@@ -729,7 +786,7 @@ export class FlowAggregator implements PduSink {
       if (conn.deltaFirstTs < f.firstTs) f.firstTs = conn.deltaFirstTs;
       if (conn.lastTs > f.lastTs) f.lastTs = conn.lastTs;
     }
-    const hs = conn.hours;
+    const hs = conn.hours ?? EMPTY_HOURS;
     for (let i = 0; i < hs.length; i += 3) {
       const e = f.hours.get(hs[i]!);
       if (e) {
@@ -737,7 +794,7 @@ export class FlowAggregator implements PduSink {
         e[1] += hs[i + 2]!;
       } else f.hours.set(hs[i]!, [hs[i + 1]!, hs[i + 2]!]);
     }
-    hs.length = 0;
+    if (conn.hours !== null) conn.hours.length = 0;
 
     const d = conn.session?.dissector ?? null;
     if (conn.fns !== null) {
@@ -816,12 +873,30 @@ export class FlowAggregator implements PduSink {
     return p;
   }
 
-  private foldScan(conn: Conn, initiator: number, transport: string): void {
-    const src = this.hosts.ips[initiator]!;
-    const k = `${src}|${transport}`;
+  /**
+   * Count one failed attempt of `addr`; true when the address is (now) past the threshold. The count
+   * map is bounded: past PROBE_MAP_LIMIT addresses it starts over (addresses with few attempts, e.g.
+   * the spoofed sources of a flood, are forgotten; the ones past the threshold stay in `over`).
+   */
+  private countProbe(counts: Map<number | string, number>, addr: number | string, over: Set<number | string>): boolean {
+    if (over.has(addr)) return true;
+    const n = (counts.get(addr) ?? 0) + 1;
+    if (n > this.scanThreshold) {
+      over.add(addr);
+      counts.delete(addr);
+      return true;
+    }
+    if (counts.size >= PROBE_MAP_LIMIT) counts.clear();
+    counts.set(addr, n);
+    return false;
+  }
+
+  private foldScan(conn: Conn, kind: 'scan' | 'flood', sideA: boolean, transport: string): void {
+    const host = this.hosts.ips[this.hostId(conn, sideA)]!;
+    const k = `${kind}|${host}|${transport}`;
     let s = this.scans.get(k);
     if (!s) {
-      s = { src, transport, attempts: 0, packets: 0, bytes: 0, targets: 0, ports: 0, firstTs: conn.deltaFirstTs, lastTs: conn.lastTs, targetSet: new Set(), portSet: new Set() };
+      s = { kind, host, transport, attempts: 0, packets: 0, bytes: 0, peers: 0, ports: 0, firstTs: conn.deltaFirstTs, lastTs: conn.lastTs, peerSet: new DistinctCounter(), portSet: new Set() };
       this.scans.set(k, s);
     }
     const initIsA = conn.initiatorIsA === 1;
@@ -831,16 +906,19 @@ export class FlowAggregator implements PduSink {
     s.bytes += conn.bytesA + conn.bytesB;
     if (conn.deltaFirstTs < s.firstTs) s.firstTs = conn.deltaFirstTs;
     if (conn.lastTs > s.lastTs) s.lastTs = conn.lastTs;
-    if (s.targetSet.size < 1 << 20) s.targetSet.add(initIsA ? conn.hostB : conn.hostA);
+    const peer = this.addrKey(conn, !sideA);
+    s.peerSet.add(typeof peer === 'number' ? peer : hashString(peer));
     if (s.portSet.size < 65536) s.portSet.add(initIsA ? conn.portB : conn.portA);
-    conn.hours.length = 0;
+    conn.hourPkts = 0;
+    conn.hourBytes = 0;
+    if (conn.hours !== null) conn.hours.length = 0;
     this.resetDeltas(conn);
   }
 
   private foldMacs(conn: Conn): void {
     const ts = conn.lastTs;
-    if (conn.macA >= 0 && conn.pktsA > 0) this.noteMac(conn.hostA, conn.macA, conn.pktsA, conn.deltaFirstTs, ts);
-    if (conn.macB >= 0 && conn.pktsB > 0) this.noteMac(conn.hostB, conn.macB, conn.pktsB, conn.deltaFirstTs, ts);
+    if (conn.macA >= 0 && conn.pktsA > 0) this.noteMac(this.hostId(conn, true), conn.macA, conn.pktsA, conn.deltaFirstTs, ts);
+    if (conn.macB >= 0 && conn.pktsB > 0) this.noteMac(this.hostId(conn, false), conn.macB, conn.pktsB, conn.deltaFirstTs, ts);
   }
 
   private noteMac(host: number, mac: number, packets: number, first: number, last: number): void {
@@ -879,22 +957,29 @@ export class FlowAggregator implements PduSink {
     if (this.table.size > this.maxConnections * 0.9 || this.now - this.lastSweepTs >= SWEEP_EVERY_SECONDS) this.sweep(false);
   }
 
-  /** Fold and drop idle connections; under memory pressure also the least recently active. */
+  /**
+   * Fold and drop idle connections. Under memory pressure (the table past maxConnections), also the
+   * connections that carried no payload (a flood's or a scan's half-open attempts), and if that is not
+   * enough, the least recently active, down to half the limit.
+   */
   private sweep(pressure: boolean): void {
     this.lastSweepTs = this.now;
     const now = this.now;
-    const live: Conn[] = [];
+    const target = Math.floor(this.maxConnections * 0.5);
     for (let i = 0; i < this.conns.length; i++) {
       const c = this.conns[i];
-      if (c === undefined) continue;
-      if (now - c.lastTs > idleLimit(c)) this.evict(c);
-      else if (pressure) live.push(c);
+      if (c !== undefined && now - c.lastTs > idleLimit(c)) this.evict(c);
     }
-    if (pressure && this.table.size > this.maxConnections * 0.7) {
-      live.sort((a, b) => a.lastTs - b.lastTs);
-      const target = Math.floor(this.maxConnections * 0.7);
-      for (let i = 0; i < live.length && this.table.size > target; i++) this.evict(live[i]!);
+    if (!pressure || this.table.size <= target) return;
+    for (let i = 0; i < this.conns.length && this.table.size > target; i++) {
+      const c = this.conns[i];
+      if (c !== undefined && !c.payloadSeen) this.evict(c);
     }
+    if (this.table.size <= target) return;
+    const live: Conn[] = [];
+    for (const c of this.conns) if (c !== undefined) live.push(c);
+    live.sort((a, b) => a.lastTs - b.lastTs);
+    for (let i = 0; i < live.length && this.table.size > target; i++) this.evict(live[i]!);
   }
 
   /**
@@ -917,8 +1002,8 @@ export class FlowAggregator implements PduSink {
       arp: [...this.arp.values()],
       l2,
       scans: [...this.scans.values()].map((s) => ({
-        src: s.src, transport: s.transport, attempts: s.attempts, packets: s.packets, bytes: s.bytes,
-        targets: s.targetSet.size, ports: s.portSet.size, firstTs: s.firstTs, lastTs: s.lastTs,
+        kind: s.kind, host: s.host, transport: s.transport, attempts: s.attempts, packets: s.packets, bytes: s.bytes,
+        peers: s.peerSet.count, ports: s.portSet.size, firstTs: s.firstTs, lastTs: s.lastTs,
       })),
       protocols: [...this.protocols.values()],
       counters: this.counters,

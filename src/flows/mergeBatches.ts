@@ -110,13 +110,13 @@ export function mergeBatches(batches: FlowBatch[]): FlowBatch {
   );
   const scans = byKey<ScanDelta>(
     batches.map((b) => b.scans),
-    (s) => `${s.src}|${s.transport}`,
+    (s) => `${s.kind}|${s.host}|${s.transport}`,
     (a, b) => {
       a.attempts += b.attempts;
       a.packets += b.packets;
       a.bytes += b.bytes;
-      // Shards see disjoint address pairs: the targets add up; ports may repeat across shards.
-      a.targets += b.targets;
+      // Shards see disjoint address pairs: the peers add up; ports may repeat across shards.
+      a.peers += b.peers;
       a.ports = Math.max(a.ports, b.ports);
       mergeSeen(a, b);
     },

@@ -5,13 +5,13 @@
  * S7 parameter function, OPC UA service type id); other code spaces (ENIP `encapsulation`, S7
  * `userdata`, OPC UA `message` ...) are listed under their own key.
  */
-import type { FlowRow } from '../baseline/baseline.js';
+import type { FlowRow, ScanRow } from '../baseline/baseline.js';
 import { isoTime } from './json.js';
 
 export interface FlowsDocumentOptions {
   /** The main code space of a protocol (a dissector's spaces[0]); undefined when not dissected. */
   mainSpace: (protocol: string) => string | undefined;
-  scans?: Array<{ src: string; transport: string; attempts: number; packets: number; bytes: number; targets: number; ports: number; first_seen: number; last_seen: number }>;
+  scans?: ScanRow[];
 }
 
 interface FunctionEntry {
@@ -95,9 +95,10 @@ export function flowsDocument(rows: FlowRow[], opts: FlowsDocumentOptions): Reco
     flows: rows.map((f) => flowEntry(f, opts.mainSpace(f.protocol))),
   };
   if (opts.scans && opts.scans.length > 0) {
+    // Failed attempts summarised instead of listed as flows (see the store's `scans` table).
     doc.scans = opts.scans.map((s) => ({
-      src: s.src, transport: s.transport, attempts: s.attempts, packets: s.packets, bytes: s.bytes,
-      targets: s.targets, ports: s.ports, first_seen: isoTime(s.first_seen), last_seen: isoTime(s.last_seen),
+      kind: s.kind, host: s.host, transport: s.transport, attempts: s.attempts, packets: s.packets, bytes: s.bytes,
+      peers: s.peers, ports: s.ports, first_seen: isoTime(s.first_seen), last_seen: isoTime(s.last_seen),
     }));
   }
   return doc;

@@ -103,10 +103,33 @@ describe('FlowAggregator', () => {
     feed(agg, frames);
     const b = agg.takeBatch(true);
     expect(b.scans).toHaveLength(1);
-    expect(b.scans[0]!.src).toBe('10.99.0.66');
+    expect(b.scans[0]).toMatchObject({ kind: 'scan', host: '10.99.0.66', transport: 'tcp', peers: 1, ports: 1900 });
     expect(b.flows.length).toBeLessThanOrEqual(101);
     expect(b.scans[0]!.attempts + b.flows.length).toBe(2000);
     expect(totalPackets(b)).toBe(4000);
+  });
+
+  test('onPacket(a SYN flood from 100,000 spoofed sources) summarises the target instead of 100,000 flows', () => {
+    const agg = new FlowAggregator({ registry, scanThreshold: 100 });
+    const pkt = new DecodedPacket();
+    const frame = tcpFrame({ src: '1.0.0.0', dst: '10.20.1.10', sport: 1024, dport: 502, seq: 1, flags: SYN });
+    for (let i = 0; i < 100_000; i++) {
+      // Rewrite the source address and port in place (no frame built per packet).
+      frame.writeUInt32BE((0x01000000 + i * 7919) >>> 0, 26);
+      frame.writeUInt16BE(1024 + (i % 60000), 34);
+      const rec = record(frame, 1_767_600_000 + i * 0.0001, i + 1);
+      agg.onPacket(rec, pkt, decodePacket(rec, pkt));
+    }
+    const b = agg.takeBatch(true);
+    expect(b.flows.length).toBeLessThanOrEqual(100);
+    expect(b.scans).toHaveLength(1);
+    expect(b.scans[0]).toMatchObject({ kind: 'flood', host: '10.20.1.10', transport: 'tcp', ports: 1 });
+    expect(b.scans[0]!.attempts + b.flows.length).toBe(100_000);
+    // Distinct sources: estimated beyond 4096 (linear counting), within 2%.
+    expect(Math.abs(b.scans[0]!.peers - b.scans[0]!.attempts) / b.scans[0]!.attempts).toBeLessThan(0.02);
+    expect(totalPackets(b)).toBe(100_000);
+    // Only the hosts of the flows and of the summary were interned, not the 100,000 sources.
+    expect(agg.hosts.size).toBeLessThanOrEqual(102);
   });
 
   test('maxConnections bounds the live table; folded connections keep every packet', () => {
