@@ -242,7 +242,13 @@ function summaryText(r: IngestResult, dbPath: string, printed: number): string {
   if (protos.length > 0) {
     lines.push(
       `  dissected: ${protos
-        .map(([id, p]) => `${id} ${num(p.pdus)} PDUs${p.malformed ? ` (${num(p.malformed)} malformed)` : ''}${p.gapBytes ? ` (${bytes(p.gapBytes)} lost in gaps)` : ''}`)
+        .map(([id, p]) => {
+          const notes: string[] = [];
+          if (p.malformed) notes.push(`${num(p.malformed)} malformed`);
+          if (p.unparsedBytes) notes.push(`${bytes(p.unparsedBytes)} not parsed`);
+          if (p.gapBytes) notes.push(`${bytes(p.gapBytes)} lost in capture gaps`);
+          return `${id} ${num(p.pdus)} PDUs${notes.length ? ` (${notes.join(', ')})` : ''}`;
+        })
         .join(', ')}`,
     );
   }

@@ -122,6 +122,22 @@ describe('ingestCaptures: bad inputs and idempotence', () => {
     b.close();
   });
 
+  test('ingestCaptures(files named against their time order) reads them in the order of their first timestamp', async () => {
+    const dir = join(tmp, 'order');
+    mkdirSync(dir, { recursive: true });
+    // Names sort the other way round from the captures' times.
+    const early = capturePath('enip/cisagov_enip_cip_example.pcap'); // October 2008
+    const late = capturePath('iec104/iti_090813_diverse.pcap'); // August 2009
+    copyFileSync(late, join(dir, 'a-late.pcap'));
+    copyFileSync(early, join(dir, 'b-early.pcap'));
+    const b = Baseline.open(':memory:');
+    const r = await ingestCaptures(b, [dir], { registry });
+    b.close();
+    const times = r.files.map((f) => [basename(f.path), f.firstTs!] as const);
+    expect(times.map((t) => t[0])).toEqual(['b-early.pcap', 'a-late.pcap']);
+    expect(times[0]![1]).toBeLessThan(times[1]![1]);
+  });
+
   test('ingestCaptures(a file that grew since) ingests only the new records', async () => {
     const src = join(tmp, 'grow-src.pcap');
     execFileSync('editcap', ['-F', 'pcap', capturePath('modbus/cisagov_modbus_example.pcap'), src]);
