@@ -147,6 +147,26 @@ describe('FlowAggregator', () => {
     expect(b.flows.every((f) => f.protocol === 'syslog' && f.port === 514 && f.src === '10.30.1.60')).toBe(true);
   });
 
+  test('onPacket(an IPv4 UDP datagram in two fragments) attributes the later fragment (no ports) to its flow', () => {
+    const agg = new FlowAggregator({ registry });
+    const first = udpFrame({ src: '10.30.1.60', dst: '10.30.1.1', sport: 40000, dport: 514, payload: Buffer.alloc(1472, 0x41) });
+    first.writeUInt16BE(0x1234, 18); // IP id
+    first.writeUInt16BE(0x2000, 20); // MF, offset 0
+    // The later fragment: 28 bytes of the datagram's tail, offset 1480 / 8, no UDP header.
+    const later = Buffer.alloc(14 + 20 + 28, 0x42);
+    first.copy(later, 0, 0, 34);
+    later.writeUInt16BE(20 + 28, 16);
+    later.writeUInt16BE(1480 / 8, 20);
+    feed(agg, [
+      [first, 1_767_600_000],
+      [later, 1_767_600_000.001],
+    ]);
+    const b = agg.takeBatch(true);
+    expect(b.flows).toHaveLength(1);
+    expect([b.flows[0]!.src, b.flows[0]!.dst, b.flows[0]!.port, b.flows[0]!.protocol]).toEqual(['10.30.1.60', '10.30.1.1', 514, 'syslog']);
+    expect(b.flows[0]!.packetsToResponder).toBe(2);
+  });
+
   test('onPacket(UDP whose first packet is the reply) takes the well-known port as the responder', () => {
     const agg = new FlowAggregator({ registry });
     feed(agg, [
