@@ -65,7 +65,6 @@ export async function main(argv: string[], io: Io = { stdout: process.stdout, st
             .positional('inputs', { type: 'string', array: true, demandOption: true })
             .option('out', { type: 'string', describe: 'output folder', default: './zonescope-out' })
             .option('db', { type: 'string', describe: 'baseline store (default <out>/zonescope.db)' })
-            .option('inventory', { type: 'string', describe: 'asset inventory CSV (name,id,ip,mac,purdue_level,role)' })
             .option('quiet', { type: 'boolean', alias: 'q', default: false }),
         ),
       async (a) => {

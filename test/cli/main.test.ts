@@ -6,6 +6,7 @@ import { main } from '../../src/cli/main.js';
 import { exitCode } from '../../src/cli/exitCode.js';
 import { capturePath, REPO_ROOT } from '../util/captures.js';
 import { NullStream } from '../util/nullStream.js';
+import { tsharkIpPacketCount } from '../util/tshark.js';
 
 const tmp = mkdtempSync(join(tmpdir(), 'zs-cli-'));
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
@@ -54,6 +55,28 @@ describe('zonescope CLI', () => {
     const j = await run(['flows', '--db', db, '--json', '-']);
     const doc = JSON.parse(j.out) as { flows: Array<{ protocol: string }> };
     expect(doc.flows.some((f) => f.protocol === 's7comm')).toBe(true);
+  });
+
+  test('main(ingest a capture with a damaged record mid-file) exits 2, names frame and offset, keeps every other record', async () => {
+    const src = join(tmp, 'whole.pcap');
+    execFileSync('editcap', ['-F', 'pcap', capturePath('modbus/zeek_modbusSmall.pcap'), src]);
+    const buf = readFileSync(src);
+    // Walk to record 10 and give it an impossible captured length.
+    let off = 24;
+    for (let i = 1; i < 10; i++) off += 16 + buf.readUInt32LE(off + 8);
+    const damaged = Buffer.from(buf);
+    damaged.writeUInt32LE(0x00ffffff, off + 8);
+    const file = join(tmp, 'damaged.pcap');
+    writeFileSync(file, damaged);
+    const db = join(tmp, 'damaged.db');
+    const r = await run(['ingest', file, '--db', db]);
+    expect(r.code).toBe(2);
+    expect(r.err).toContain(`damaged.pcap: frame 10 @0x${off.toString(16)}`);
+    // Every record but the damaged one: tshark on the original without frame 10.
+    const without = join(tmp, 'without10.pcap');
+    execFileSync('editcap', [src, without, '10']);
+    const doc = JSON.parse((await run(['flows', '--db', db, '--json', '-'])).out) as { flows: Array<{ packets: number }> };
+    expect(doc.flows.reduce((n, f) => n + f.packets, 0)).toBe(tsharkIpPacketCount(without));
   });
 
   test('main(usage errors) exits 2: unknown command, missing inputs, bad --decode-as, unknown protocol', async () => {
