@@ -74,6 +74,9 @@ class CountingSink implements PduSink {
     this.violations++;
     this.target!.violation(code, message, at);
   }
+  pduStart(buf: Buffer, off: number): void {
+    this.target!.pduStart?.(buf, off);
+  }
 }
 
 function errorMessage(e: unknown): string {
@@ -267,6 +270,7 @@ export class AppSession {
     // Let the dissector say what is wrong (violations only); fall back to a generic code.
     const s = this.sink;
     const before = s.violations;
+    s.pduStart(buf, off);
     s.violationsOnly = true;
     try {
       this.dissector!.decode(this.state, buf, off, avail, this.curDir, s);
@@ -283,6 +287,7 @@ export class AppSession {
     const s = this.sink;
     const before = s.violations;
     this._stats.pdus++;
+    s.pduStart(buf, off);
     try {
       this.dissector!.decode(this.state, buf, off, len, dir, s);
     } catch (e) {

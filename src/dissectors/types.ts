@@ -66,6 +66,11 @@ export interface PduSink {
    * to decode (the sink turns it into file + frame + byte offset). The PDU is counted as malformed.
    */
   violation(code: string, message: string, at: number): void;
+  /**
+   * Called by the framework (AppSession), never by dissectors, before each decode(): where the PDU's
+   * bytes are, so that a violation's `at` can be located in the capture file.
+   */
+  pduStart?(buf: Buffer, off: number): void;
 }
 
 export interface Dissector<S = unknown> {

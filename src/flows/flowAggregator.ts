@@ -276,6 +276,10 @@ export class FlowAggregator implements PduSink {
   /** Current connection and direction while a dissector runs (PduSink context). */
   private cur: Conn | null = null;
   private curFromA = true;
+  /** The record being processed and where the PDU being decoded is (for violation offsets). */
+  private curRec: CaptureRecord | null = null;
+  private pduBuf: Buffer | null = null;
+  private pduOff = 0;
   private readonly addrTmp = new Uint32Array(4);
 
   constructor(opts: FlowAggregatorOptions) {
@@ -293,6 +297,7 @@ export class FlowAggregator implements PduSink {
   onPacket(rec: CaptureRecord, pkt: DecodedPacket, res: DecodeResult): void {
     const ts = rec.tsSec + rec.tsNsec / 1e9;
     this.now = ts;
+    this.curRec = rec;
     this.countFrame(rec, ts, res, pkt.ipVersion !== 0);
 
     if (res === DECODE.ARP) {
@@ -581,15 +586,24 @@ export class FlowAggregator implements PduSink {
   violation(code: string, message: string, at: number): void {
     const conn = this.cur;
     if (conn !== null) conn.violationsDelta++;
+    // The faulty byte's offset in the file when the PDU lies in the current frame's bytes; a PDU
+    // rebuilt from several segments points at the record of the frame that completed it.
+    const rec = this.curRec;
+    const exact = rec !== null && this.pduBuf === rec.data && this.pduOff >= rec.offset && this.pduOff + at <= rec.offset + rec.caplen;
     this.onDiagnostic({
       code,
       severity: 'warning',
-      message: `${message} (PDU byte ${at})`,
+      message: exact ? message : `${message} (byte ${at} of a PDU reassembled from several segments)`,
       file: this.loc.file,
       frame: this.loc.frame,
-      offset: this.loc.fileOffset,
+      offset: exact ? rec.dataFileOffset + (this.pduOff - rec.offset) + at : this.loc.fileOffset,
       protocol: conn?.session?.protocol,
     });
+  }
+
+  pduStart(buf: Buffer, off: number): void {
+    this.pduBuf = buf;
+    this.pduOff = off;
   }
 
   private diag(code: string, severity: 'error' | 'warning', message: string): void {
@@ -987,6 +1001,7 @@ export class FlowAggregator implements PduSink {
    * With `final`, connections are also closed (partial PDUs become unparsed bytes) and dropped.
    */
   takeBatch(final = false): FlowBatch {
+    this.curRec = null; // closing connections: no current frame to locate violations in
     for (let i = 0; i < this.conns.length; i++) {
       const c = this.conns[i];
       if (c === undefined) continue;

@@ -366,6 +366,7 @@ export class CaptureParser {
         rec.tsNsec = nsec;
         rec.frame = frame;
         rec.fileOffset = base + p;
+        rec.dataFileOffset = base + p + hdr;
         if (!this.hasFirst) {
           this.hasFirst = true;
           this.firstSec = sec;
@@ -683,6 +684,7 @@ export class CaptureParser {
     rec.interfaceId = ifid;
     rec.frame = frame;
     rec.fileOffset = at;
+    rec.dataFileOffset = this.base + data;
     if (!this.hasFirst) {
       this.hasFirst = true;
       this.firstSec = sec;

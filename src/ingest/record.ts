@@ -24,6 +24,8 @@ export interface CaptureRecord {
   frame: number;
   /** Byte offset of this record's header (pcap record header or pcapng block) in the decompressed file. */
   fileOffset: number;
+  /** Byte offset of the packet's first byte (data[offset]) in the decompressed file. */
+  dataFileOffset: number;
 }
 
 export function newCaptureRecord(): CaptureRecord {
@@ -38,6 +40,7 @@ export function newCaptureRecord(): CaptureRecord {
     interfaceId: 0,
     frame: 0,
     fileOffset: 0,
+    dataFileOffset: 0,
   };
 }
 

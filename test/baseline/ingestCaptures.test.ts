@@ -120,6 +120,21 @@ describe('ingestCaptures: bad inputs and idempotence', () => {
     b.close();
   });
 
+  test('ingestCaptures(non-Modbus payload on TCP/502) locates each violation at the faulty bytes of the file', async () => {
+    const file = capturePath('modbus/zeek_modbus-and-non-modbus-p502.pcap');
+    const b = Baseline.open(':memory:');
+    const r = await ingestCaptures(b, [file], { registry });
+    b.close();
+    const bad = r.diagnostics.kept.filter((d) => d.code === 'MODBUS_BAD_PROTOCOL_ID');
+    expect(bad.length).toBeGreaterThan(5);
+    const bytes = readFileSync(file);
+    for (const d of bad) {
+      // "protocol id N, Modbus is 0": the two bytes at the reported offset are N (big-endian).
+      const id = Number(/protocol id (\d+)/.exec(d.message)![1]);
+      expect({ frame: d.frame, id: bytes.readUInt16BE(d.offset!) }).toEqual({ frame: d.frame, id });
+    }
+  });
+
   test('ingestCaptures(files named against their time order) reads them in the order of their first timestamp', async () => {
     const dir = join(tmp, 'order');
     mkdirSync(dir, { recursive: true });
