@@ -11,7 +11,7 @@
  *     tcpdump's time and at least 50x faster than tshark, peak memory for 1 GB within 1.5x of the peak
  *     for 100 MB.
  * Environment: ZONESCOPE_BENCH_BYTES (default 1e9), ZONESCOPE_BENCH_DIR (default $TMPDIR/zonescope-bench),
- * ZONESCOPE_BENCH_RUNS (best of N, default 3).
+ * ZONESCOPE_BENCH_RUNS (best of N for the runs behind the ratios, default 5).
  * Exit code 1 when a target is missed.
  */
 import { execFileSync, spawnSync } from 'node:child_process';
@@ -24,7 +24,8 @@ import { writeBenchCapture } from '../fixtures/generator/bench.js';
 const here = dirname(fileURLToPath(import.meta.url));
 const BIG = Number(process.env.ZONESCOPE_BENCH_BYTES ?? 1e9);
 const SMALL = 1e8;
-const RUNS = Number(process.env.ZONESCOPE_BENCH_RUNS ?? 3);
+/** Best of N for the runs behind the ratios (this host is shared: timings vary by about 20%). */
+const RUNS = Number(process.env.ZONESCOPE_BENCH_RUNS ?? 5);
 const HOSTS = 300;
 const SEED = 62443;
 const dir = process.env.ZONESCOPE_BENCH_DIR ?? join(tmpdir(), 'zonescope-bench');
@@ -94,9 +95,9 @@ async function main(): Promise<void> {
   const tcpdumpMs = timeCommand('tcpdump', ['-r', big, '-w', '/dev/null']);
 
   log('measuring zonescope ...');
-  const read = best(big, 'read');
+  const read = best(big, 'read', 2);
   const aggregate = best(big, 'aggregate');
-  const full = best(big, 'full');
+  const full = best(big, 'full', 2);
   const cli = best(big, 'cli');
   const cli1 = best(big, 'cli1', 1);
   const smallCli = best(small, 'cli', 1);
