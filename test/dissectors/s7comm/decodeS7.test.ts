@@ -1,8 +1,6 @@
-import { RecordingSink } from '../../util/recordingSink.js';
 import { DIR_TO_CLIENT, DIR_TO_SERVER, KIND_EXCEPTION, KIND_REQUEST, KIND_RESPONSE, WHO_SENDER } from '../../../src/dissectors/types.js';
 import {
   createS7State,
-  decodeS7comm,
   describeS7,
   FN_PI_SERVICE,
   FN_PLC_STOP,
@@ -16,15 +14,9 @@ import {
   s7BlockKey,
   szlKey,
   UD_READ_SZL,
-  type S7State,
 } from '../../../src/dissectors/s7comm/index.js';
-import { pduOfFrame } from './tsharkPdus.js';
+import { decode, pduOfFrame } from './tsharkPdus.js';
 
-function decode(pdu: Buffer, dir: number, state: S7State = createS7State()): RecordingSink {
-  const sink = new RecordingSink();
-  decodeS7comm(state, pdu, 0, pdu.length, dir, sink);
-  return sink;
-}
 
 /** A DT TPDU around an S7 PDU given in hex. */
 function s7(hex: string): Buffer {

@@ -1,8 +1,6 @@
-import { RecordingSink } from '../../util/recordingSink.js';
 import { DIR_TO_CLIENT, DIR_TO_SERVER, DIR_UNKNOWN, KIND_EXCEPTION, KIND_REQUEST, KIND_RESPONSE } from '../../../src/dissectors/types.js';
 import {
   createS7State,
-  decodeS7comm,
   describeS7,
   PLUS_EXT_KEEP_ALIVE,
   PLUS_FN_ERROR,
@@ -10,15 +8,9 @@ import {
   PLUS_FN_SET_VARIABLE,
   PLUS_KEEP_ALIVE,
   PLUS_NOTIFICATION,
-  type S7State,
 } from '../../../src/dissectors/s7comm/index.js';
-import { pduOfFrame } from './tsharkPdus.js';
+import { decode, pduOfFrame } from './tsharkPdus.js';
 
-function decode(pdu: Buffer, dir: number, state: S7State = createS7State()): RecordingSink {
-  const sink = new RecordingSink();
-  decodeS7comm(state, pdu, 0, pdu.length, dir, sink);
-  return sink;
-}
 
 function dt(body: Buffer): Buffer {
   const head = Buffer.from([3, 0, 0, 0, 2, 0xf0, 0x80]);

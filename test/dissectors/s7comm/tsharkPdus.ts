@@ -9,7 +9,8 @@ import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
 import { CAPTURES_DIR } from '../../util/captures.js';
 import { DIR_TO_CLIENT, DIR_TO_SERVER, KIND_EXCEPTION, KIND_REQUEST, KIND_RESPONSE } from '../../../src/dissectors/types.js';
-import { tpktPduLength } from '../../../src/dissectors/s7comm/index.js';
+import { createS7State, decodeS7comm, tpktPduLength, type S7State } from '../../../src/dissectors/s7comm/index.js';
+import { RecordingSink } from '../../util/recordingSink.js';
 
 export const CAPTURES = join(CAPTURES_DIR, 's7comm');
 
@@ -153,4 +154,11 @@ export function tsharkCounts(path: string): Map<string, number> {
     }
   }
   return m;
+}
+
+/** Decode one S7 TPKT PDU into a fresh RecordingSink (a new connection state unless one is given). */
+export function decode(pdu: Buffer, dir: number, state: S7State = createS7State()): RecordingSink {
+  const sink = new RecordingSink();
+  decodeS7comm(state, pdu, 0, pdu.length, dir, sink);
+  return sink;
 }
