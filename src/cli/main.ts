@@ -16,13 +16,14 @@ import { canonicalJson } from '../report/json.js';
 import { EXIT_BAD_INPUT, EXIT_INTERNAL, exitCode } from './exitCode.js';
 import { bytes, day, duration, num } from './format.js';
 import { createProgress } from './progress.js';
+import { CliInputError, UsageError, type CliContext } from './commands/command.js';
+import { COMMANDS } from './commands/index.js';
 
 export interface Io {
   stdout: NodeJS.WriteStream;
   stderr: NodeJS.WriteStream;
 }
 
-class UsageError extends Error {}
 
 const MAX_PRINTED_DIAGNOSTICS = 40;
 
@@ -45,7 +46,15 @@ export async function main(argv: string[], io: Io = { stdout: process.stdout, st
       .option('max-connections', { type: 'number', describe: 'live connections kept in memory; past it, payload-less then least recently active ones are folded', default: 100_000 })
       .option('workers', { type: 'number', describe: 'worker threads sharing the work (default: 2 for inputs of 64 MB or more, else 1)' });
 
-  const parser = yargs(stdoutDashes(argv))
+  const ctx: CliContext = {
+    out,
+    err,
+    stdoutIsTTY: Boolean(io.stdout.isTTY),
+    stderrIsTTY: Boolean(io.stderr.isTTY),
+    columns: io.stdout.columns ?? 80,
+  };
+
+  let parser = yargs(stdoutDashes(argv))
     .scriptName('zonescope')
     .usage('$0 <command> [options]\n\nSegment industrial networks the IEC 62443 way: ingest captures into a baseline, see every flow down to function codes.')
     .command(
@@ -103,7 +112,13 @@ export async function main(argv: string[], io: Io = { stdout: process.stdout, st
           baseline.close();
         }
       },
-    )
+    );
+  for (const c of COMMANDS) {
+    parser = parser.command(c.name, c.describe, (y) => c.builder(y), async (a) => {
+      code = await c.run(a, ctx);
+    });
+  }
+  parser = parser
     .demandCommand(1, 'name a command (see --help)')
     .strict()
     .help()
@@ -121,6 +136,10 @@ export async function main(argv: string[], io: Io = { stdout: process.stdout, st
     if (e instanceof UsageError || (e instanceof Error && e.name === 'YError')) {
       err(`zonescope: ${(e as Error).message}\n(see zonescope --help)\n`);
       return exitCode({ usageError: true });
+    }
+    if (e instanceof CliInputError) {
+      err(`zonescope: ${e.message}\n`);
+      return exitCode({ inputFailed: true });
     }
     if (e instanceof BaselineError) {
       err(`zonescope: ${e.code}: ${e.message}\n`);

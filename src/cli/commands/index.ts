@@ -1,0 +1,4 @@
+/** Every command the CLI offers beyond the built-in ones of main.ts, in help order. */
+import type { Command } from './command.js';
+
+export const COMMANDS: Command[] = [];
