@@ -8,13 +8,10 @@ import Database from 'better-sqlite3';
 import type { Diagnostic } from '../diagnostics.js';
 import { decodeRangeKey } from '../flows/conn.js';
 import type { FlowBatch } from '../flows/flowAggregator.js';
-import { SCHEMA_SQL, SCHEMA_VERSION } from './schema.js';
+import { BaselineError } from './baselineError.js';
+import { openForReading, prepareForWriting } from './storeFile.js';
 
-export class BaselineError extends Error {
-  constructor(readonly code: string, message: string) {
-    super(message);
-  }
-}
+export { BaselineError };
 
 export interface CaptureInfo {
   fingerprint: string;
@@ -113,36 +110,23 @@ export class Baseline {
     this.db = db;
   }
 
-  /** Open (creating when absent) a baseline store at `path` (':memory:' for tests). */
+  /**
+   * Open (creating when absent) a baseline store at `path` (':memory:' for tests). A writable open
+   * refuses anything that is not an empty database or a zonescope store, untouched, and migrates an
+   * older store in place (storeFile.ts). A read-only open migrates an older store first when it can.
+   */
   static open(path: string, opts: { readonly?: boolean } = {}): Baseline {
+    if (opts.readonly) return new Baseline(openForReading(path));
     let db: Database.Database;
     try {
-      db = new Database(path, { readonly: opts.readonly ?? false, fileMustExist: opts.readonly ?? false });
+      db = new Database(path);
     } catch (e) {
       throw new BaselineError('BASELINE_UNREADABLE', `cannot open baseline ${path}: ${(e as Error).message}`);
     }
     try {
-      if (!opts.readonly) {
-        db.pragma('journal_mode = WAL');
-        db.pragma('synchronous = NORMAL');
-      }
-      const hasMeta = db.prepare("SELECT name FROM sqlite_master WHERE type='table' AND name='meta'").get();
-      if (hasMeta) {
-        const v = db.prepare("SELECT value FROM meta WHERE key='schema_version'").get() as { value: string } | undefined;
-        const ver = v ? Number(v.value) : 0;
-        if (ver !== SCHEMA_VERSION) {
-          throw new BaselineError(
-            'BASELINE_SCHEMA_VERSION',
-            `baseline ${path} has schema version ${ver}; this zonescope reads version ${SCHEMA_VERSION}`,
-          );
-        }
-      } else if (opts.readonly) {
-        throw new BaselineError('BASELINE_NOT_A_BASELINE', `${path} is not a zonescope baseline`);
-      } else {
-        db.exec(SCHEMA_SQL);
-        db.prepare('INSERT INTO meta (key, value) VALUES (?, ?)').run('schema_version', String(SCHEMA_VERSION));
-        db.prepare('INSERT INTO meta (key, value) VALUES (?, ?)').run('created_by', 'zonescope');
-      }
+      prepareForWriting(db, path);
+      db.pragma('journal_mode = WAL');
+      db.pragma('synchronous = NORMAL');
     } catch (e) {
       db.close();
       if (e instanceof BaselineError) throw e;

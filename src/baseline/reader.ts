@@ -7,8 +7,7 @@
  * Reading never throws on any value a store can hold: bad times come back as null.
  */
 import Database from 'better-sqlite3';
-import { BaselineError } from './baseline.js';
-import { SCHEMA_VERSION } from './schema.js';
+import { openForReading } from './storeFile.js';
 
 export interface HourActivity {
   /** floor(unix seconds / 3600) */
@@ -189,28 +188,12 @@ export class BaselineReader {
     this.path = path;
   }
 
-  /** Open an existing store read-only. Throws BaselineError (BASELINE_MISSING, BASELINE_NOT_A_BASELINE, BASELINE_SCHEMA_VERSION). */
+  /**
+   * Open an existing store read-only (an older schema is migrated first when the file is writable:
+   * storeFile.ts). Throws BaselineError (BASELINE_MISSING, BASELINE_NOT_A_BASELINE, BASELINE_SCHEMA_VERSION).
+   */
   static open(path: string): BaselineReader {
-    let db: Database.Database;
-    try {
-      db = new Database(path, { readonly: true, fileMustExist: true });
-    } catch (e) {
-      throw new BaselineError('BASELINE_MISSING', `cannot open baseline ${path}: ${(e as Error).message}`);
-    }
-    try {
-      const hasMeta = db.prepare("SELECT name FROM sqlite_master WHERE type='table' AND name='meta'").get();
-      if (!hasMeta) throw new BaselineError('BASELINE_NOT_A_BASELINE', `${path} is not a zonescope baseline`);
-      const v = db.prepare("SELECT value FROM meta WHERE key='schema_version'").get() as { value: string } | undefined;
-      const ver = v ? Number(v.value) : 0;
-      if (ver !== SCHEMA_VERSION) {
-        throw new BaselineError('BASELINE_SCHEMA_VERSION', `baseline ${path} has schema version ${ver}; this zonescope reads version ${SCHEMA_VERSION}`);
-      }
-    } catch (e) {
-      db.close();
-      if (e instanceof BaselineError) throw e;
-      throw new BaselineError('BASELINE_UNREADABLE', `cannot read baseline ${path}: ${(e as Error).message}`);
-    }
-    return new BaselineReader(db, path);
+    return new BaselineReader(openForReading(path), path);
   }
 
   close(): void {
