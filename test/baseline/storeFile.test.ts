@@ -2,7 +2,8 @@
  * Opening a store: migrations (a v1 store written by the first release opens, is migrated in place
  * and gives the same flows as a fresh ingest), a newer store refused, foreign files left untouched.
  */
-import { copyFileSync, mkdtempSync, rmSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { copyFileSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
@@ -173,5 +174,70 @@ describe('Baseline.open on stores of other schema versions', () => {
       expect((err as BaselineError).message).toContain(`up to ${SCHEMA_VERSION}`);
     }
     expect(meta(path).schema_version).toBe(String(SCHEMA_VERSION + 7));
+  });
+});
+
+describe('Baseline.open on files that are not zonescope stores', () => {
+  const sha = (path: string): string => createHash('sha256').update(readFileSync(path)).digest('hex');
+
+  /** A file of another application: its tables and rows, given as the store. */
+  function foreignDb(name: string, build: (db: Database.Database) => void): string {
+    const path = join(tmp, name);
+    const db = new Database(path);
+    build(db);
+    db.close();
+    return path;
+  }
+
+  const foreign: Array<[string, () => string]> = [
+    ['another application\'s SQLite database', () => foreignDb('historian.db', (db) => {
+      db.exec("CREATE TABLE tags (name TEXT PRIMARY KEY, value REAL); INSERT INTO tags VALUES ('FIC101.PV', 42.5)");
+    })],
+    ['an SQLite database with a meta table of its own', () => foreignDb('other-meta.db', (db) => {
+      db.exec("CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT); INSERT INTO meta VALUES ('schema_version', '1')");
+    })],
+    ['an SQLite database with a table named like a zonescope one', () => foreignDb('clash.db', (db) => {
+      db.exec('CREATE TABLE flows (a INTEGER)');
+    })],
+    ['a capture file given as the store', () => copyOf(capturePath('modbus/cisagov_modbus_example.pcap'), 'capture-as-db.db')],
+    ['a text file', () => {
+      const p = join(tmp, 'notes.db');
+      writeFileSync(p, 'zone 1: the SIS, never conduit it to the DMZ\n');
+      return p;
+    }],
+  ];
+
+  test.each(foreign)('Baseline.open(%s) is BASELINE_NOT_A_BASELINE and leaves the file as it was', (_what, make) => {
+    const path = make();
+    const before = sha(path);
+    const siblings = readdirSync(tmp).filter((n) => n.startsWith(path.slice(tmp.length + 1)));
+    for (const open of [() => Baseline.open(path), () => Baseline.open(path, { readonly: true }), () => BaselineReader.open(path)]) {
+      let err: unknown;
+      try {
+        open().close();
+      } catch (e) {
+        err = e;
+      }
+      expect(err).toBeInstanceOf(BaselineError);
+      expect((err as BaselineError).code).toBe('BASELINE_NOT_A_BASELINE');
+      expect((err as BaselineError).message).toContain('left untouched');
+    }
+    expect(sha(path)).toBe(before);
+    expect(readdirSync(tmp).filter((n) => n.startsWith(path.slice(tmp.length + 1)))).toEqual(siblings);
+  });
+
+  test('Baseline.open(an empty file) initialises it as a new store', () => {
+    const path = join(tmp, 'empty.db');
+    writeFileSync(path, '');
+    Baseline.open(path).close();
+    expect(meta(path)).toEqual({ schema_version: String(SCHEMA_VERSION), created_by: 'zonescope' });
+  });
+
+  test('BaselineReader.open(an empty file) is BASELINE_NOT_A_BASELINE and writes nothing', () => {
+    const path = join(tmp, 'empty-read.db');
+    writeFileSync(path, '');
+    expect(() => BaselineReader.open(path)).toThrow(/not a zonescope baseline \(an empty database\)/);
+    expect(readFileSync(path).length).toBe(0);
+    expect(existsSync(`${path}-wal`)).toBe(false);
   });
 });
