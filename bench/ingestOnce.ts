@@ -32,8 +32,8 @@ async function main(): Promise<void> {
     const b = Baseline.open(path);
     const r = await ingestCaptures(b, [file], mode === 'cli1' ? { workers: 1 } : {});
     packets = r.frames;
-    bytes = b.captures().reduce((s, c) => s + c.size, 0);
-    flows = b.summary().flows;
+    bytes = b.reader().captures().reduce((s, c) => s + c.size, 0);
+    flows = b.reader().overview().flows;
     b.close();
   } else {
     const pkt = new DecodedPacket();
