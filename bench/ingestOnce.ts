@@ -8,7 +8,7 @@
  */
 import { rmSync } from 'node:fs';
 import { Baseline } from '../src/baseline/baseline.js';
-import { ingestCaptures } from '../src/baseline/ingestCaptures.js';
+import { ingestCaptures } from '../src/pipeline/ingestCaptures.js';
 import { decodePacket } from '../src/decode/decodePacket.js';
 import { DecodedPacket } from '../src/decode/packet.js';
 import { defaultDissectors } from '../src/dissectors/index.js';

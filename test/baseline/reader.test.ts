@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { Baseline } from '../../src/baseline/baseline.js';
-import { ingestCaptures } from '../../src/baseline/ingestCaptures.js';
+import { ingestCaptures } from '../../src/pipeline/ingestCaptures.js';
 import { BaselineReader, type ReadFilter } from '../../src/baseline/reader.js';
 import { capturePath, REPO_ROOT } from '../util/captures.js';
 

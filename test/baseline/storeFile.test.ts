@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { Baseline, BaselineError } from '../../src/baseline/baseline.js';
-import { ingestCaptures } from '../../src/baseline/ingestCaptures.js';
+import { ingestCaptures } from '../../src/pipeline/ingestCaptures.js';
 import { MIGRATIONS } from '../../src/baseline/migrations/index.js';
 import { BaselineReader, type FlowRecord } from '../../src/baseline/reader.js';
 import { SCHEMA_VERSION } from '../../src/baseline/schema.js';

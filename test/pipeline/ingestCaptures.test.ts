@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { Baseline } from '../../src/baseline/baseline.js';
-import { ingestCaptures } from '../../src/baseline/ingestCaptures.js';
+import { ingestCaptures } from '../../src/pipeline/ingestCaptures.js';
 import { defaultDissectors } from '../../src/dissectors/index.js';
 import { createRegistry } from '../../src/dissectors/registry.js';
 import { capturePath, listCaptures } from '../util/captures.js';

@@ -4,8 +4,8 @@
  */
 import { join } from 'node:path';
 import { Baseline } from '../../src/baseline/baseline.js';
-import { workerScript } from '../../src/baseline/fileProcessors.js';
-import { ingestCaptures } from '../../src/baseline/ingestCaptures.js';
+import { workerScript } from '../../src/pipeline/fileProcessors.js';
+import { ingestCaptures } from '../../src/pipeline/ingestCaptures.js';
 import { CAPTURES_DIR, REPO_ROOT } from '../util/captures.js';
 
 async function snapshot(inputs: string[], workers: number): Promise<unknown> {
