@@ -1,5 +1,5 @@
 /**
- * How ingestCaptures() reads one capture file into a FlowBatch: in this thread (InProcessProcessor),
+ * How the driver (ingestSources) reads one unit of capture into a FlowBatch: in this thread (InProcessProcessor),
  * or split by address pair across worker threads (ShardedProcessor, see ingestWorker.ts), whose
  * batches are merged. Both keep live connections from one file to the next.
  */
@@ -13,9 +13,10 @@ import { DecodedPacket } from '../decode/packet.js';
 import type { Registry } from '../dissectors/registry.js';
 import { DEFAULT_MAX_CONNECTIONS, FlowAggregator, type FlowBatch } from '../flows/flowAggregator.js';
 import { mergeBatches } from '../flows/mergeBatches.js';
-import { readCaptureFile, type ReadSummary } from '../ingest/readCapture.js';
+import type { ReadSummary } from '../ingest/readCapture.js';
 import type { CaptureRecord } from '../ingest/record.js';
 import type { WorkerSetup } from './ingestWorker.js';
+import type { CaptureUnit } from './source.js';
 
 export interface FileResult {
   summary: ReadSummary;
@@ -24,8 +25,8 @@ export interface FileResult {
 }
 
 export interface FileProcessor {
-  /** Read one file; `last` closes every connection at its end. */
-  run(path: string, startOffset: number, last: boolean, onProgress: (consumed: number, records: number) => void): Promise<FileResult>;
+  /** Read one unit; `last` closes every connection at its end. */
+  run(unit: CaptureUnit, last: boolean, onProgress: (consumed: number, records: number) => void): Promise<FileResult>;
   close(): Promise<void>;
 }
 
@@ -49,14 +50,12 @@ export class InProcessProcessor implements FileProcessor {
     };
   }
 
-  async run(path: string, startOffset: number, last: boolean, onProgress: (consumed: number, records: number) => void): Promise<FileResult> {
+  async run(unit: CaptureUnit, last: boolean, onProgress: (consumed: number, records: number) => void): Promise<FileResult> {
     this.log = new DiagnosticLog(20);
-    this.agg.loc.file = path;
+    this.agg.loc.file = unit.path;
     const log = this.log;
     this.records = 0;
-    const summary = await readCaptureFile(path, this.onRecord, {
-      fileName: path,
-      startOffset,
+    const summary = await unit.read(this.onRecord, {
       onDiagnostic: (d) => log.report(d),
       onProgress: (consumed) => onProgress(consumed, this.records),
     });
@@ -93,7 +92,10 @@ export class ShardedProcessor implements FileProcessor {
     }
   }
 
-  run(path: string, startOffset: number, last: boolean, onProgress: (consumed: number, records: number) => void): Promise<FileResult> {
+  run(unit: CaptureUnit, last: boolean, onProgress: (consumed: number, records: number) => void): Promise<FileResult> {
+    const file = unit.file;
+    if (!file) return Promise.reject(new Error(`${unit.path}: worker threads read files only`));
+    const { path, startOffset } = file;
     return new Promise((resolvePromise, reject) => {
       const results: Array<Extract<WorkerReply, { type: 'done' }> | undefined> = new Array(this.workers.length);
       let pending = this.workers.length;
