@@ -11,7 +11,7 @@ import { availableParallelism } from 'node:os';
 import { defaultDissectors } from '../dissectors/index.js';
 import { createRegistry, type Registry } from '../dissectors/registry.js';
 import type { FlowBatch } from '../flows/flowAggregator.js';
-import { InProcessProcessor, ShardedProcessor, workerScript, type FileProcessor } from './fileProcessors.js';
+import { InProcessProcessor, ShardedProcessor, workerLaunch, type FileProcessor } from './fileProcessors.js';
 import { fileSource, settledResult } from './fileSource.js';
 import type { CaptureSource, CaptureUnit, PipelineStore, SourcePlan } from './source.js';
 
@@ -63,7 +63,8 @@ export interface IngestResult {
 export interface IngestOptions {
   /**
    * The dissectors to use. Default: the built-in ones (defaultDissectors) with `decodeAs`. A custom
-   * registry is used in this thread only (worker threads build the default one).
+   * registry is used in this thread only (worker threads build the default one): with more than one
+   * worker wanted, the run says so (PIPELINE_WORKERS_UNAVAILABLE) and reads in this thread.
    */
   registry?: Registry;
   /** Decode-as overrides for the default registry, e.g. { '48010': 'opcua' }. */
@@ -108,7 +109,7 @@ export async function ingestSources(baseline: PipelineStore, sources: CaptureSou
   }
 
   const bytesTotal = plans.reduce((s, p) => s + p.bytesTotal, 0);
-  const processor = createProcessor(opts, bytesTotal, plans.every((p) => p.files));
+  const processor = await createProcessor(opts, bytesTotal, plans.every((p) => p.files), report);
   try {
     return await readUnits(processor);
   } finally {
@@ -221,15 +222,36 @@ export async function ingestSources(baseline: PipelineStore, sources: CaptureSou
 /** Worker threads when the input is large enough to repay their start (about 0.2 s each). */
 const PARALLEL_MIN_BYTES = 64e6;
 
-function createProcessor(opts: IngestOptions, bytesTotal: number, files: boolean): FileProcessor {
+/**
+ * The processor for this run: worker threads when more than one is wanted and they can run, else this
+ * thread. Falling back to this thread is never silent: it is a PIPELINE_WORKERS_UNAVAILABLE warning
+ * that says why and what to do (the results are the same, only slower).
+ */
+async function createProcessor(opts: IngestOptions, bytesTotal: number, files: boolean, report: (d: Diagnostic) => void): Promise<FileProcessor> {
   const cores = availableParallelism();
   const wanted = opts.workers ?? (bytesTotal >= PARALLEL_MIN_BYTES ? Math.min(2, cores) : 1);
-  const script = wanted > 1 && opts.registry === undefined && files ? workerScript() : null;
-  if (script !== null) {
-    return new ShardedProcessor(script, wanted, { decodeAs: opts.decodeAs, maxConnections: opts.maxConnections, scanThreshold: opts.scanThreshold });
+  const inThisThread = (): FileProcessor => {
+    const registry = opts.registry ?? createRegistry(defaultDissectors, { decodeAs: opts.decodeAs });
+    return new InProcessProcessor(registry, { maxConnections: opts.maxConnections, scanThreshold: opts.scanThreshold });
+  };
+  if (wanted <= 1) return inThisThread();
+  const fallBack = (why: string): FileProcessor => {
+    report({
+      code: 'PIPELINE_WORKERS_UNAVAILABLE',
+      severity: 'warning',
+      message: `${wanted} worker threads were wanted, ingesting in one thread instead (same results, slower): ${why}`,
+    });
+    return inThisThread();
+  };
+  if (opts.registry !== undefined) return fallBack('a custom dissector registry runs in this thread only (worker threads build the default one): pass no registry, or workers 1');
+  if (!files) return fallBack('a source that is not a capture file is read in this thread only');
+  const launch = workerLaunch();
+  if ('unavailable' in launch) return fallBack(launch.unavailable);
+  try {
+    return await ShardedProcessor.start(launch, wanted, { decodeAs: opts.decodeAs, maxConnections: opts.maxConnections, scanThreshold: opts.scanThreshold });
+  } catch (e) {
+    return fallBack(`a worker thread could not start (${(e as Error).message.split('\n')[0]}): reinstall or rebuild zonescope, or run with one worker`);
   }
-  const registry = opts.registry ?? createRegistry(defaultDissectors, { decodeAs: opts.decodeAs });
-  return new InProcessProcessor(registry, { maxConnections: opts.maxConnections, scanThreshold: opts.scanThreshold });
 }
 
 function hasContent(b: FlowBatch): boolean {
