@@ -179,7 +179,7 @@ export async function ingestSources(baseline: PipelineStore, sources: CaptureSou
         continue;
       }
       if (errors > 0) failed = true;
-      lastCaptureId = baseline.commitCapture(
+      const captureId = baseline.commitCapture(
         {
           fingerprint: p.fingerprint, headHash: p.headHash, path: p.path, size: p.size, format: summary.format,
           compression: summary.compression, linktypes: summary.linktypes, endOffset: summary.endOffset, frames: summary.frames,
@@ -189,6 +189,12 @@ export async function ingestSources(baseline: PipelineStore, sources: CaptureSou
         fileLog.kept,
         fileLog.counts as Map<string, { severity: Severity; count: number }>,
       );
+      if (captureId === null) {
+        // Another process committed the same content while this one read it: one copy is kept.
+        results.push(settledResult(p.path, 'skipped', 'ingested meanwhile by another process'));
+        continue;
+      }
+      lastCaptureId = captureId;
       totals.frames += c.frames;
       totals.ipPackets += c.ipPackets;
       totals.bytes += c.bytes;
