@@ -103,6 +103,12 @@ export interface Dissector<S = unknown> {
   /** Names of the code spaces used in fn(): index = space number. First is the main one. */
   readonly spaces: readonly string[];
   /**
+   * True when this protocol's connections are set up by another connection (CIP class-1 I/O by a
+   * Forward Open): the flow stage takes the side reported through PduSink.originator for their
+   * initiator and tells the dissector the direction (DIR_TO_SERVER = from the originator).
+   */
+  readonly implicit?: boolean;
+  /**
    * Names of the object spaces used in object(): index = space number (their own names, not the code
    * spaces': e.g. Modbus `unit`, S7 `variable`, `block`, `szl`). Absent or empty when no objects are
    * reported (an unnamed space is shown as `object-N`).

@@ -38,6 +38,7 @@ export const cipIo: Dissector<EnipState> = {
   ports: [CIP_IO_PORT],
   spaces: ['connection'],
   objectSpaces: ['connection'],
+  implicit: true,
   heuristic(buf: Buffer, off: number, len: number): boolean {
     if (len < 14 || off < 0 || off + 14 > buf.length) return false;
     const count = buf.readUInt16LE(off);
