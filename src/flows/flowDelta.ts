@@ -164,6 +164,10 @@ export const FLOW_RULES: MergeRules<FlowDelta> = {
   lastTs: 'max',
 };
 export const FUNCTION_RULES: MergeRules<FnDayCounts> = { requests: 'sum', responses: 'sum', exceptions: 'sum' };
+/** FlowDelta.hours entries ([packets, bytes] per hour), evidence (connections) and ranges (requests). */
+export const HOUR_RULES: MergeRules<{ packets: number; bytes: number }> = { packets: 'sum', bytes: 'sum' };
+export const EVIDENCE_RULES: MergeRules<{ connections: number }> = { connections: 'sum' };
+export const RANGE_RULES: MergeRules<{ requests: number }> = { requests: 'sum' };
 export const OBJECT_RULES: MergeRules<FlowObjectDelta> = { reads: 'sum', writes: 'sum' };
 export const IDENTITY_RULES: MergeRules<IdentityDelta> = { count: 'sum', firstTs: 'min', lastTs: 'max' };
 export const MAC_RULES: MergeRules<MacDelta> = { packets: 'sum', firstTs: 'min', lastTs: 'max' };

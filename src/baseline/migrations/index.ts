@@ -4,6 +4,7 @@
  * Add a step as a file `NNN-what.ts` exporting a Migration, and list it here; never edit a released step.
  */
 import type Database from 'better-sqlite3';
+import { functionDays } from './002-function-days.js';
 
 export interface Migration {
   /** the schema version after this step */
@@ -12,4 +13,4 @@ export interface Migration {
   up(db: Database.Database): void;
 }
 
-export const MIGRATIONS: Migration[] = [];
+export const MIGRATIONS: Migration[] = [functionDays];
