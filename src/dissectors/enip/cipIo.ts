@@ -4,7 +4,7 @@
  * id u32, encapsulation sequence number u32) and a connected data item (0xB1: for class 1 a 16-bit
  * CIP sequence count, then the I/O data, O->T often prefixed by a 32-bit run/idle header).
  *
- * Counting: every datagram is code 0 in space 0 ('connection'), class 'io' (docs/INTERFACES.md:
+ * Counting: every datagram is code 0 in code space 0 ('io'), class 'io' (docs/INTERFACES.md:
  * class-1 I/O carries the originator's outputs to the target cyclically and so drives the process;
  * a "read only" conduit must not allow it). Its kind and variant are the direction the flow stage
  * knows from the Forward Open originator (reported by the enip dissector on another connection):
@@ -36,7 +36,7 @@ export const cipIo: Dissector<EnipState> = {
   name: 'CIP I/O',
   transports: ['udp'],
   ports: [CIP_IO_PORT],
-  spaces: ['connection'],
+  spaces: ['io'],
   objectSpaces: ['connection'],
   implicit: true,
   heuristic(buf: Buffer, off: number, len: number): boolean {
