@@ -2,7 +2,7 @@
 import { emptyFlowDelta, type FlowDelta } from '../../src/flows/flowDelta.js';
 
 /** A flow delta with every map filled, counters scaled by `n`. */
-export function sampleFlow(n: number, day = 20454): FlowDelta {
+export function sampleFlow(n: number, day = 20454, hour = 491000): FlowDelta {
   const f = emptyFlowDelta({ key: 'a|b|tcp|502|modbus', src: 'a', dst: 'b', transport: 'tcp', port: 502, protocol: 'modbus', firstTs: 1000 * n, lastTs: 2000 * n });
   f.packetsToResponder = 1 * n;
   f.packetsToInitiator = 2 * n;
@@ -10,7 +10,7 @@ export function sampleFlow(n: number, day = 20454): FlowDelta {
   f.bytesToInitiator = 4 * n;
   f.connections = 5 * n;
   f.evidence = { syn: n, port: 2 * n };
-  f.hours.set(491000, [6 * n, 7 * n]);
+  f.hours.set(hour, [6 * n, 7 * n]);
   f.functions.set(3, {
     space: 0, code: 3, variant: 0, spaceName: 'function', name: 'READ_HOLDING_REGISTERS', opClass: 'read',
     requests: 8 * n, responses: 9 * n, exceptions: 10 * n,
