@@ -6,7 +6,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Baseline } from '../../src/baseline/baseline.js';
-import { ingestCaptures, type IngestOptions, type IngestResult } from '../../src/baseline/ingestCaptures.js';
+import { ingestCaptures, type IngestOptions, type IngestResult } from '../../src/pipeline/ingestCaptures.js';
 import { BaselineReader } from '../../src/baseline/reader.js';
 
 export interface TempStore {
