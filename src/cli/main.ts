@@ -97,7 +97,7 @@ export async function main(argv: string[], io: Io = { stdout: process.stdout, st
     .command(
       'flows',
       'the observed flows with their per-protocol operations',
-      (y) => withStoreOptions(y).option('json', { type: 'string', describe: 'write zonescope/flows@1 JSON to FILE (- for stdout)' }),
+      (y) => withStoreOptions(y).option('json', { type: 'string', describe: 'write zonescope/flows@2 JSON to FILE (- for stdout)' }),
       (a) => {
         const baseline = openExisting(a.db);
         try {
