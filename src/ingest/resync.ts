@@ -39,13 +39,15 @@ export function pcapPlausible(s: ParseState, f: PcapFormat, q: number, prevSec: 
   return isResumeTime(dv.getUint32(q, le), prevSec);
 }
 
-/** True when the record at q is plausible and so is its successor (or it ends the file when final). */
+/** True when the record at q is plausible and so is its successor (or, at the end, it is complete). */
 export function pcapPlausiblePair(s: ParseState, f: PcapFormat, q: number, final: boolean): boolean | 'wait' {
   if (!pcapPlausible(s, f, q, s.prevSec)) return false;
   const hdr = f.recHdr;
   const next = q + hdr + s.dv.getUint32(q + 8, f.le);
   if (next + hdr <= s.end) return pcapPlausible(s, f, next, s.dv.getUint32(q, f.le));
-  if (final) return true; // the last record, possibly truncated
+  // The last record: complete (a cut successor header may follow); one that runs past the end of
+  // the file cannot be checked, and delivering nothing beats resuming on garbage.
+  if (final) return next <= s.end;
   s.need = next + hdr - q;
   return 'wait';
 }
