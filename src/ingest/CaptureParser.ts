@@ -68,7 +68,7 @@ export class CaptureParser {
   private readonly s: ParseState;
   private state = ST_MAGIC;
   private finished = false;
-  private readonly pcap: PcapFormat = { le: true, nsMul: 1000, fracLimit: 1e6, recHdr: 16, linktype: 1, snaplen: 0, noteAbove: Infinity };
+  private readonly pcap: PcapFormat = { le: true, nsMul: 1000, fracLimit: 1e6, recHdr: 16, linktype: 1, snaplen: 0, noteAbove: 262144 };
   private readonly section = new PcapngSection();
 
   constructor(onRecord: (rec: CaptureRecord) => void, opts: ParserOptions, chunkSize: number) {

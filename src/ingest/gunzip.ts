@@ -18,8 +18,8 @@ export interface GunzipProblem {
 }
 
 /** Compressed bytes handed to the inflater at a time (bounds the output produced per step). */
-const FEED = 32 * 1024;
-const OUT_CHUNK = 64 * 1024;
+const FEED = 64 * 1024;
+const OUT_CHUNK = 256 * 1024;
 
 // RFC 1952 §2.3.1 FLG bits.
 const FHCRC = 2;

@@ -6,7 +6,7 @@
  * more) drops the record with an error; an odd but valid time is kept with a warning (timeWatch.ts).
  */
 import type { ParseState } from './parseState.js';
-import { BACKWARDS_WARN_SEC, PLAUSIBLE_FROM_SEC, PLAUSIBLE_UNTIL_SEC } from './timestamps.js';
+import { BACKWARDS_WARN_SEC, PLAUSIBLE_FROM_SEC } from './timestamps.js';
 
 /** Largest caplen we accept (Wireshark's WTAP_MAX_PACKET_SIZE_STANDARD, 256 KiB). */
 export const MAX_CAPLEN = 262144;
@@ -22,7 +22,7 @@ export interface PcapFormat {
   linktype: number;
   /** The header's snaplen (0 = none given). */
   snaplen: number;
-  /** Caplen above which a record takes the slow path once (the snaplen note); Infinity after it. */
+  /** Caplen above which a record takes the slow path once (the snaplen note); MAX_CAPLEN after it (an int: the loop stays in integers). */
   noteAbove: number;
 }
 
@@ -47,7 +47,7 @@ export function readPcapHeader(s: ParseState, f: PcapFormat, final: boolean): 'w
     s.diag('PCAP_UNSUPPORTED_VERSION', 'warning', `file format version ${major}.${minor}, expected 2.4; reading as 2.4`, undefined, s.base + p);
   }
   f.snaplen = dv.getUint32(p + 16, f.le);
-  f.noteAbove = f.snaplen > 0 && f.snaplen < MAX_CAPLEN ? f.snaplen : Infinity;
+  f.noteAbove = f.snaplen > 0 && f.snaplen < MAX_CAPLEN ? f.snaplen : MAX_CAPLEN;
   // LinkType and additional information (§4): the link type is in the low bits, FCS info above.
   f.linktype = dv.getUint32(p + 20, f.le) & 0x03ffffff;
   s.linktypes.push(f.linktype);
@@ -75,11 +75,21 @@ export function parsePcapRecords(s: ParseState, f: PcapFormat): boolean {
   rec.data = buf;
   rec.linktype = f.linktype;
   rec.interfaceId = 0;
+  // Module constants copied to locals: the loop below runs once per packet.
+  const from = PLAUSIBLE_FROM_SEC;
+  const back = BACKWARDS_WARN_SEC;
+  const maxCaplen = MAX_CAPLEN;
   let noteAbove = f.noteAbove;
   let p = s.start;
   let frame = s.frames;
   let records = s.records;
-  let last = s.watch.last(0);
+  // The interface's previous time: lastU as read, and `last` for the int32 test of the loop, where
+  // times from 2038 on are negative: they, like those before 1990, fail `si < from` and take the slow
+  // path, which judges the real value; after one, `last` is the int32 maximum so the next record is
+  // judged there too. 0 before the first record (si + back < 0 never holds).
+  let lastU = s.watch.last(0);
+  if (Number.isNaN(lastU)) lastU = 0;
+  let last = lastU > 0x7fffffff ? 0x7fffffff : lastU;
   let prevSec = s.prevSec;
   let lastNsec = -1;
   let bad = false;
@@ -90,7 +100,7 @@ export function parsePcapRecords(s: ParseState, f: PcapFormat): boolean {
     }
     const caplen = dv.getUint32(p + 8, le);
     const origlen = dv.getUint32(p + 12, le);
-    if (caplen > MAX_CAPLEN || origlen < caplen) {
+    if (caplen > maxCaplen || origlen < caplen) {
       bad = true;
       break;
     }
@@ -101,12 +111,13 @@ export function parsePcapRecords(s: ParseState, f: PcapFormat): boolean {
     }
     frame++;
     const sec = dv.getUint32(p, le);
+    const si = sec | 0;
     const frac = dv.getUint32(p + 4, le);
     if (base + p >= startOffset) {
-      if (frac >= fracLimit || caplen > noteAbove || sec < PLAUSIBLE_FROM_SEC || sec >= PLAUSIBLE_UNTIL_SEC || sec + BACKWARDS_WARN_SEC < last) {
+      if (frac >= fracLimit || caplen > noteAbove || si < from || si + back < last) {
         s.frames = frame;
         if (caplen > noteAbove) {
-          noteAbove = f.noteAbove = Infinity;
+          noteAbove = f.noteAbove = MAX_CAPLEN;
           s.diag(
             'PCAP_CAPLEN_OVER_SNAPLEN',
             'note',
@@ -120,9 +131,12 @@ export function parsePcapRecords(s: ParseState, f: PcapFormat): boolean {
           p = next;
           continue;
         }
-        s.watch.odd(0, sec, last, frame, base + p);
+        s.watch.odd(0, sec, lastU, frame, base + p);
+        last = si < 0 ? 0x7fffffff : si;
+      } else {
+        last = si;
       }
-      last = sec;
+      lastU = sec;
       const nsec = frac * nsMul;
       rec.offset = p + hdr;
       rec.caplen = caplen;
@@ -146,9 +160,9 @@ export function parsePcapRecords(s: ParseState, f: PcapFormat): boolean {
     }
     p = next;
   }
-  s.watch.setLast(0, last);
+  s.watch.setLast(0, lastU);
   if (lastNsec >= 0) {
-    s.lastSec = last;
+    s.lastSec = lastU;
     s.lastNsec = lastNsec;
   }
   s.prevSec = prevSec;

@@ -9,7 +9,7 @@ import type { ParseState } from './parseState.js';
 import { PcapngSection, readInterfaceBlock, readSectionBlock, unitText } from './pcapngInterfaces.js';
 import { MAX_CAPLEN } from './pcapRecords.js';
 import { SHB_TYPE } from './detectFormat.js';
-import { isDateTime, MAX_DATE_SEC, pcapngTime } from './timestamps.js';
+import { BACKWARDS_WARN_SEC, MAX_DATE_SEC, pcapngTime, PLAUSIBLE_FROM_SEC, PLAUSIBLE_UNTIL_SEC } from './timestamps.js';
 
 /** Largest pcapng block we accept at all (any type). */
 export const MAX_BLOCK_LENGTH = 16 * 1024 * 1024;
@@ -135,7 +135,8 @@ function packetBlock(s: ParseState, section: PcapngSection, p: number, len: numb
   }
   const rec = s.rec;
   pcapngTime(hi, lo, iface.resol, iface.offsetSec, rec);
-  if (!isDateTime(rec.tsSec, rec.tsNsec)) {
+  // pcapngTime gives integers and 0 <= nsec < 1e9: the range is what isDateTime has left to check.
+  if (!(rec.tsSec > -MAX_DATE_SEC && rec.tsSec < MAX_DATE_SEC)) {
     if (at >= s.startOffset) {
       const units = (BigInt(hi) << 32n) | BigInt(lo);
       const offset = iface.offsetSec !== 0 ? ` plus if_tsoffset ${iface.offsetSec} s` : '';
@@ -182,7 +183,9 @@ function deliver(s: ParseState, section: PcapngSection, data: number, caplen: nu
   section.lastAnyNsec = nsec;
   s.prevSec = sec;
   if (at < s.startOffset) return;
-  s.watch.check(ifid, sec, frame, at);
+  const prev = s.watch.last(ifid);
+  if (sec < PLAUSIBLE_FROM_SEC || sec >= PLAUSIBLE_UNTIL_SEC || sec + BACKWARDS_WARN_SEC < prev) s.watch.odd(ifid, sec, prev, frame, at);
+  else s.watch.setLast(ifid, sec);
   rec.data = s.buf;
   rec.offset = data;
   rec.caplen = caplen;
@@ -192,7 +195,9 @@ function deliver(s: ParseState, section: PcapngSection, data: number, caplen: nu
   rec.frame = frame;
   rec.fileOffset = at;
   rec.dataFileOffset = s.base + data;
-  s.delivered(sec, nsec);
+  if (!s.hasFirst) s.delivered(sec, nsec);
+  s.lastSec = sec;
+  s.lastNsec = nsec;
   s.records++;
   s.onRecord(rec);
 }

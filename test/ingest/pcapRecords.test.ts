@@ -1,7 +1,7 @@
 import { MAX_CAPLEN, parsePcapRecords, readPcapHeader, type PcapFormat } from '../../src/ingest/pcapRecords.js';
 import { frame, loadedState, pcapHeader, pcapRecord } from './captureTestUtil.js';
 
-const fmt = (): PcapFormat => ({ le: true, nsMul: 1000, fracLimit: 1e6, recHdr: 16, linktype: 0, snaplen: 0, noteAbove: Infinity });
+const fmt = (): PcapFormat => ({ le: true, nsMul: 1000, fracLimit: 1e6, recHdr: 16, linktype: 0, snaplen: 0, noteAbove: 262144 });
 
 test('readPcapHeader(24 bytes) takes snaplen and link type (FCS bits masked off); fewer bytes wait, or warn at the end', () => {
   const h = pcapHeader({ snaplen: 96, linktype: 0x10000001 });

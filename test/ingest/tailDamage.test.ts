@@ -3,7 +3,7 @@ import type { PcapFormat } from '../../src/ingest/pcapRecords.js';
 import { pcapngTailDamage, pcapTailDamage } from '../../src/ingest/tailDamage.js';
 import { epb, frame, idb, loadedState, pcapRecord } from './captureTestUtil.js';
 
-const fmt: PcapFormat = { le: true, nsMul: 1000, fracLimit: 1e6, recHdr: 16, linktype: 1, snaplen: 0, noteAbove: Infinity };
+const fmt: PcapFormat = { le: true, nsMul: 1000, fracLimit: 1e6, recHdr: 16, linktype: 1, snaplen: 0, noteAbove: 262144 };
 
 test('pcapTailDamage(a record claiming past the end, with good records inside) is damage: resumes on the next record', () => {
   const bad = pcapRecord(1700000000, 1, frame(1));
