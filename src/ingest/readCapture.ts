@@ -2,7 +2,8 @@
  * Capture file readers: classic pcap and pcapng, optionally gzip-compressed, detected by magic
  * number (never by extension). The I/O is streaming with backpressure: a plain file is read with
  * FileHandle.read straight into the parser's one reused chunk buffer; a gzip file or any other
- * stream is decompressed/copied into it chunk by chunk. See CaptureParser.ts for the formats.
+ * stream is decompressed (gunzip.ts) or copied into it chunk by chunk. CaptureParser.ts and the
+ * modules it drives describe the formats; the parser is reached only through its methods.
  *
  * The CaptureRecord handed to onRecord is ONE object rewritten for every packet, and its `data` is
  * the reader's chunk buffer: both are valid only during the callback; copy what you keep.
