@@ -59,9 +59,13 @@ export function readPcapHeader(s: ParseState, f: PcapFormat, final: boolean): 'w
 /**
  * The hot loop: delivers every complete record in the window. Returns true when it stopped at an
  * impossible record header (s.start is on it, s.frames counts it): the caller resynchronises.
+ *
+ * Kept lean on purpose (few live values, integer compares only): one test sends every record that
+ * needs a closer look (longer than the snaplen note's limit, a sub-second field of a second or more,
+ * a time before 1990 or from 2038 on as an int32, or over a day back) to the slow path, which judges
+ * it exactly. The previous delivered time is rec.tsSec itself (the record object is reused).
  */
 export function parsePcapRecords(s: ParseState, f: PcapFormat): boolean {
-  const buf = s.buf;
   const dv = s.dv;
   const le = f.le;
   const hdr = f.recHdr;
@@ -72,26 +76,23 @@ export function parsePcapRecords(s: ParseState, f: PcapFormat): boolean {
   const startOffset = s.startOffset;
   const onRecord = s.onRecord;
   const rec = s.rec;
-  rec.data = buf;
+  rec.data = s.buf;
   rec.linktype = f.linktype;
   rec.interfaceId = 0;
-  // Module constants copied to locals: the loop below runs once per packet.
   const from = PLAUSIBLE_FROM_SEC;
   const back = BACKWARDS_WARN_SEC;
-  const maxCaplen = MAX_CAPLEN;
-  let noteAbove = f.noteAbove;
+  // Records above `limit` take the slow path: the snaplen note once, then MAX_CAPLEN (damage).
+  let limit = f.noteAbove;
   let p = s.start;
   let frame = s.frames;
-  let records = s.records;
-  // The interface's previous time: lastU as read, and `last` for the int32 test of the loop, where
-  // times from 2038 on are negative: they, like those before 1990, fail `si < from` and take the slow
-  // path, which judges the real value; after one, `last` is the int32 maximum so the next record is
-  // judged there too. 0 before the first record (si + back < 0 never holds).
-  let lastU = s.watch.last(0);
-  if (Number.isNaN(lastU)) lastU = 0;
-  let last = lastU > 0x7fffffff ? 0x7fffffff : lastU;
-  let prevSec = s.prevSec;
-  let lastNsec = -1;
+  const recordsBefore = s.records;
+  let records = recordsBefore;
+  // The previous delivered time for the int32 test: 0 before the first (si + back < 0 never holds);
+  // the int32 maximum after a time from 2038 on, so that the next record is judged exactly too.
+  const prev = s.watch.last(0);
+  if (!Number.isNaN(prev)) rec.tsSec = prev;
+  let last = Number.isNaN(prev) ? 0 : prev > 0x7fffffff ? 0x7fffffff : prev;
+  let skippedSec = NaN;
   let bad = false;
   for (;;) {
     if (end - p < hdr) {
@@ -100,11 +101,24 @@ export function parsePcapRecords(s: ParseState, f: PcapFormat): boolean {
     }
     const caplen = dv.getUint32(p + 8, le);
     const origlen = dv.getUint32(p + 12, le);
-    if (caplen > maxCaplen || origlen < caplen) {
-      bad = true;
-      break;
-    }
     const next = p + hdr + caplen;
+    if (caplen > limit || origlen < caplen) {
+      if (caplen > MAX_CAPLEN || origlen < caplen) {
+        bad = true;
+        break;
+      }
+      if (next <= end && base + p >= startOffset) {
+        // Longer than the header's snaplen: kept (libpcap and Wireshark keep it), noted once.
+        limit = f.noteAbove = MAX_CAPLEN;
+        s.diag(
+          'PCAP_CAPLEN_OVER_SNAPLEN',
+          'note',
+          `record of ${caplen} captured bytes exceeds the header's snaplen ${f.snaplen}; kept (snaplen is a hint, as libpcap and Wireshark read it)`,
+          frame + 1,
+          base + p,
+        );
+      }
+    }
     if (next > end) {
       s.need = hdr + caplen;
       break;
@@ -114,29 +128,18 @@ export function parsePcapRecords(s: ParseState, f: PcapFormat): boolean {
     const si = sec | 0;
     const frac = dv.getUint32(p + 4, le);
     if (base + p >= startOffset) {
-      if (frac >= fracLimit || caplen > noteAbove || si < from || si + back < last) {
+      if (frac >= fracLimit || si < from || si + back < last) {
         s.frames = frame;
-        if (caplen > noteAbove) {
-          noteAbove = f.noteAbove = MAX_CAPLEN;
-          s.diag(
-            'PCAP_CAPLEN_OVER_SNAPLEN',
-            'note',
-            `record of ${caplen} captured bytes exceeds the header's snaplen ${f.snaplen}; kept (snaplen is a hint, as libpcap and Wireshark read it)`,
-            frame,
-            base + p,
-          );
-        }
         if (frac >= fracLimit) {
           s.badTime('PCAP_BAD_TIMESTAMP', `sub-second field ${frac} >= ${fracLimit}: not a ${nsMul === 1 ? 'nanosecond' : 'microsecond'} time`, frame, base + p);
           p = next;
           continue;
         }
-        s.watch.odd(0, sec, lastU, frame, base + p);
+        s.watch.odd(0, sec, records > 0 || !Number.isNaN(prev) ? rec.tsSec : NaN, frame, base + p);
         last = si < 0 ? 0x7fffffff : si;
       } else {
         last = si;
       }
-      lastU = sec;
       const nsec = frac * nsMul;
       rec.offset = p + hdr;
       rec.caplen = caplen;
@@ -147,25 +150,25 @@ export function parsePcapRecords(s: ParseState, f: PcapFormat): boolean {
       rec.fileOffset = base + p;
       rec.dataFileOffset = base + p + hdr;
       if (!s.hasFirst) s.delivered(sec, nsec);
-      lastNsec = nsec;
       records++;
-      prevSec = sec;
       onRecord(rec);
       if (s.stopped) {
         p = next;
         break;
       }
     } else if (frac < fracLimit) {
-      prevSec = sec;
+      skippedSec = sec;
     }
     p = next;
   }
-  s.watch.setLast(0, lastU);
-  if (lastNsec >= 0) {
-    s.lastSec = lastU;
-    s.lastNsec = lastNsec;
+  if (records > recordsBefore) {
+    s.watch.setLast(0, rec.tsSec);
+    s.lastSec = rec.tsSec;
+    s.lastNsec = rec.tsNsec;
+    s.prevSec = rec.tsSec;
+  } else if (!Number.isNaN(skippedSec)) {
+    s.prevSec = skippedSec;
   }
-  s.prevSec = prevSec;
   s.records = records;
   s.start = p;
   // p only ever moves over complete records (or stops at a bad one).

@@ -6,7 +6,7 @@
  * if_tsoffset, a coarse if_tsresol, garbage) is dropped with an error; an odd one is kept with a warning.
  */
 import type { ParseState } from './parseState.js';
-import { PcapngSection, readInterfaceBlock, readSectionBlock, unitText } from './pcapngInterfaces.js';
+import { PcapngSection, readInterfaceBlock, readSectionBlock, unitText, type PcapngInterface } from './pcapngInterfaces.js';
 import { MAX_CAPLEN } from './pcapRecords.js';
 import { SHB_TYPE } from './detectFormat.js';
 import { BACKWARDS_WARN_SEC, MAX_DATE_SEC, pcapngTime, PLAUSIBLE_FROM_SEC, PLAUSIBLE_UNTIL_SEC } from './timestamps.js';
@@ -137,22 +137,25 @@ function packetBlock(s: ParseState, section: PcapngSection, p: number, len: numb
   pcapngTime(hi, lo, iface.resol, iface.offsetSec, rec);
   // pcapngTime gives integers and 0 <= nsec < 1e9: the range is what isDateTime has left to check.
   if (!(rec.tsSec > -MAX_DATE_SEC && rec.tsSec < MAX_DATE_SEC)) {
-    if (at >= s.startOffset) {
-      const units = (BigInt(hi) << 32n) | BigInt(lo);
-      const offset = iface.offsetSec !== 0 ? ` plus if_tsoffset ${iface.offsetSec} s` : '';
-      s.badTime(
-        'PCAPNG_BAD_TIMESTAMP',
-        `timestamp ${units} x ${unitText(iface)} on interface ${ifid}${offset} is ${rec.tsSec} s, beyond what a date holds (±${MAX_DATE_SEC} s)`,
-        frame,
-        at,
-      );
-    }
+    if (at >= s.startOffset) badPacketTime(s, iface, hi, lo, ifid, frame, at);
     return;
   }
   if (origlen < caplen && at >= s.startOffset) {
     s.diag('PCAPNG_ORIGLEN_SHORT', 'warning', `original length ${origlen} < captured length ${caplen}`, frame, at);
   }
-  deliver(s, section, p + 28, caplen, origlen, ifid, frame, at);
+  deliver(s, section, iface, p + 28, caplen, origlen, ifid, frame, at);
+}
+
+/** The error for a packet whose time a Date cannot hold (kept out of the hot path). */
+function badPacketTime(s: ParseState, iface: PcapngInterface, hi: number, lo: number, ifid: number, frame: number, at: number): void {
+  const units = (BigInt(hi) << 32n) | BigInt(lo);
+  const offset = iface.offsetSec !== 0 ? ` plus if_tsoffset ${iface.offsetSec} s` : '';
+  s.badTime(
+    'PCAPNG_BAD_TIMESTAMP',
+    `timestamp ${units} x ${unitText(iface)} on interface ${ifid}${offset} is ${s.rec.tsSec} s, beyond what a date holds (±${MAX_DATE_SEC} s)`,
+    frame,
+    at,
+  );
 }
 
 /** §4.4 Simple Packet Block: interface 0, no timestamp (the previous packet block's is used). */
@@ -172,10 +175,20 @@ function simplePacketBlock(s: ParseState, section: PcapngSection, p: number, len
   const caplen = Math.min(origlen, len - 16);
   s.rec.tsSec = section.lastAnySec;
   s.rec.tsNsec = section.lastAnyNsec;
-  deliver(s, section, p + 12, caplen, origlen, 0, frame, at);
+  deliver(s, section, section.interfaces[0], p + 12, caplen, origlen, 0, frame, at);
 }
 
-function deliver(s: ParseState, section: PcapngSection, data: number, caplen: number, origlen: number, ifid: number, frame: number, at: number): void {
+function deliver(
+  s: ParseState,
+  section: PcapngSection,
+  iface: PcapngInterface,
+  data: number,
+  caplen: number,
+  origlen: number,
+  ifid: number,
+  frame: number,
+  at: number,
+): void {
   const rec = s.rec;
   const sec = rec.tsSec;
   const nsec = rec.tsNsec;
@@ -183,14 +196,14 @@ function deliver(s: ParseState, section: PcapngSection, data: number, caplen: nu
   section.lastAnyNsec = nsec;
   s.prevSec = sec;
   if (at < s.startOffset) return;
-  const prev = s.watch.last(ifid);
+  const prev = iface.lastSec;
   if (sec < PLAUSIBLE_FROM_SEC || sec >= PLAUSIBLE_UNTIL_SEC || sec + BACKWARDS_WARN_SEC < prev) s.watch.odd(ifid, sec, prev, frame, at);
-  else s.watch.setLast(ifid, sec);
+  iface.lastSec = sec;
   rec.data = s.buf;
   rec.offset = data;
   rec.caplen = caplen;
   rec.origlen = origlen;
-  rec.linktype = section.interfaces[ifid].linktype;
+  rec.linktype = iface.linktype;
   rec.interfaceId = ifid;
   rec.frame = frame;
   rec.fileOffset = at;

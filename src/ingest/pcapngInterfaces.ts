@@ -13,6 +13,8 @@ export interface PcapngInterface {
   resolByte: number;
   /** if_tsoffset: seconds added to every timestamp (signed). */
   offsetSec: number;
+  /** Seconds of the interface's previous delivered packet (NaN before the first): the backwards check. */
+  lastSec: number;
 }
 
 const TWO32 = 4294967296;
@@ -43,7 +45,6 @@ export function readSectionBlock(s: ParseState, section: PcapngSection, p: numbe
     s.diag('PCAPNG_UNSUPPORTED_VERSION', 'warning', `section version ${major}, expected 1; reading anyway`, undefined, s.base + p);
   }
   section.reset();
-  s.watch.newSection();
 }
 
 /** §4.2 Interface Description Block at p: appends the interface to the section. */
@@ -91,7 +92,7 @@ export function readInterfaceBlock(s: ParseState, section: PcapngSection, p: num
     }
     o = v + ((olen + 3) & ~3);
   }
-  section.interfaces.push({ linktype, resol, resolByte, offsetSec });
+  section.interfaces.push({ linktype, resol, resolByte, offsetSec, lastSec: NaN });
   if (s.linktypes.indexOf(linktype) < 0) s.linktypes.push(linktype);
 }
 

@@ -18,30 +18,19 @@ export class TimeWatch {
 
   constructor(private readonly diag: DiagFn) {}
 
-  /** Seconds of the interface's previous kept record (NaN before the first). */
+  /** Seconds of the interface's previous kept record (NaN before the first; classic pcap's interface 0). */
   last(ifid: number): number {
     return this.lastSec[ifid] ?? NaN;
-  }
-
-  /** A new pcapng section: its interfaces are new ones, with no previous record. */
-  newSection(): void {
-    this.lastSec.length = 0;
   }
 
   setLast(ifid: number, sec: number): void {
     this.lastSec[ifid] = sec;
   }
 
-  /** Checks one kept record's time against the window and its interface's previous record. */
-  check(ifid: number, sec: number, frame: number, offset: number): void {
-    const prev = this.lastSec[ifid] ?? NaN;
-    this.lastSec[ifid] = sec;
-    if (!isPlausibleTime(sec) || sec + BACKWARDS_WARN_SEC < prev) this.odd(ifid, sec, prev, frame, offset);
-  }
-
   /**
-   * Slow path for a time already known to be odd (the hot loops test the window inline and call
-   * this only then); `prev` is the interface's previous time.
+   * Judges a time the hot loops found odd (they test the window inline and call this only then);
+   * `prev` is the previous delivered time on the interface (NaN before the first). Warns on the first
+   * of each kind, counts the rest.
    */
   odd(ifid: number, sec: number, prev: number, frame: number, offset: number): void {
     this.lastSec[ifid] = sec;

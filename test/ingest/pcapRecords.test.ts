@@ -47,3 +47,25 @@ test('parsePcapRecords(startOffset) reads the earlier records without delivering
   expect(diags).toEqual([]);
   expect(s.frames).toBe(3);
 });
+
+test('parsePcapRecords(times from 2038 on, negative as int32) are plausible, and going back from them is still seen', () => {
+  const y2050 = 2524608000;
+  const y2040 = 2208988800;
+  const bytes = Buffer.concat([pcapRecord(y2050, 1, frame(1)), pcapRecord(y2050 + 1, 1, frame(2)), pcapRecord(y2040, 1, frame(3)), pcapRecord(1700000000, 1, frame(4))]);
+  const { s, records, diags } = loadedState(bytes);
+  expect(parsePcapRecords(s, fmt())).toBe(false);
+  expect(records.map((r) => r.tsSec)).toEqual([y2050, y2050 + 1, y2040, 1700000000]);
+  expect(diags.map((d) => [d.code, d.frame])).toEqual([['CAPTURE_TIME_BACKWARDS', 3]]);
+  expect([s.lastSec, s.prevSec, s.watch.last(0)]).toEqual([1700000000, 1700000000, 1700000000]);
+});
+
+test('parsePcapRecords(over two calls) compares the first record of a chunk with the last of the previous one', () => {
+  const a = pcapRecord(1700000000, 1, frame(1));
+  const b = pcapRecord(1700000000 - 2 * 86400, 1, frame(2));
+  const { s, diags } = loadedState(Buffer.concat([a, b]));
+  s.end = a.length;
+  expect(parsePcapRecords(s, fmt())).toBe(false);
+  s.end = a.length + b.length;
+  expect(parsePcapRecords(s, fmt())).toBe(false);
+  expect(diags.map((d) => [d.code, d.frame, d.offset])).toEqual([['CAPTURE_TIME_BACKWARDS', 2, a.length]]);
+});

@@ -6,7 +6,7 @@ test('readInterfaceBlock(IDB with if_tsresol 2^-20 and if_tsoffset -3600) record
   const { s, diags } = loadedState(b);
   const section = new PcapngSection();
   readInterfaceBlock(s, section, 0, b.length);
-  expect(section.interfaces).toEqual([{ linktype: 113, resol: { kind: 1, units: 2 ** 20, mul: 20 }, resolByte: 0x94, offsetSec: -3600 }]);
+  expect(section.interfaces).toEqual([{ linktype: 113, resol: { kind: 1, units: 2 ** 20, mul: 20 }, resolByte: 0x94, offsetSec: -3600, lastSec: NaN }]);
   expect(unitText(section.interfaces[0])).toBe('2^-20 s');
   expect(s.linktypes).toEqual([113]);
   expect(diags).toEqual([]);
