@@ -111,7 +111,9 @@ export function nameFacts(facts: readonly IdentityFact[]): IdentityFact[] {
       out.push({ ...f, value: n });
     } else out.push(f);
   }
-  return out.sort((x, y) => NAME_RANK[`${x.protocol}:${x.key}`]! - NAME_RANK[`${y.protocol}:${y.key}`]! || y.count - x.count || (x.value < y.value ? -1 : x.value > y.value ? 1 : 0));
+  // Service aliases (WPAD, ISATAP) name a service the host offers, not the host: last.
+  const alias = (f: IdentityFact): number => (/^(wpad|isatap)(\.|$)/i.test(f.value) ? 1 : 0);
+  return out.sort((x, y) => alias(x) - alias(y) || NAME_RANK[`${x.protocol}:${x.key}`]! - NAME_RANK[`${y.protocol}:${y.key}`]! || y.count - x.count || (x.value < y.value ? -1 : x.value > y.value ? 1 : 0));
 }
 
 /** Vendor and product as the host itself reports them, with the fact that says so. */

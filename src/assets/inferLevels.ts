@@ -125,7 +125,7 @@ export function inferLevels(
       continue;
     }
     const writesControllers = b ? [...(b.requested.get('write') ?? [])].some(([p, s]) => CONTROLLER_PROTOCOLS[p] && [...s.peers].some((x) => controllers.has(x))) : false;
-    if (has(r, 'historian') || (has(r, 'poller') && !writesControllers)) {
+    if (has(r, 'poller') && !writesControllers) {
       set(ip, 3, has(r, 'historian') ? 0.8 : 0.7, [...roleEvidence(r, 'poller', 'historian'), text('reads many controllers without writing (historian): level 3')]);
       continue;
     }
