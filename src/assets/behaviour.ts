@@ -38,10 +38,19 @@ function addSpan<S extends Span>(m: Map<string, S>, key: string, peer: string, f
   s.peers.add(peer);
   s.flows++;
   s.connections += f.connections;
-  s.firstSeen = Math.min(s.firstSeen, f.firstSeen);
-  s.lastSeen = Math.max(s.lastSeen, f.lastSeen);
+  if (f.firstSeen < s.firstSeen) s.firstSeen = f.firstSeen;
+  if (f.lastSeen > s.lastSeen) s.lastSeen = f.lastSeen;
   return s;
 }
+
+function touch(b: Behaviour, packets: number, bytes: number, f: FlowRecord): void {
+  b.packets += packets;
+  b.bytes += bytes;
+  if (f.firstSeen < b.firstSeen) b.firstSeen = f.firstSeen;
+  if (f.lastSeen > b.lastSeen) b.lastSeen = f.lastSeen;
+}
+
+const classSpan = (): Span & { pdus: number } => ({ peers: new Set(), flows: 0, connections: 0, firstSeen: Infinity, lastSeen: -Infinity, pdus: 0 });
 
 const span = (): Span => ({ peers: new Set(), flows: 0, connections: 0, firstSeen: Infinity, lastSeen: -Infinity });
 
@@ -66,23 +75,20 @@ export function summariseBehaviour(flows: readonly FlowRecord[]): Map<string, Be
     const proto = flowProtocol(f);
     const packets = f.packetsToResponder + f.packetsToInitiator;
     const bytes = f.bytesToResponder + f.bytesToInitiator;
-    for (const b of [c, s]) {
-      b.packets += packets;
-      b.bytes += bytes;
-      b.firstSeen = Math.min(b.firstSeen, f.firstSeen);
-      b.lastSeen = Math.max(b.lastSeen, f.lastSeen);
-    }
+    touch(c, packets, bytes, f);
+    if (s !== c) touch(s, packets, bytes, f);
     if (f.src === f.dst) continue;
     c.peers.add(f.dst);
     s.peers.add(f.src);
     addSpan(c.asClient, proto, f.dst, f, span);
     addSpan(s.asServer, proto, f.src, f, span);
+    if (f.functions.length === 0) continue;
     const perClass = new Map<string, number>();
     for (const fn of f.functions) if (fn.requests > 0) perClass.set(fn.opClass, (perClass.get(fn.opClass) ?? 0) + fn.requests);
     for (const [cls, n] of perClass) {
       let m = c.requested.get(cls);
       if (!m) c.requested.set(cls, (m = new Map()));
-      addSpan(m, proto, f.dst, f, () => ({ ...span(), pdus: 0 })).pdus += n;
+      addSpan(m, proto, f.dst, f, classSpan).pdus += n;
     }
   }
   return out;

@@ -203,7 +203,9 @@ export function assetsFrom(inputs: AssetInputs, opts: BuildAssetsOptions = {}): 
     a.evidence.push(...l2roles.evidence);
   }
 
-  assets.sort((x, y) => (sortKey(x) < sortKey(y) ? -1 : sortKey(x) > sortKey(y) ? 1 : 0));
+  const keys = new Map<Asset, string>();
+  for (const a of assets) keys.set(a, sortKey(a));
+  assets.sort((x, y) => (keys.get(x)! < keys.get(y)! ? -1 : keys.get(x)! > keys.get(y)! ? 1 : 0));
   const unseen = inventory ? inventory.entries.filter((e) => !matched.has(e)) : [];
   const uninventoried = inventory ? assets.filter((a) => !a.inInventory).map((a) => a.id) : [];
   return { assets, unseen, uninventoried, diagnostics: inventory ? [...inventory.diagnostics] : [] };

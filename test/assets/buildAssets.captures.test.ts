@@ -31,7 +31,7 @@ describe('buildAssets(real captures) against tshark', () => {
   for (const rel of listCaptures()) {
     test(`buildAssets(${rel}) carries every identity string tshark shows on the sender's asset`, async () => {
       const path = capturePath(rel);
-      const decodeAs = rel.includes('non-standard-port') ? { '48010': 'opcua' } : {};
+      const decodeAs: Record<string, string> = rel.includes('non-standard-port') ? { '48010': 'opcua' } : {};
       const b = Baseline.open(':memory:');
       await ingestCaptures(b, [path], { registry: createRegistry(defaultDissectors, { decodeAs }) });
       const set = buildAssets(b.reader());
