@@ -35,18 +35,38 @@ describe('zonescope assets', () => {
     expect(readFileSync(csv, 'utf8').split('\r\n').length).toBe(doc.assets.length + 2);
   });
 
-  test('main(assets --inventory with bad rows) exits 2, prints one diagnostic per bad row with its line, uses the good rows', async () => {
+  test('main(assets --inventory with 12 kinds of bad rows) exits 2, one diagnostic per bad row with its line, the good rows used', async () => {
     const inv = join(tmp, 'inv.csv');
-    writeFileSync(inv, 'name,id,ip,mac,purdue_level,role\nPLC,PLC-1,10.1.1.164,,1,plc\nBad,BAD-1,10.1.1.999,,1,plc\nBad2,BAD-2,10.1.1.5,,7,plc\n');
+    const rows = [
+      'name,id,ip,mac,purdue_level,role,extra',
+      'PLC,PLC-1,10.1.1.164,,1,plc,', // 2 good
+      'B1,B-1,10.1.1.999,,1,plc,', // 3 bad IP
+      'B2,B-2,10.0.0.0/33,,1,plc,', // 4 bad CIDR
+      'B3,B-3,10.1.1.3,zz:00:00:00:00:01,1,plc,', // 5 bad MAC
+      'B4,B-4,10.1.1.4,,7,plc,', // 6 level outside 0..5
+      'B5,PLC-1,10.1.1.5,,1,plc,', // 7 duplicate id
+      'B6,B-6,10.1.1.164,,1,plc,', // 8 duplicate IP
+      'G1,G-1,10.1.1.0/24,00:1d:9c:00:00:01,2,hmi,', // 9 good
+      'B7,B-7,10.1.1.8,00:1d:9c:00:00:01,1,plc,', // 10 duplicate MAC
+      ',,10.1.1.9,,1,plc,', // 11 neither name nor id
+      'B9,B-9,,,1,plc,', // 12 no address (a warning: it can still be named in a design)
+      'B10,B-10,10.1.1.11,,1,plc,,,', // 13 too many fields
+      'B11\u0001,B-11,10.1.1.12,,1,plc,', // 14 control character
+      'B13,B-13,10.1.1.14,,x,plc,', // 15 level not a number
+      'B14,"B-14,10.1.1.15,,1,plc,', // 16 unterminated quote
+    ];
+    writeFileSync(inv, `${rows.join('\n')}\n`);
     const r = await run(['assets', '--db', db, '--inventory', inv, '--json', '-']);
     expect(r.code).toBe(2);
     const lines = r.err.trim().split('\n');
-    expect(lines).toHaveLength(2);
-    expect(lines[0]).toMatch(/inv\.csv:3:\d+ .*INVENTORY_BAD_IP/);
-    expect(lines[1]).toMatch(/inv\.csv:4:\d+ .*INVENTORY_BAD_LEVEL|inv\.csv:4:\d+ .*LEVEL/);
-    const doc = JSON.parse(r.out) as { assets: Array<{ ip: string; inventory_id: string | null }>; diagnostics: unknown[] };
+    const at = (l: string): number => Number(/inv\.csv:(\d+):\d+ /.exec(l)![1]);
+    expect(lines.map(at)).toEqual([1, 3, 4, 5, 6, 7, 8, 10, 11, 12, 13, 14, 15, 16]);
+    const codes = new Set(lines.map((l) => /(INVENTORY_[A-Z_]+)/.exec(l)![1]));
+    expect(codes.size).toBeGreaterThanOrEqual(12);
+    const doc = JSON.parse(r.out) as { assets: Array<{ ip: string; inventory_id: string | null; purdue_level: number }>; diagnostics: unknown[]; unseen: Array<{ id: string }> };
     expect(doc.assets.find((a) => a.ip === '10.1.1.164')!.inventory_id).toBe('PLC-1');
-    expect(doc.diagnostics).toHaveLength(2);
+    expect(doc.diagnostics).toHaveLength(lines.length);
+    expect(doc.unseen.map((e) => e.id)).toEqual(['B-9']);
   });
 
   test('main(assets --safety bad) is a usage error (exit 2); --safety IP marks it with its reason', async () => {
