@@ -62,7 +62,11 @@ export function flowProtocol(f: FlowRecord): string {
   return f.protocol;
 }
 
-export function summariseBehaviour(flows: readonly FlowRecord[]): Map<string, Behaviour> {
+/**
+ * `isHost` tells which addresses are hosts (assets); traffic to others (broadcast, multicast) counts for
+ * the sender's packets and bytes but makes no peer and no role.
+ */
+export function summariseBehaviour(flows: readonly FlowRecord[], isHost: (ip: string) => boolean = () => true): Map<string, Behaviour> {
   const out = new Map<string, Behaviour>();
   const get = (ip: string): Behaviour => {
     let b = out.get(ip);
@@ -70,11 +74,18 @@ export function summariseBehaviour(flows: readonly FlowRecord[]): Map<string, Be
     return b;
   };
   for (const f of flows) {
+    const srcHost = isHost(f.src);
+    const dstHost = isHost(f.dst);
+    const packets = f.packetsToResponder + f.packetsToInitiator;
+    const bytes = f.bytesToResponder + f.bytesToInitiator;
+    if (!srcHost || !dstHost) {
+      if (srcHost) touch(get(f.src), packets, bytes, f);
+      if (dstHost) touch(get(f.dst), packets, bytes, f);
+      continue;
+    }
     const c = get(f.src);
     const s = get(f.dst);
     const proto = flowProtocol(f);
-    const packets = f.packetsToResponder + f.packetsToInitiator;
-    const bytes = f.bytesToResponder + f.bytesToInitiator;
     touch(c, packets, bytes, f);
     if (s !== c) touch(s, packets, bytes, f);
     if (f.src === f.dst) continue;

@@ -68,14 +68,38 @@ function levelOverride(d: LevelDecision, e: InventoryEntry, file: string): Level
   };
 }
 
+/**
+ * Is `ip` a host: not unspecified (0.0.0.0, ::), broadcast or multicast, and not an IPv4 address ending
+ * in .255 that never sent a packet (a directed broadcast: `sources` holds the IPs seen as senders).
+ */
+export function isHostAddress(ip: string, sources: ReadonlySet<string>): boolean {
+  let a: ipaddr.IPv4 | ipaddr.IPv6;
+  try {
+    a = ipaddr.parse(ip);
+  } catch {
+    return false;
+  }
+  const range = a.range();
+  if (range === 'unspecified' || range === 'broadcast' || range === 'multicast') return false;
+  return !(a.kind() === 'ipv4' && ip.endsWith('.255') && !sources.has(ip));
+}
+
 export function assetsFrom(inputs: AssetInputs, opts: BuildAssetsOptions = {}): AssetSet {
-  const beh = summariseBehaviour(inputs.flows);
+  const sources = new Set<string>();
+  for (const m of inputs.hostMacs) sources.add(m.ip);
+  const hostCache = new Map<string, boolean>();
+  const isHost = (ip: string): boolean => {
+    let v = hostCache.get(ip);
+    if (v === undefined) hostCache.set(ip, (v = isHostAddress(ip, sources)));
+    return v;
+  };
+  const beh = summariseBehaviour(inputs.flows, isHost);
   const roles = inferRoles(beh, inputs.scans, opts.roles ?? DEFAULT_ROLE_OPTIONS);
   const macs = resolveMacs(inputs.hostMacs, inputs.arp, opts.macs ?? DEFAULT_MAC_OPTIONS);
   const facts = collectIdentityFacts(inputs.identities);
   const ips = new Set<string>(beh.keys());
-  for (const s of inputs.scans) if (s.kind === 'scan') ips.add(s.host);
-  for (const [ip, m] of macs.byIp) if (m.fromArp && !beh.has(ip)) ips.add(ip);
+  for (const s of inputs.scans) if (s.kind === 'scan' && isHost(s.host)) ips.add(s.host);
+  for (const [ip, m] of macs.byIp) if (m.fromArp && !beh.has(ip) && isHost(ip)) ips.add(ip);
   const hosts = [...ips].sort();
 
   // Facts per IP: its own, those about its MAC (DHCP), those about the MAC DHCP gave its address to.

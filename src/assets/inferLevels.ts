@@ -182,7 +182,13 @@ export function inferLevels(
 
   // C. The DMZ: hosts that both the operations side and hosts that never reach it talk to.
   const otPeer = (ip: string): string[] => [...(beh.get(ip)?.peers ?? [])].filter((p) => { const l = lv(p); return l !== undefined && l !== null && l <= 3; });
-  const itOnly = (ip: string): boolean => !decided.has(ip) && otPeer(ip).length === 0;
+  // Memoised per decision round: a high-degree server is asked once, not once per peer.
+  let itCache = new Map<string, boolean>();
+  const itOnly = (ip: string): boolean => {
+    let v = itCache.get(ip);
+    if (v === undefined) itCache.set(ip, (v = !decided.has(ip) && otPeer(ip).length === 0));
+    return v;
+  };
   const bridges: Array<[string, Evidence[]]> = [];
   for (const ip of open()) {
     const ot = otPeer(ip);
@@ -192,6 +198,7 @@ export function inferLevels(
     }
   }
   for (const [ip, e] of bridges) set(ip, 3.5, 0.6, e);
+  itCache = new Map();
   for (const ip of open()) {
     const b = beh.get(ip);
     if (!b) continue;

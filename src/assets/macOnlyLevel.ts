@@ -18,14 +18,17 @@ const ETHERTYPES: Record<number, [string, string, PurdueLevel | null, number]> =
   0x88f7: ['ptp', 'PTP (IEEE 1588)', null, 0],
 };
 
+const LLC: [string, string, PurdueLevel | null, number] = ['llc', 'IEEE 802.3 LLC (STP, CDP, ...)', null, 0];
+
 export function macOnlyLevel(frames: readonly L2FrameRecord[]): { level: LevelDecision; roles: { roles: AssetRole[]; evidence: Evidence[] } } {
   const roles: AssetRole[] = [];
   const evidence: Evidence[] = [];
   let best: LevelDecision = { level: null, confidence: 0, evidence: [] };
   for (const f of frames) {
-    const t = ETHERTYPES[f.etherType];
+    // Values up to 1500 are IEEE 802.3 lengths: LLC frames (STP, CDP, LLDP over SNAP, ...).
+    const t = f.etherType <= 1500 ? LLC : ETHERTYPES[f.etherType];
     const hex = `0x${f.etherType.toString(16).padStart(4, '0')}`;
-    const label = t ? `${t[1]} (${hex})` : `EtherType ${hex}`;
+    const label = t === LLC ? t[1] : t ? `${t[1]} (${hex})` : `EtherType ${hex}`;
     const e: Evidence = { about: 'role', text: `sends ${f.packets} ${label} frames and no IP`, source: 'traffic', firstSeen: f.firstSeen, lastSeen: f.lastSeen };
     roles.push({ role: t ? t[0] : `ethertype-${hex}`, count: f.packets });
     evidence.push(e);

@@ -5,7 +5,7 @@ import { summariseBehaviour } from '../../src/assets/behaviour.js';
 import { inferRoles } from '../../src/assets/inferRoles.js';
 import { inferLevels } from '../../src/assets/inferLevels.js';
 import { decideSafety } from '../../src/assets/decideSafety.js';
-import { assetsFrom } from '../../src/assets/buildAssets.js';
+import { assetsFrom, isHostAddress } from '../../src/assets/buildAssets.js';
 import { parseInventory } from '../../src/assets/inventory.js';
 import { assetsCsv, assetsDocument } from '../../src/report/assetsDocument.js';
 import { parseSafetyOption } from '../../src/cli/commands/assets.js';
@@ -140,5 +140,23 @@ describe('assetsFrom', () => {
   test('parseSafetyOption(list) normalises IPs and refuses a bad one', () => {
     expect(parseSafetyOption('10.0.0.1, 10.0.0.2')).toEqual(['10.0.0.1', '10.0.0.2']);
     expect(() => parseSafetyOption('10.0.0.x')).toThrow(/not an IP address/);
+  });
+});
+
+describe('isHostAddress', () => {
+  test('isHostAddress(unicast, 0.0.0.0, broadcast, multicast, silent .255) keeps only hosts', () => {
+    const src = new Set(['10.0.1.255']);
+    expect(['10.0.0.7', 'fd00::1', '10.0.1.255'].map((ip) => isHostAddress(ip, src))).toEqual([true, true, true]);
+    expect(['0.0.0.0', '::', '255.255.255.255', '224.0.0.251', 'ff02::fb', '10.0.0.255', 'nonsense'].map((ip) => isHostAddress(ip, src))).toEqual([false, false, false, false, false, false, false]);
+  });
+
+  test('assetsFrom(DHCP and mDNS to broadcast and multicast) makes no asset of 0.0.0.0, 255.255.255.255 or 224.0.0.251', () => {
+    const set = assetsFrom({
+      flows: [flow('0.0.0.0', '255.255.255.255', 'dhcp', 67, [], 'udp'), flow('10.0.0.7', '224.0.0.251', 'mdns', 5353, [], 'udp'), flow('10.0.0.7', '10.0.0.255', 'netbios', 137, [], 'udp')],
+      identities: [], hostMacs: [mac('10.0.0.7', '00:1d:9c:00:00:07')], arp: [], l2Frames: [], scans: [],
+    });
+    expect(set.assets.map((a) => a.id)).toEqual(['10.0.0.7']);
+    expect(set.assets[0]!.roles).toEqual([]);
+    expect(set.assets[0]!.packets).toBe(40);
   });
 });

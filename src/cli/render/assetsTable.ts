@@ -12,7 +12,8 @@ export function assetsTable(set: AssetSet): string {
     a.ip ?? '-',
     a.mac ?? (a.behindRouter ? '(behind router)' : '-'),
     cut(a.name ?? '-', 28),
-    cut([a.vendor, a.product].filter((x) => x).join(' / ') || '-', 40),
+    // The product says more than the vendor: the vendor is shortened first.
+    cut([a.vendor && a.product ? cut(a.vendor, 20) : a.vendor, a.product].filter((x) => x).join(' / ') || '-', 44),
     cut(a.roles.map((r) => `${r.role}(${r.count})`).join(' ') || '-', 48),
     a.purdueLevel === null ? '?' : `${a.purdueLevel} (${Math.round(a.levelConfidence * 100)}%)`,
     a.safety ? 'SAFETY' : '',
