@@ -36,11 +36,14 @@ const SERVICE_ROLES: ReadonlyArray<[string, readonly string[]]> = [
   ['file-transfer', ['smb', 'ftp', 'tftp', 'nfs']],
   ['web', ['http', 'https']],
 ];
+/** Antivirus management servers (Symantec SEPM 8014, McAfee ePO 8081, Trend Micro 4118-4122), by port. */
+const ANTIVIRUS = ['tcp/8014', 'tcp/8081', 'tcp/4118', 'tcp/4119', 'tcp/4120', 'tcp/4122'];
 const SERVER_ONLY: ReadonlyArray<[string, readonly string[]]> = [
   ['dns-server', ['dns']], ['ntp-server', ['ntp']], ['dhcp-server', ['dhcp']], ['domain-controller', ['kerberos', 'ldap', 'ldaps']],
-  ['patch-server', ['wsus']], ['historian', ['pi']],
+  ['patch-server', ['wsus']], ['antivirus-server', ANTIVIRUS], ['historian', ['pi']],
 ];
-const SITE_PROTOCOLS = new Set(['dns', 'ntp', 'kerberos', 'ldap', 'ldaps', 'msrpc', 'smb', 'wsus', 'https', 'http', 'syslog', 'snmptrap']);
+/** Services that, reached by most hosts, make a site service (OPC UA: a global discovery server). */
+const SITE_PROTOCOLS = new Set(['dns', 'ntp', 'kerberos', 'ldap', 'ldaps', 'msrpc', 'smb', 'wsus', 'https', 'http', 'syslog', 'snmptrap', 'opcua', ...ANTIVIRUS]);
 
 const n = (s: Set<string>): string => `${s.size} host${s.size === 1 ? '' : 's'}`;
 

@@ -74,7 +74,10 @@ export const ASSET_CSV_COLUMNS = [
   'safety_reason', 'behind_router', 'hostnames', 'packets', 'bytes', 'first_seen', 'last_seen', 'in_inventory', 'level_evidence',
 ] as const;
 
-/** The assets as CSV (CRLF, a header row): opens in a spreadsheet. */
+/**
+ * The assets as CSV (RFC 4180: CRLF, a header row), UTF-8 with a byte-order mark so that spreadsheet
+ * programs read names with accents correctly.
+ */
 export function assetsCsv(set: AssetSet): string {
   const lines = [ASSET_CSV_COLUMNS.join(',')];
   for (const a of set.assets) {
@@ -85,5 +88,5 @@ export function assetsCsv(set: AssetSet): string {
       a.evidence.filter((e) => e.about === 'level').map((e) => e.text).join('; '),
     ].map(csvField).join(','));
   }
-  return `${lines.join('\r\n')}\r\n`;
+  return `\ufeff${lines.join('\r\n')}\r\n`;
 }

@@ -133,7 +133,7 @@ describe('assetsFrom', () => {
   test('assetsCsv(assets) quotes commas and defuses formulas; assetsDocument is assets@1', () => {
     const set = assetsFrom(inputs);
     const csv = assetsCsv(set);
-    expect(csv.split('\r\n')[0]).toMatch(/^id,ip,mac,name,/);
+    expect(csv.split('\r\n')[0]).toMatch(/^\ufeffid,ip,mac,name,/);
     expect(csv).toContain(",'=cmd|calc,");
     expect(assetsDocument(set).schema).toBe('zonescope/assets@1');
   });
