@@ -45,7 +45,11 @@ const SERVER_ONLY: ReadonlyArray<[string, readonly string[]]> = [
 /** Services that, reached by most hosts, make a site service (OPC UA: a global discovery server). */
 const SITE_PROTOCOLS = new Set(['dns', 'ntp', 'kerberos', 'ldap', 'ldaps', 'msrpc', 'smb', 'wsus', 'https', 'http', 'syslog', 'snmptrap', 'opcua', ...ANTIVIRUS]);
 
-const n = (s: Set<string>): string => `${s.size} host${s.size === 1 ? '' : 's'}`;
+/** "1 host (10.0.0.5)", "6 hosts (10.0.0.1, 10.0.0.2, 10.0.0.3, ...)": the count with the first hosts by address. */
+const n = (s: Set<string>): string => {
+  const first = [...s].sort().slice(0, 3);
+  return `${s.size} host${s.size === 1 ? '' : 's'} (${first.join(', ')}${s.size > 3 ? ', ...' : ''})`;
+};
 
 function ev(text: string, source: string, s: Span): Evidence {
   return { about: 'role', text, source, firstSeen: s.firstSeen, lastSeen: s.lastSeen };
