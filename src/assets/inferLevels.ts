@@ -151,7 +151,7 @@ export function inferLevels(
       }
       const m = protos.length > 0 ? majority(served, decided) : null;
       if (m && m.level <= 3) {
-        set(ip, m.level, 0.6, [text(`serves ${protos.join('/')} to ${served.size} hosts; ${m.n} of the ${m.of} with a level are at ${levelText(m.level)} (${m.hosts.join(', ')})`)]);
+        set(ip, m.level, 0.6, [text(`serves ${protos.join('/')} to ${served.size} host${served.size === 1 ? '' : 's'}; ${m.n} of the ${m.of} with a level are at ${levelText(m.level)} (${m.hosts.join(', ')})`)]);
         changed = true;
       }
     }
@@ -248,5 +248,27 @@ export function inferLevels(
     }
   }
   for (const ip of open()) set(ip, null, 0, [text('nothing in the traffic tells its level')]);
+
+  // Signals against the decision stay visible: a host at level 3 or above that reaches controllers
+  // directly (a Purdue shortcut worth a look) says so, and its confidence drops.
+  for (const ip of hosts) {
+    const d = decided.get(ip)!;
+    const b = beh.get(ip);
+    // Pollers (historians) and OPC UA aggregation servers read controllers by definition.
+    if (d.level === null || d.level < 3 || !b || has(roles.get(ip), 'poller') || has(roles.get(ip), 'opcua-server')) continue;
+    const reached: string[] = [];
+    const protos: string[] = [];
+    for (const [p, sp] of b.asClient) {
+      if (!CONTROLLER_PROTOCOLS[p]) continue;
+      const cs = [...sp.peers].filter((x) => { const l = lv(x); return l === 0 || l === 1; });
+      if (cs.length === 0) continue;
+      protos.push(p);
+      reached.push(...cs);
+    }
+    if (reached.length === 0) continue;
+    const u = [...new Set(reached)].sort();
+    d.confidence = Math.round(d.confidence * 0.9 * 100) / 100;
+    d.evidence.push(text(`also a ${protos.join('/')} client of ${u.length} controller${u.length === 1 ? '' : 's'} (${u.slice(0, 3).join(', ')}${u.length > 3 ? ', ...' : ''}), as level-2 hosts are: outweighed by the above`));
+  }
   return decided;
 }

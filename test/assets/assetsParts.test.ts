@@ -160,3 +160,25 @@ describe('isHostAddress', () => {
     expect(set.assets[0]!.packets).toBe(40);
   });
 });
+
+describe('inferLevels (signals against the decision)', () => {
+  test('inferLevels(a level-3 site server that also writes to a PLC) keeps level 3, says so, and lowers its confidence', () => {
+    const flows = [
+      flow('10.3.0.30', '10.1.0.10', 'modbus', 502, [WRITE]),
+      flow('10.2.0.20', '10.1.0.10', 'enip', 44818, [READ]),
+      flow('10.3.0.40', '10.1.0.11', 'modbus', 502, [READ]),
+      flow('10.3.0.40', '10.1.0.12', 'modbus', 502, [READ]),
+      flow('10.3.0.40', '10.1.0.13', 'modbus', 502, [READ]),
+      flow('10.3.0.40', '10.3.0.30', 'dns', 53, [], 'udp'),
+    ];
+    const beh = summariseBehaviour(flows);
+    const roles = inferRoles(beh, []);
+    const d = inferLevels([...beh.keys()].sort(), beh, roles, new Map()).get('10.3.0.30')!;
+    expect(d.level).toBe(3);
+    expect(d.confidence).toBeCloseTo(0.54);
+    expect(d.evidence.map((e) => e.text)).toEqual([
+      'serves dns to 1 host; 1 of the 1 with a level are at level 3 (10.3.0.40)',
+      'also a modbus client of 1 controller (10.1.0.10), as level-2 hosts are: outweighed by the above',
+    ]);
+  });
+});
