@@ -31,3 +31,6 @@ export { FLOWS_SCHEMA, flowsDocument, operationTotals } from './report/flowsDocu
 export { canonicalJson, isoTime } from './report/json.js';
 export { DiagnosticLog, formatDiagnostic } from './diagnostics.js';
 export type { Diagnostic, Severity } from './diagnostics.js';
+export { buildAssets, assetsFrom } from './assets/buildAssets.js';
+export type { AssetInputs, BuildAssetsOptions } from './assets/buildAssets.js';
+export { assetsDocument, assetsCsv, writeAssetsJson } from './report/assetsDocument.js';

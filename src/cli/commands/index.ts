@@ -1,6 +1,7 @@
 /** Every command the CLI offers beyond the built-in ones of main.ts, in help order. */
+import { assetsCommand } from './assets.js';
 import { captureCommand } from './capture.js';
 import type { Command } from './command.js';
 import { interfacesCommand } from './interfaces.js';
 
-export const COMMANDS: Command[] = [captureCommand, interfacesCommand];
+export const COMMANDS: Command[] = [assetsCommand, captureCommand, interfacesCommand];
