@@ -53,7 +53,7 @@ export class ZoneIndex {
             this.#macs.set(t.mac, l);
           } else if (t.family === 4) {
             const mask = t.prefix === 0 ? 0 : (0xffffffff << (32 - t.prefix)) >>> 0;
-            this.#v4.push({ net: v4int(ipaddr.IPv4.parse(t.ip)) & mask, mask, spec: t.prefix === 32 ? HOST_SPECIFICITY : t.prefix, zone: zi });
+            this.#v4.push({ net: (v4int(ipaddr.IPv4.parse(t.ip)) & mask) >>> 0, mask, spec: t.prefix === 32 ? HOST_SPECIFICITY : t.prefix, zone: zi });
           } else {
             this.#v6.push({ net: ipaddr.IPv6.parse(t.ip), prefix: t.prefix, spec: t.prefix === 128 ? HOST_SPECIFICITY : t.prefix, zone: zi });
           }
