@@ -11,7 +11,6 @@ import { designDiagnostic } from './designCodes.js';
 import { ruleLabel } from './evaluateFlow.js';
 import { entryTargets } from './resolveAssetEntry.js';
 import type { Design, DesignRule, DesignZone } from './types.js';
-import type { ZoneIndex } from './zoneIndex.js';
 
 export interface FindingInputs {
   /** every host to place (observed endpoints and assets) */
@@ -21,6 +20,19 @@ export interface FindingInputs {
   inventory: Inventory | null;
   flows: readonly FlowRecord[];
   maxZoneSize: number;
+}
+
+/** Zone id -> its assets: host entries (IPs, MACs) of the design plus the hosts placed in it. */
+export function zoneMembers(design: Design, hosts: readonly string[], zoneOf: (ip: string) => string | null): Map<string, Set<string>> {
+  const members = new Map<string, Set<string>>(design.zones.map((z) => [z.id, new Set<string>()]));
+  for (const z of design.zones) {
+    for (const a of z.assets) for (const t of a.targets) if (t.kind === 'mac' || t.prefix === (t.family === 4 ? 32 : 128)) members.get(z.id)!.add(t.kind === 'mac' ? t.mac : t.ip);
+  }
+  for (const h of hosts) {
+    const z = zoneOf(h);
+    if (z) members.get(z)!.add(h);
+  }
+  return members;
 }
 
 /** Protocols that carry process data and commands (where writes and programming matter). */
@@ -48,16 +60,8 @@ function allowsWrites(r: DesignRule): boolean {
   return r.operations === null || r.operations.some((o) => o === 'write' || o === 'program' || o === 'control' || o === 'io');
 }
 
-export function designFindings(design: Design, _index: ZoneIndex, inputs: FindingInputs): Diagnostic[] {
+export function designFindings(design: Design, members: Map<string, Set<string>>, inputs: FindingInputs): Diagnostic[] {
   const out: Diagnostic[] = [];
-  const members = new Map<string, Set<string>>(design.zones.map((z) => [z.id, new Set<string>()]));
-  for (const z of design.zones) {
-    for (const a of z.assets) for (const t of a.targets) if (t.kind === 'mac' || t.prefix === (t.family === 4 ? 32 : 128)) members.get(z.id)!.add(t.kind === 'mac' ? t.mac : t.ip);
-  }
-  for (const h of inputs.hosts) {
-    const z = inputs.zoneOf(h);
-    if (z) members.get(z)!.add(h);
-  }
   const safety = safetyHosts(inputs);
   const safetyZones = new Set<string>();
   for (const z of design.zones) {

@@ -7,7 +7,7 @@ import type { FlowRecord, MacRecord } from '../baseline/reader.js';
 import type { Asset, Inventory } from '../assets/types.js';
 import type { Diagnostic } from '../diagnostics.js';
 import { designDiagnostic } from './designCodes.js';
-import { designFindings } from './designFindings.js';
+import { designFindings, zoneMembers } from './designFindings.js';
 import { ConduitIndex, evaluateFlow } from './evaluateFlow.js';
 import { canonicalMac, entryTargets } from './resolveAssetEntry.js';
 import { BREAK_REASONS, type BreakReason, type Design, type DesignRule, type DiffResult, type UnzonedAsset } from './types.js';
@@ -94,8 +94,10 @@ export function diffDesign(design: Design, flows: readonly FlowRecord[], assets?
   const unusedRules = design.conduits.flatMap((c) =>
     c.rules.filter((r) => !used.has(r)).map((r) => ({ conduit: c.id, rule: r.index, protocol: r.protocol, ports: r.ports, direction: r.direction, pos: r.pos })),
   );
-  const findings = designFindings(design, index, {
-    hosts: [...new Set([...flows.flatMap((f) => [f.src, f.dst]), ...(assets ?? []).flatMap((a) => (a.ip ? [a.ip] : []))])].filter((ip) => !isLocalDestination(ip)),
+  const hosts = [...new Set([...flows.flatMap((f) => [f.src, f.dst]), ...(assets ?? []).flatMap((a) => (a.ip ? [a.ip] : []))])].filter((ip) => !isLocalDestination(ip));
+  const members = zoneMembers(design, hosts, zoneOf);
+  const findings = designFindings(design, members, {
+    hosts,
     zoneOf,
     assets,
     inventory: options.inventory ?? null,
@@ -112,6 +114,7 @@ export function diffDesign(design: Design, flows: readonly FlowRecord[], assets?
     window: { since: options.since ?? null, until: options.until ?? null },
     flows: verdicts,
     unzonedAssets,
+    zoneMembers: Object.fromEntries([...members].map(([z, m]) => [z, [...m].sort()])),
     unusedRules,
     findings,
     diagnostics,

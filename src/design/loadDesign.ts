@@ -98,6 +98,7 @@ function readZone(r: FieldReader, z: At, inv: InventoryIndex, haveInventory: boo
     assets: [],
     allowedConduits: [],
     criticality: r.text(r.field(z, 'criticality'), 'criticality') ?? null,
+    securityRequirements: (r.texts(r.field(z, 'security_requirements'), 'security_requirements') ?? []).map((t) => t.text),
     pos: r.pos(z),
   };
   const lvl = r.field(z, 'purdue_level');

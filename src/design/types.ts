@@ -42,8 +42,9 @@ export interface DesignZone {
   securityLevelTarget: string | null;
   assets: AssetEntry[];
   allowedConduits: string[];
-  /** free text fields kept for the report (criticality ...) */
+  /** free text fields kept for the report */
   criticality: string | null;
+  securityRequirements: string[];
   pos: SourcePos;
 }
 
@@ -191,6 +192,8 @@ export interface DiffResult {
   /** every observed flow with its verdict, in flow order (src, dst, transport, port, protocol) */
   flows: FlowVerdict[];
   unzonedAssets: UnzonedAsset[];
+  /** zone id -> its assets: host entries of the design plus observed hosts placed in it */
+  zoneMembers: Record<string, string[]>;
   unusedRules: UnusedRule[];
   /** findings on the design itself (DESIGN_SAFETY_SHARED_ZONE ...) */
   findings: Diagnostic[];
