@@ -110,7 +110,10 @@ export function parseYamlSource(
   for (const e of doc.errors) {
     const p = lines.linePos(e.pos[0]);
     const at = { file, line: p.line, column: p.col, path: '' };
-    if (e.code === 'DUPLICATE_KEY') diagnostics.push(designDiagnostic('DESIGN_DUPLICATE_KEY', 'this key is already defined in the same mapping', at));
+    if (e.code === 'DUPLICATE_KEY') {
+      const key = /^["']?([^"':\n]+)/.exec(text.slice(e.pos[0]))?.[1]?.trim() ?? '';
+      diagnostics.push(designDiagnostic('DESIGN_DUPLICATE_KEY', `key '${key}' is already defined in the same mapping`, at));
+    }
     else if (e.code === 'RESOURCE_EXHAUSTION') diagnostics.push(designDiagnostic('DESIGN_TOO_DEEP', yamlMessage(e.message), at));
     else diagnostics.push(designDiagnostic('DESIGN_YAML_SYNTAX', yamlMessage(e.message), at));
   }
