@@ -34,8 +34,21 @@ export class ConduitIndex {
       }
     }
   }
+  readonly #allowed = new Map<string, string>();
   between(a: string, b: string): readonly DesignConduit[] {
     return this.#byPair.get(`${a}\u0000${b}`) ?? [];
+  }
+  /** "C3 allows HTTPS 443, RDP 3389" for the conduits between two zones (built once per pair). */
+  allowedText(a: string, b: string): string {
+    const k = `${a}\u0000${b}`;
+    let t = this.#allowed.get(k);
+    if (t === undefined) {
+      const between = this.between(a, b);
+      const allowed = between.flatMap((c) => c.rules.map((r) => `${r.protocol ?? r.transport ?? 'any'} ${portText(r.ports)}`));
+      t = `${between.map((c) => c.id).join(', ')} ${allowed.length > 0 ? `allow${between.length === 1 ? 's' : ''} ${allowed.join(', ')}` : 'allow nothing'}`;
+      this.#allowed.set(k, t);
+    }
+    return t;
   }
 }
 
@@ -75,14 +88,22 @@ export interface FlowZones {
 
 /** Seen-counts of a flow: packets, bytes, first/last seen, distinct UTC days and hours with activity. */
 export function flowCounts(f: FlowRecord): Pick<FlowVerdict, 'packets' | 'bytes' | 'firstSeen' | 'lastSeen' | 'daysSeen' | 'hoursSeen'> {
-  const days = new Set<number>();
-  for (const h of f.hours) days.add(Math.floor(h.hour / 24));
+  // hours come sorted: count the day changes
+  let days = 0;
+  let last = -1;
+  for (const h of f.hours) {
+    const d = Math.floor(h.hour / 24);
+    if (d !== last) {
+      days++;
+      last = d;
+    }
+  }
   return {
     packets: f.packetsToResponder + f.packetsToInitiator,
     bytes: f.bytesToResponder + f.bytesToInitiator,
     firstSeen: f.firstSeen,
     lastSeen: f.lastSeen,
-    daysSeen: days.size,
+    daysSeen: days,
     hoursSeen: f.hours.length,
   };
 }
@@ -97,12 +118,17 @@ function fnLabel(protocol: string, f: FlowFunction, main: string | undefined): s
  * some flow, for the unused-rule report.
  */
 export function evaluateFlow(f: FlowRecord, zones: FlowZones, conduits: ConduitIndex, used?: Set<DesignRule>): FlowVerdict {
-  const v = (verdict: Verdict, reason: BreakReason | null, detail: string, extra: Partial<FlowVerdict> = {}): FlowVerdict => ({
-    src: f.src, dst: f.dst, transport: f.transport, port: f.port, protocol: f.protocol,
-    srcZone: zones.srcZone, dstZone: zones.dstZone, verdict, reason, detail,
-    conduit: null, rule: null, operations: [], functions: [], unchecked: [],
-    ...flowCounts(f), ...extra,
-  });
+  const counts = flowCounts(f);
+  const v = (verdict: Verdict, reason: BreakReason | null, detail: string, extra?: Partial<FlowVerdict>): FlowVerdict => {
+    const out: FlowVerdict = {
+      src: f.src, dst: f.dst, transport: f.transport, port: f.port, protocol: f.protocol,
+      srcZone: zones.srcZone, dstZone: zones.dstZone, verdict, reason, detail,
+      conduit: null, rule: null, operations: [], functions: [], unchecked: [],
+      packets: counts.packets, bytes: counts.bytes, firstSeen: counts.firstSeen, lastSeen: counts.lastSeen,
+      daysSeen: counts.daysSeen, hoursSeen: counts.hoursSeen,
+    };
+    return extra ? Object.assign(out, extra) : out;
+  };
   const { srcZone: sz, dstZone: dz } = zones;
   if (sz === null || (dz === null && !zones.local)) {
     const who = [sz === null ? f.src : null, dz === null ? f.dst : null].filter((x) => x !== null);
@@ -116,8 +142,7 @@ export function evaluateFlow(f: FlowRecord, zones: FlowZones, conduits: ConduitI
   const norm = normalizeProtocol(f.protocol);
   const service = between.flatMap((c) => c.rules).filter((r) => ruleMatchesService(r, f.transport, f.port, norm));
   if (service.length === 0) {
-    const allowed = between.flatMap((c) => c.rules.map((r) => `${r.protocol ?? r.transport ?? 'any'} ${portText(r.ports)}`));
-    return v('breaking', 'protocol-not-allowed', `${between.map((c) => c.id).join(', ')} ${allowed.length > 0 ? `allow${between.length === 1 ? 's' : ''} ${allowed.join(', ')}` : 'allow nothing'}; not ${f.protocol} ${f.transport}/${f.port}`, { conduit: between[0]!.id });
+    return v('breaking', 'protocol-not-allowed', `${conduits.allowedText(sz, dz)}; not ${f.protocol} ${f.transport}/${f.port}`, { conduit: between[0]!.id });
   }
   const backflow = f.transport === 'udp' && f.packetsToInitiator > 0;
   const directed = service.filter((r) => ruleAllowsDirection(r, sz, dz) && !(r.unidirectional && backflow));

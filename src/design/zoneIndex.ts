@@ -99,13 +99,20 @@ export class ZoneIndex {
   }
 }
 
+const localCache = new Map<string, boolean>();
+
 /** Broadcast and multicast destinations never cross a conduit as a routed flow. */
 export function isLocalDestination(ip: string): boolean {
+  const hit = localCache.get(ip);
+  if (hit !== undefined) return hit;
+  let local = false;
   try {
-    const a = ipaddr.parse(ip);
-    const range = a.range();
-    return range === 'broadcast' || range === 'multicast';
+    const range = ipaddr.parse(ip).range();
+    local = range === 'broadcast' || range === 'multicast';
   } catch {
-    return false;
+    local = false;
   }
+  if (localCache.size > 100_000) localCache.clear();
+  localCache.set(ip, local);
+  return local;
 }
