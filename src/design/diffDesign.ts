@@ -65,9 +65,10 @@ export function diffDesign(design: Design, flows: readonly FlowRecord[], assets?
     return z.zone;
   };
   const used = new Set<DesignRule>();
+  const windowed = (options.since ?? null) !== null || (options.until ?? null) !== null;
   const verdicts = flows.map((f) => {
     const local = isLocalDestination(f.dst);
-    return evaluateFlow(f, { srcZone: zoneOf(f.src), dstZone: local ? null : zoneOf(f.dst), local }, conduits, used);
+    return evaluateFlow(f, { srcZone: zoneOf(f.src), dstZone: local ? null : zoneOf(f.dst), local }, conduits, used, windowed);
   });
 
   // Hosts in no zone: every observed endpoint (and asset, and inventory row) that no entry covers.

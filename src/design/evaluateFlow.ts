@@ -86,12 +86,19 @@ export interface FlowZones {
   local: boolean;
 }
 
-/** Seen-counts of a flow: packets, bytes, first/last seen, distinct UTC days and hours with activity. */
-export function flowCounts(f: FlowRecord): Pick<FlowVerdict, 'packets' | 'bytes' | 'firstSeen' | 'lastSeen' | 'daysSeen' | 'hoursSeen'> {
+/**
+ * Seen-counts of a flow: packets, bytes, first/last seen, distinct UTC days and hours with activity.
+ * `windowed`: the flow was read for a time window, so packets and bytes are its hours' inside it.
+ */
+export function flowCounts(f: FlowRecord, windowed = false): Pick<FlowVerdict, 'packets' | 'bytes' | 'firstSeen' | 'lastSeen' | 'daysSeen' | 'hoursSeen'> {
   // hours come sorted: count the day changes
   let days = 0;
   let last = -1;
+  let packets = 0;
+  let bytes = 0;
   for (const h of f.hours) {
+    packets += h.packets;
+    bytes += h.bytes;
     const d = Math.floor(h.hour / 24);
     if (d !== last) {
       days++;
@@ -99,8 +106,8 @@ export function flowCounts(f: FlowRecord): Pick<FlowVerdict, 'packets' | 'bytes'
     }
   }
   return {
-    packets: f.packetsToResponder + f.packetsToInitiator,
-    bytes: f.bytesToResponder + f.bytesToInitiator,
+    packets: windowed ? packets : f.packetsToResponder + f.packetsToInitiator,
+    bytes: windowed ? bytes : f.bytesToResponder + f.bytesToInitiator,
     firstSeen: f.firstSeen,
     lastSeen: f.lastSeen,
     daysSeen: days,
@@ -117,8 +124,8 @@ function fnLabel(protocol: string, f: FlowFunction, main: string | undefined): s
  * Evaluates one flow. `used` collects the rules that carried (or would carry, but for its operations)
  * some flow, for the unused-rule report.
  */
-export function evaluateFlow(f: FlowRecord, zones: FlowZones, conduits: ConduitIndex, used?: Set<DesignRule>): FlowVerdict {
-  const counts = flowCounts(f);
+export function evaluateFlow(f: FlowRecord, zones: FlowZones, conduits: ConduitIndex, used?: Set<DesignRule>, windowed = false): FlowVerdict {
+  const counts = flowCounts(f, windowed);
   const v = (verdict: Verdict, reason: BreakReason | null, detail: string, extra?: Partial<FlowVerdict>): FlowVerdict => {
     const out: FlowVerdict = {
       src: f.src, dst: f.dst, transport: f.transport, port: f.port, protocol: f.protocol,

@@ -11,7 +11,7 @@ import type { Argv } from 'yargs';
 import { loadInventory } from '../../assets/inventory.js';
 import type { Inventory } from '../../assets/types.js';
 import { Baseline } from '../../baseline/baseline.js';
-import { ingestCaptures } from '../../baseline/ingestCaptures.js';
+import { ingestCaptures } from '../../pipeline/ingestCaptures.js';
 import { BaselineReader } from '../../baseline/reader.js';
 import { formatDiagnostic, type Diagnostic } from '../../diagnostics.js';
 import { diffDesign, DEFAULT_MAX_ZONE_SIZE } from '../../design/diffDesign.js';
