@@ -32,7 +32,7 @@ export const DESIGN_CODES = {
   DESIGN_CONDUIT_NOT_CONNECTED: { severity: 'warning', meaning: 'a zone lists a conduit that does not connect it', fix: 'add the zone to the conduit\'s connects or drop the reference' },
   DESIGN_BAD_CONNECTS: { severity: 'error', meaning: 'connects must name at least two different zones', fix: 'name the two zones the conduit joins' },
   DESIGN_BAD_PORT: { severity: 'error', meaning: 'a port is not a whole number from 0 to 65535 (or a range of them)', fix: 'write e.g. 502 or 5450-5460' },
-  DESIGN_BAD_TRANSPORT: { severity: 'error', meaning: 'transport is neither tcp nor udp', fix: 'write tcp or udp' },
+  DESIGN_BAD_TRANSPORT: { severity: 'error', meaning: 'transport is not an IP transport (tcp, udp, icmp, ...)', fix: 'write tcp or udp' },
   DESIGN_UNKNOWN_PROTOCOL: { severity: 'error', meaning: 'a protocol name matches no protocol zonescope labels flows with, and no port is given', fix: 'use a known name (modbus, enip, s7comm, opcua, https ...) or give the port' },
   DESIGN_PROTOCOL_BY_PORT: { severity: 'warning', meaning: 'a protocol name is unknown; the rule matches by port and transport only', fix: 'use a known protocol name to check the protocol too' },
   DESIGN_BAD_DIRECTION: { severity: 'error', meaning: 'a direction is not of the form "INITIATOR -> RESPONDER (notes)"', fix: 'write e.g. "Z3 -> Z2 (read only)"' },

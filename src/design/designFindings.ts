@@ -52,7 +52,13 @@ function safetyHosts(inputs: FindingInputs): Set<string> {
     if (!SAFETY_TEXT.test(`${e.role ?? ''} ${e.name} ${e.id}`)) continue;
     for (const t of entryTargets(e)) if (t.kind === 'ip' && t.prefix === (t.family === 4 ? 32 : 128)) s.add(t.ip);
   }
-  for (const f of inputs.flows) if (SAFETY_PROTOCOLS.has(f.protocol)) s.add(f.dst);
+  // both ends of safety-system protocols: the controllers and the workstation that programs them
+  for (const f of inputs.flows) {
+    if (SAFETY_PROTOCOLS.has(f.protocol)) {
+      s.add(f.src);
+      s.add(f.dst);
+    }
+  }
   return s;
 }
 

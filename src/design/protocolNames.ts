@@ -6,6 +6,7 @@
  */
 import { defaultDissectors } from '../dissectors/index.js';
 import { serviceLabels } from '../dissectors/services.js';
+import { transportName } from '../flows/flowAggregator.js';
 
 /** 'Modbus/TCP' -> 'modbustcp', 'cip-io' -> 'cipio'. */
 export function normalizeProtocol(s: string): string {
@@ -45,11 +46,16 @@ const ALIASES: Record<string, readonly string[]> = {
 /** Names that mean "any protocol" (a port-only rule). */
 const ANY = new Set(['any', 'all', '']);
 
+/** Every transport name a flow can carry: tcp, udp, icmp, ..., ip-N for the rest. */
+export const TRANSPORTS: ReadonlySet<string> = new Set(Array.from({ length: 256 }, (_x, n) => transportName(n)));
+
 function knownLabels(): Set<string> {
   const s = new Set<string>();
   for (const d of defaultDissectors) s.add(normalizeProtocol(d.id));
   for (const l of serviceLabels()) s.add(normalizeProtocol(l));
-  for (const l of ['tls', 'ssh', 'http', 'icmp', 'icmpv6', 'igmp', 'gre', 'esp']) s.add(l);
+  for (const l of ['tls', 'ssh', 'http', 'unknown']) s.add(l);
+  // flows of other IP transports are labelled with the transport (icmp, gre, ip-115 ...)
+  for (const t of TRANSPORTS) if (t !== 'tcp' && t !== 'udp') s.add(normalizeProtocol(t));
   return s;
 }
 

@@ -5,7 +5,7 @@
  */
 import { isScalar, isSeq } from 'yaml';
 import { intersect, parseCodeList, parseDirection, parseRestrictions } from './parseDirection.js';
-import { matchProtocolName } from './protocolNames.js';
+import { matchProtocolName, TRANSPORTS } from './protocolNames.js';
 import { OPERATION_CLASSES, type DesignConduit, type DesignRule, type OperationClass } from './types.js';
 import type { At, FieldReader } from './yamlFields.js';
 
@@ -99,9 +99,9 @@ function readRule(r: FieldReader, ra: At, index: number, conduit: DesignConduit,
   const trAt = r.field(ra, 'transport');
   const tr = r.text(trAt, 'transport')?.trim().toLowerCase();
   if (tr !== undefined) {
-    if (tr === 'tcp' || tr === 'udp') rule.transport = tr;
+    if (TRANSPORTS.has(tr)) rule.transport = tr;
     else if (tr !== 'any') {
-      r.report('DESIGN_BAD_TRANSPORT', `transport '${tr}' of ${what} is neither tcp nor udp`, trAt!);
+      r.report('DESIGN_BAD_TRANSPORT', `transport '${tr}' of ${what} is not an IP transport (tcp, udp, icmp, ...)`, trAt!);
       ok = false;
     }
   }

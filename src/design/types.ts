@@ -68,7 +68,8 @@ export interface DesignRule {
   protocol: string | null;
   /** the flow protocol labels it matches (normalised, e.g. 'modbus', 'cipio'); null = any protocol */
   protocolIds: string[] | null;
-  transport: 'tcp' | 'udp' | null;
+  /** tcp, udp, or another IP transport as flows name it (icmp, gre, ip-115 ...); null = any */
+  transport: string | null;
   /** allowed responder ports; null = any */
   ports: Array<[number, number]> | null;
   /** the direction as written, or null */
