@@ -22,15 +22,31 @@ export interface FindingInputs {
   maxZoneSize: number;
 }
 
-/** Zone id -> its assets: host entries (IPs, MACs) of the design plus the hosts placed in it. */
-export function zoneMembers(design: Design, hosts: readonly string[], zoneOf: (ip: string) => string | null): Map<string, Set<string>> {
+/**
+ * Zone id -> its assets: the hosts placed in it, plus its host entries (IPs, MACs) no placed host
+ * stands for (a MAC entry whose host was seen is counted once, by its IP).
+ */
+export function zoneMembers(
+  design: Design,
+  hosts: readonly string[],
+  zoneOf: (ip: string) => string | null,
+  macs: ReadonlyMap<string, string> = new Map(),
+): Map<string, Set<string>> {
   const members = new Map<string, Set<string>>(design.zones.map((z) => [z.id, new Set<string>()]));
-  for (const z of design.zones) {
-    for (const a of z.assets) for (const t of a.targets) if (t.kind === 'mac' || t.prefix === (t.family === 4 ? 32 : 128)) members.get(z.id)!.add(t.kind === 'mac' ? t.mac : t.ip);
-  }
+  const seenMacs = new Set<string>();
   for (const h of hosts) {
     const z = zoneOf(h);
     if (z) members.get(z)!.add(h);
+    const m = macs.get(h);
+    if (m) seenMacs.add(m);
+  }
+  for (const z of design.zones) {
+    for (const a of z.assets) {
+      for (const t of a.targets) {
+        if (t.kind === 'mac' && !seenMacs.has(t.mac)) members.get(z.id)!.add(t.mac);
+        else if (t.kind === 'ip' && t.prefix === (t.family === 4 ? 32 : 128)) members.get(z.id)!.add(t.ip);
+      }
+    }
   }
   return members;
 }

@@ -96,7 +96,7 @@ export function diffDesign(design: Design, flows: readonly FlowRecord[], assets?
     c.rules.filter((r) => !used.has(r)).map((r) => ({ conduit: c.id, rule: r.index, protocol: r.protocol, ports: r.ports, direction: r.direction, pos: r.pos })),
   );
   const hosts = [...new Set([...flows.flatMap((f) => [f.src, f.dst]), ...(assets ?? []).flatMap((a) => (a.ip ? [a.ip] : []))])].filter((ip) => !isLocalDestination(ip));
-  const members = zoneMembers(design, hosts, zoneOf);
+  const members = zoneMembers(design, hosts, zoneOf, macs);
   const findings = designFindings(design, members, {
     hosts,
     zoneOf,

@@ -113,6 +113,12 @@ export function expandIdRange(s: string): string[] | null {
   return out;
 }
 
+/** Inventory rows of a name, also for the plural a design may use ("ControlLogix PLCs" for rows named "ControlLogix PLC"). */
+function byName(inv: InventoryIndex, text: string): InventoryEntry[] | undefined {
+  const n = normalizeName(text);
+  return inv.byName.get(n) ?? (n.endsWith('s') ? inv.byName.get(n.slice(0, -1)) ?? (n.endsWith('es') ? inv.byName.get(n.slice(0, -2)) : undefined) : undefined);
+}
+
 function fromEntries(kind: AssetEntryKind, entries: InventoryEntry[], missing: string[] = []): ResolvedEntry {
   return { kind, targets: entries.flatMap(entryTargets), inventoryIds: entries.map((e) => e.id), missingIds: missing };
 }
@@ -130,7 +136,7 @@ export function resolveAssetEntry(text: string, inv: InventoryIndex): ResolvedEn
   }
   const byId = inv.byId.get(t.toLowerCase());
   if (byId) return fromEntries('inventory-id', [byId]);
-  const named = inv.byName.get(normalizeName(t));
+  const named = byName(inv, t);
   if (named) return fromEntries('inventory-name', named);
   const paren = /^(.*?)\s*\(([^()]+)\)\s*$/.exec(t);
   if (paren) {
@@ -146,7 +152,7 @@ export function resolveAssetEntry(text: string, inv: InventoryIndex): ResolvedEn
       if (found.length > 0) return fromEntries('inventory-range', found, missing);
       return { ...none(`none of ${ids.length} ids ${ids[0]} .. ${ids[ids.length - 1]} is in the inventory`), missingIds: missing };
     }
-    const outerNamed = inv.byName.get(normalizeName(paren[1]!));
+    const outerNamed = byName(inv, paren[1]!);
     if (outerNamed) return fromEntries('inventory-name', outerNamed);
     return none(`neither '${inner}' nor '${paren[1]}' is an inventory id or name`);
   }

@@ -1,3 +1,4 @@
+import type { Asset } from '../../src/assets/types.js';
 import { diffDesign } from '../../src/design/diffDesign.js';
 import { loadDesign } from '../../src/design/loadDesign.js';
 import { formatDiagnostic } from '../../src/diagnostics.js';
@@ -158,5 +159,29 @@ conduits:
     const write = r.findings.find((f) => f.code === 'DESIGN_WRITE_INTO_CONTROL')!;
     expect(write).toMatchObject({ line: 21, path: 'conduits[0].protocols_allowed[0]' });
     expect(write.message).toMatch(/allows any operation from Z3-OPS \(level 3\) into control zone Z1-SIS \(level 1\)/);
+  });
+});
+
+describe('diffDesign with the assets stage', () => {
+  const asset = (ip: string, mac: string | null, extra: Partial<Asset> = {}): Asset => ({
+    id: ip, ip, mac, behindRouter: false, name: null, hostnames: [], inventoryId: null, vendor: null, product: null, identity: {}, roles: [],
+    purdueLevel: null, levelConfidence: 0, safety: false, safetyReason: null, packets: 0, bytes: 0, firstSeen: 0, lastSeen: 0, inInventory: false, evidence: [], ...extra,
+  });
+  test('diffDesign(design, flows, assets) places hosts by the assets\' own MACs, lists silent assets in no zone, tells safety from the assets', () => {
+    const d = design(`zones:
+  - zone_id: Z1
+    assets: ["00:11:22:33:44:55", "10.0.1.2"]
+  - zone_id: Z2
+    assets: ["10.0.2.0/24"]
+`);
+    const assets = [asset('10.0.9.9', '00:11:22:33:44:55', { safety: true }), asset('10.0.1.2', null), asset('10.0.7.7', null), asset('10.0.2.5', null)];
+    const r = diffDesign(d, [flow('10.0.9.9', '10.0.1.2', 'modbus', 502), flow('10.0.2.5', '10.0.1.2', 'modbus', 502)], assets, {
+      // ignored when assets are given
+      hostMacs: [{ ip: '10.0.2.5', mac: '00:11:22:33:44:55', packets: 1, firstSeen: 0, lastSeen: 0 }],
+    });
+    expect(r.flows.map((v) => [v.srcZone, v.dstZone])).toEqual([['Z1', 'Z1'], ['Z2', 'Z1']]);
+    expect(r.unzonedAssets).toEqual([{ ip: '10.0.7.7', mac: null, flows: 0, packets: 0, inventoryId: null, name: null }]);
+    expect(r.findings.map((f) => f.code)).toEqual(['DESIGN_SAFETY_SHARED_ZONE']);
+    expect(r.zoneMembers).toEqual({ Z1: ['10.0.1.2', '10.0.9.9'], Z2: ['10.0.2.5'] });
   });
 });

@@ -23,6 +23,7 @@ describe('resolveAssetEntry', () => {
     expect(ips('Engineering Workstation (EWS-01)')).toEqual(['10.20.3.10/32']);
     expect(ips('ControlLogix PLCs (PLC-01 through PLC-03)')).toEqual(['10.20.1.10/32', '10.20.1.11/32', '00:1d:9c:00:00:03']);
     expect(ips('Corporate')).toEqual(['10.50.0.0/16']);
+    expect(ips('ControlLogix PLCs')).toEqual(['10.20.1.10/32', '10.20.1.11/32', '00:1d:9c:00:00:03']);
   });
   test('resolveAssetEntry(a range with ids not in the inventory) keeps the found ones and names the missing', () => {
     const r = resolveAssetEntry('PLCs (PLC-02 through PLC-05)', inv);

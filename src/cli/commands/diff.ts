@@ -40,6 +40,8 @@ interface DiffArgs {
 }
 
 const FORMATS = ['table', 'implementation-report'] as const;
+/** Rows per reason in the terminal table; --json has every flow. */
+const MAX_ROWS = 100;
 
 export const diffCommand: Command = {
   name: 'diff <design> [inputs..]',
@@ -169,8 +171,9 @@ export function diffTable(result: DiffResult, store: string): string {
     const group = breaking.filter((v) => v.reason === reason);
     if (group.length === 0) continue;
     L.push('', `${reason} (${group.length})`);
-    const rows = [['SRC', 'DST', 'SERVICE', 'ZONES', 'PACKETS', 'DAYS', 'HOURS', 'FIRST SEEN', 'LAST SEEN', 'WHY'], ...group.map(flowRow)];
+    const rows = [['SRC', 'DST', 'SERVICE', 'ZONES', 'PACKETS', 'DAYS', 'HOURS', 'FIRST SEEN', 'LAST SEEN', 'WHY'], ...group.slice(0, MAX_ROWS).map(flowRow)];
     L.push(...table(rows).map((l) => `  ${l}`));
+    if (group.length > MAX_ROWS) L.push(`  ... and ${num(group.length - MAX_ROWS)} more (--json FILE lists every flow)`);
   }
   if (result.unzonedAssets.length > 0) {
     L.push('', `assets in no zone (${result.unzonedAssets.length})`);
