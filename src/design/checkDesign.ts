@@ -38,8 +38,8 @@ export function checkDesign(design: Design): Diagnostic[] {
   for (const c of design.conduits) {
     for (const zid of c.connects) {
       const z = design.zones.find((x) => x.id === zid);
-      if (z && !z.allowedConduits.includes(c.id)) {
-        out.push(designDiagnostic('DESIGN_CONDUIT_UNREFERENCED', `conduit ${c.id} connects ${zid}, but zone ${zid} does not list it in allowed_conduits (the conduit is still evaluated)`, { ...c.pos, path: `${c.pos.path}.connects` }));
+      if (z && z.listsConduits && !z.allowedConduits.includes(c.id)) {
+        out.push(designDiagnostic('DESIGN_CONDUIT_UNREFERENCED', `conduit ${c.id} connects ${zid}, but zone ${zid} does not list it in allowed_conduits (the conduit is still evaluated)`, c.connectsPos));
       }
     }
     for (const r of c.rules) {

@@ -97,6 +97,7 @@ function readZone(r: FieldReader, z: At, inv: InventoryIndex, haveInventory: boo
     securityLevelTarget: r.text(r.field(z, 'security_level_target'), 'security_level_target') ?? null,
     assets: [],
     allowedConduits: [],
+    listsConduits: r.field(z, 'allowed_conduits') !== undefined,
     criticality: r.text(r.field(z, 'criticality'), 'criticality') ?? null,
     securityRequirements: (r.texts(r.field(z, 'security_requirements'), 'security_requirements') ?? []).map((t) => t.text),
     pos: r.pos(z),

@@ -32,6 +32,7 @@ export function readConduit(r: FieldReader, c: At, zoneIds: readonly string[]): 
     id,
     name: r.text(r.field(c, 'name'), 'name') ?? null,
     connects: [],
+    connectsPos: r.pos(r.field(c, 'connects') ?? c),
     securityLevel: r.text(r.field(c, 'security_level'), 'security_level') ?? null,
     rules: [],
     controls: (r.texts(r.field(c, 'controls'), 'controls') ?? []).map((t) => t.text),

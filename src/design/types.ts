@@ -42,6 +42,8 @@ export interface DesignZone {
   securityLevelTarget: string | null;
   assets: AssetEntry[];
   allowedConduits: string[];
+  /** the zone has an allowed_conduits field (a zone without one is not checked against connects) */
+  listsConduits: boolean;
   /** free text fields kept for the report */
   criticality: string | null;
   securityRequirements: string[];
@@ -91,6 +93,8 @@ export interface DesignConduit {
   id: string;
   name: string | null;
   connects: string[];
+  /** where connects is written (the conduit itself when absent) */
+  connectsPos: SourcePos;
   securityLevel: string | null;
   rules: DesignRule[];
   /** free text controls (firewall, data diode ...), for the implementation report */

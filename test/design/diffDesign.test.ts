@@ -185,3 +185,12 @@ describe('diffDesign with the assets stage', () => {
     expect(r.zoneMembers).toEqual({ Z1: ['10.0.1.2', '10.0.9.9'], Z2: ['10.0.2.5'] });
   });
 });
+
+describe('loadDesign cross references', () => {
+  test('loadDesign(a conduit its zone does not list) warns DESIGN_CONDUIT_UNREFERENCED; a zone with no allowed_conduits field is not checked', () => {
+    const base = 'zones:\n  - zone_id: A\n    assets: ["10.0.0.1"]\n    allowed_conduits: []\n  - zone_id: B\n    assets: ["10.0.0.2"]\nconduits:\n  - conduit_id: C1\n    connects: [A, B]\n';
+    const { diagnostics } = loadDesign(base, { file: 'd.yaml' });
+    expect(diagnostics.map((d) => [d.code, d.line, d.column, d.path])).toEqual([['DESIGN_CONDUIT_UNREFERENCED', 9, 15, 'conduits[0].connects']]);
+    expect(diagnostics[0]!.message).toMatch(/connects A, but zone A does not list it/);
+  });
+});
