@@ -34,3 +34,20 @@ export type { Diagnostic, Severity } from './diagnostics.js';
 export { buildAssets, assetsFrom } from './assets/buildAssets.js';
 export type { AssetInputs, BuildAssetsOptions } from './assets/buildAssets.js';
 export { assetsDocument, assetsCsv, writeAssetsJson } from './report/assetsDocument.js';
+export { loadDesign, loadDesignText, parsePurdueLevel } from './design/loadDesign.js';
+export type { LoadDesignOptions } from './design/loadDesign.js';
+export { diffDesign, DEFAULT_MAX_ZONE_SIZE } from './design/diffDesign.js';
+export type { DiffOptions } from './design/diffDesign.js';
+export { evaluateFlow, ConduitIndex, mainSpace } from './design/evaluateFlow.js';
+export { ZoneIndex } from './design/zoneIndex.js';
+export { DESIGN_CODES } from './design/designCodes.js';
+export type { DesignCode, DesignCodeInfo } from './design/designCodes.js';
+export { matchProtocolName, normalizeProtocol } from './design/protocolNames.js';
+export { parseTimeOption } from './design/timeWindow.js';
+export { BREAK_REASONS, OPERATION_CLASSES } from './design/types.js';
+export type {
+  Design, DesignZone, DesignConduit, DesignRule, AssetEntry, AssetTarget, LoadedDesign, DiffResult, FlowVerdict,
+  BreakReason, Verdict, UnzonedAsset, UnusedRule, DiffSummary, SourcePos, OperationClass,
+} from './design/types.js';
+export { diffDocument, breakingInOrder } from './report/diffDocument.js';
+export { implementationReport } from './report/implementationReport.js';

@@ -2,6 +2,7 @@
 import { assetsCommand } from './assets.js';
 import { captureCommand } from './capture.js';
 import type { Command } from './command.js';
+import { diffCommand } from './diff.js';
 import { interfacesCommand } from './interfaces.js';
 
-export const COMMANDS: Command[] = [assetsCommand, captureCommand, interfacesCommand];
+export const COMMANDS: Command[] = [assetsCommand, diffCommand, captureCommand, interfacesCommand];
