@@ -1,0 +1,47 @@
+/**
+ * Louvain (Blondel et al. 2008, "Fast unfolding of communities in large networks") on the part of
+ * the communication graph induced by `nodes`, with a seeded generator so the same input and seed give
+ * the same groups. graphology-communities-louvain does the work.
+ */
+import Graph from 'graphology';
+import louvain from 'graphology-communities-louvain';
+import { xoroshiro128plus } from 'pure-rand/generator/xoroshiro128plus';
+import { uniformFloat64 } from 'pure-rand/distribution/uniformFloat64';
+import type { EdgeAttributes } from '../graph/buildGraph.js';
+import type { CommunicationGraph } from '../graph/buildGraph.js';
+
+export function seededRng(seed: number): () => number {
+  const g = xoroshiro128plus(seed | 0);
+  return () => uniformFloat64(g);
+}
+
+/**
+ * Groups of `nodes` (ids, in the caller's order): each group lists its members in that order, groups
+ * ordered by their first member. Nodes with no edge inside the set are groups of one.
+ */
+export function louvainGroups(cg: CommunicationGraph, nodes: readonly string[], opts: { resolution: number; seed: number }): string[][] {
+  if (nodes.length === 0) return [];
+  const inSet = new Set(nodes);
+  const sub = new Graph<Record<string, never>, EdgeAttributes>({ type: 'undirected', multi: false, allowSelfLoops: false });
+  for (const n of nodes) sub.addNode(n);
+  for (const n of nodes) {
+    cg.graph.forEachEdge(n, (_e, attr, s, t) => {
+      const other = s === n ? t : s;
+      if (inSet.has(other) && n < other) sub.addEdge(n, other, { weight: attr.weight });
+    });
+  }
+  let mapping: Record<string, number>;
+  if (sub.size === 0) {
+    mapping = Object.fromEntries(nodes.map((n, i) => [n, i]));
+  } else {
+    mapping = louvain(sub, { getEdgeWeight: 'weight', resolution: opts.resolution, rng: seededRng(opts.seed) });
+  }
+  const byCommunity = new Map<number, string[]>();
+  for (const n of nodes) {
+    const c = mapping[n]!;
+    const g = byCommunity.get(c);
+    if (g) g.push(n);
+    else byCommunity.set(c, [n]);
+  }
+  return [...byCommunity.values()];
+}
