@@ -74,7 +74,8 @@ export interface Poller {
 /**
  * Supervisory pollers: hosts above level 1 that steadily poll controllers (the pair active in at
  * least `pollShare` of the baseline's hours) which, once the poller is taken away, fall into two or
- * more separate groups (cells linked only through it). Connectivity counts steady links only.
+ * more separate groups of two or more hosts each (cells linked only through it). Connectivity counts
+ * steady links only.
  */
 export function findPollers(cg: CommunicationGraph, core: readonly string[], flows: readonly FlowRecord[], pollShare: number): Poller[] {
   let minHour = Infinity;
@@ -125,10 +126,11 @@ export function findPollers(cg: CommunicationGraph, core: readonly string[], flo
     let cells = 0;
     for (const t of targets) {
       if (seen.has(t)) continue;
-      cells++;
       const stack = [t];
       seen.add(t);
+      let size = 0;
       while (stack.length > 0) {
+        size++;
         const n = stack.pop()!;
         for (const m of adj.get(n)!) {
           if (!seen.has(m)) {
@@ -137,6 +139,8 @@ export function findPollers(cg: CommunicationGraph, core: readonly string[], flo
           }
         }
       }
+      // A controller that talks steadily to nobody else is part of the poller's own cell, not a cell of its own.
+      if (size >= 2) cells++;
     }
     if (cells >= 2) out.push({ id, polled: targets, cells });
   }

@@ -27,6 +27,8 @@ export interface RunOptions {
   resolution: number;
   seed: number;
   maxZoneSize: number;
+  /** a pair is steady when active in at least this many hours (pollShare of the baseline's hours) */
+  steadyHours: number;
 }
 
 const ANCHOR_ORDER: AnchorKind[] = ['safety', 'security-tools', 'site-services', 'dmz', 'enterprise'];
@@ -55,6 +57,8 @@ export function partitionAssets(cg: CommunicationGraph, anchors: Map<string, Anc
   for (const members of louvainGroups(cg, core, opts)) part.newGroup('core', members);
   // 3. At most two adjacent Purdue levels per zone.
   splitLevelSpans(part, adj);
+  // 3b. Cells of one control system: steadily linked and on the same subnets.
+  mergeLinkedCells(part, opts.steadyHours, adj);
   // 4. Supervisory pollers go to the operations layer: a group without controllers, by traffic.
   let opsGroup: number | null = null;
   for (const p of pollers) {
@@ -144,6 +148,54 @@ function splitLevelSpans(part: Partition, adj: RunAdjustment[]): void {
     adj.push({
       kind: 'level-span', assets: [d.id], group: best,
       reason: `its traffic community spans ${d.from}; a zone spans at most two adjacent Purdue levels, so this L${level} host goes to the compatible zone it talks to most (${fmt(bestW)} of weight)`,
+    });
+  }
+}
+
+/**
+ * Two control groups that Louvain split (its resolution limit cuts a large cell along its HMIs) are
+ * one zone when a steady pair links them and they share a subnet: one control system. Cells that
+ * share a subnet but not steady traffic stay apart, and so do steadily linked cells on different
+ * subnets (they get a conduit).
+ */
+function mergeLinkedCells(part: Partition, steadyHours: number, adj: RunAdjustment[]): void {
+  const nets = new Map<number, Set<string>>();
+  for (const g of part.live()) {
+    const grp = part.groups[g]!;
+    if (grp.kind !== 'core' || grp.controllers === 0) continue;
+    const set = new Set<string>();
+    for (const m of grp.members) {
+      const n = subnetOf(part.cg.byId.get(m)!.ip);
+      if (n !== null) set.add(n);
+    }
+    nets.set(g, set);
+  }
+  const links: Array<{ a: string; b: string; hours: number }> = [];
+  for (const p of part.cg.pairs.values()) {
+    if (p.hours < steadyHours) continue;
+    const ga = part.groupOf.get(p.a);
+    const gb = part.groupOf.get(p.b);
+    if (ga === undefined || gb === undefined || ga === gb || !nets.has(ga) || !nets.has(gb)) continue;
+    links.push({ a: p.a, b: p.b, hours: p.hours });
+  }
+  links.sort((x, y) => y.hours - x.hours || (x.a < y.a ? -1 : x.a > y.a ? 1 : x.b < y.b ? -1 : x.b > y.b ? 1 : 0));
+  for (const l of links) {
+    const ga = part.groupOf.get(l.a)!;
+    const gb = part.groupOf.get(l.b)!;
+    if (ga === gb) continue;
+    const na = nets.get(ga)!;
+    const nb = nets.get(gb)!;
+    const shared = [...na].filter((n) => nb.has(n)).sort();
+    if (shared.length === 0) continue;
+    const [keep, drop] = part.groups[ga]!.members.size >= part.groups[gb]!.members.size ? [ga, gb] : [gb, ga];
+    const moving = [...part.groups[drop]!.members];
+    if (!moving.every((m) => part.fits(m, keep))) continue;
+    for (const m of moving) part.add(m, keep);
+    for (const n of nets.get(drop)!) nets.get(keep)!.add(n);
+    nets.delete(drop);
+    adj.push({
+      kind: 'one-control-system', assets: moving, group: keep,
+      reason: `linked to the rest of its control system by steady traffic (${l.a} - ${l.b}, active ${l.hours} hours) on the same subnet${shared.length > 1 ? 's' : ''} ${shared.join(', ')}: one zone`,
     });
   }
 }

@@ -37,7 +37,7 @@ export const DEFAULT_PROPOSE_OPTIONS: Readonly<ProposeOptions> = Object.freeze({
   maxZoneSize: 0,
   stabilityRuns: 4,
   weighting: {},
-  serviceReach: 0.5,
+  serviceReach: 0.75,
   serviceMinClients: 5,
   pollShare: 0.1,
   mainSpace: dissectorMainSpace,
@@ -57,7 +57,8 @@ export function proposeZones(assets: readonly Asset[], flows: readonly FlowRecor
   const anchors = anchorAssets(cg, flows, o);
   const core = cg.assets.filter((a) => !anchors.has(a.id)).map((a) => a.id);
   const pollers = findPollers(cg, core, flows, o.pollShare);
-  const run = (seed: number) => partitionAssets(cg, anchors, pollers, { resolution: o.resolution, seed, maxZoneSize: o.maxZoneSize });
+  const steadyHours = Math.max(1, o.pollShare * baselineHours(flows));
+  const run = (seed: number) => partitionAssets(cg, anchors, pollers, { resolution: o.resolution, seed, maxZoneSize: o.maxZoneSize, steadyHours });
   const main = run(o.seed);
   const live = main.partition.live();
   const drafts = describeZones(cg, main.partition.groups, live, flows);
@@ -110,6 +111,19 @@ export function proposeZones(assets: readonly Asset[], flows: readonly FlowRecor
     },
     notes,
   };
+}
+
+/** Hours from the first to the last active hour of any flow. */
+export function baselineHours(flows: readonly FlowRecord[]): number {
+  let lo = Infinity;
+  let hi = -Infinity;
+  for (const f of flows) {
+    for (const h of f.hours) {
+      if (h.hour < lo) lo = h.hour;
+      if (h.hour > hi) hi = h.hour;
+    }
+  }
+  return Number.isFinite(lo) ? hi - lo + 1 : 0;
 }
 
 const round = (x: number): number => Math.round(x * 1e4) / 1e4;

@@ -19,7 +19,7 @@ export interface ProposeOptions {
   stabilityRuns: number;
   /** Edge weighting of the communication graph. */
   weighting: Partial<GraphWeighting>;
-  /** A host reached by at least this share of the site's hosts (levels 2-3 and unknown) is a site service. Default 0.5. */
+  /** A host reached by at least this share of the site's hosts (levels 2-3 and unknown) is a site service ("almost every host reaches"). Default 0.75. */
   serviceReach: number;
   /** ... and by at least this many of them. Default 5. */
   serviceMinClients: number;
