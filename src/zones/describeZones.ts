@@ -17,8 +17,14 @@ export function memberLabel(a: Asset): string {
   if (hasRole(a, 'hmi')) return 'HMI';
   if (hasRole(a, 'engineering', 'engineering-workstation')) return 'engineering workstation';
   if (hasRole(a, 'historian', 'historian-replica')) return 'historian';
+  if (hasRole(a, 'plc', 'rtu', 'controller', 'robot-controller')) return 'PLC';
   if (hasRole(a, 'scada', 'poller')) return 'SCADA server';
-  if (hasRole(a, 'site-service', 'domain-controller', 'dns-server', 'ntp-server', 'dhcp-server')) return 'service';
+  if (hasRole(a, 'site-service', 'domain-controller', 'dns-server', 'ntp-server', 'dhcp-server', 'antivirus-server')) return 'service';
+  if (hasRole(a, 'mes')) return 'MES';
+  if (hasRole(a, 'opcua-server', 'opcua-aggregator')) return 'OPC UA server';
+  if (hasRole(a, 'alarm-server')) return 'alarm server';
+  if (hasRole(a, 'jump-host', 'remote-access-server')) return 'jump host';
+  if (hasRole(a, 'patch-server')) return 'patch server';
   if (a.purdueLevel === 0 || hasRole(a, 'io-adapter', 'io-device')) return 'I/O device';
   if (a.purdueLevel === 1) return 'PLC';
   if (a.purdueLevel === 3.5) return 'DMZ host';
