@@ -14,7 +14,10 @@ import type { FlowRecord } from '../../src/baseline/reader.js';
 import { assetsForZoning, writeProposal } from '../../src/cli/commands/propose.js';
 import { proposeZones } from '../../src/zones/proposeZones.js';
 import type { Proposal } from '../../src/zones/types.js';
+import { zonesYaml } from '../../src/report/zonesYaml.js';
+import { dissectorMainSpace } from '../../src/zones/proposeZones.js';
 import { adjustedRandIndex } from './helpers/adjustedRandIndex.js';
+import { breakingFlows } from './helpers/miniDiff.js';
 
 const DEMO = 'fixtures/refinery-unit3';
 const INVENTORY = 'fixtures/examples/refinery-unit3.assets.csv';
@@ -88,6 +91,13 @@ describe('proposeZones on the demo plant', () => {
     const write = rules.find((r) => r.protocol === 'modbus' && r.hostPairs.some((h) => h.src === '10.30.1.30'))!;
     expect(write.functionCodes).toEqual(expect.arrayContaining([6, 16]));
     expect(write.risky.map((f) => f.flag)).toContain('write-into-control');
+  });
+
+  test('zonesYaml(refinery Unit 3 proposal) round trip: its own baseline breaks nothing', () => {
+    const { proposal, flows, reader } = propose(stores[1]!);
+    reader.close();
+    const yaml = zonesYaml(proposal, { hasFunctionCodes: (p) => dissectorMainSpace(p) !== undefined });
+    expect(breakingFlows(yaml, flows, dissectorMainSpace)).toEqual([]);
   });
 
   test('writeProposal(same baseline, ingested with 1 and 2 workers, proposed twice) writes byte-identical zones.json and zones.yaml', () => {
