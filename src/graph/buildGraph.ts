@@ -104,7 +104,7 @@ export function buildCommunicationGraph(assets: readonly Asset[], flows: readonl
     unlisted.push(ip);
     return bare.id;
   };
-  interface Acc { a: string; b: string; hours: Set<number>; bytes: number; packets: number; flows: number }
+  interface Acc { a: string; b: string; hours: number[]; bytes: number; packets: number; flows: number }
   const acc = new Map<string, Acc>();
   for (const f of flows) {
     const s = idOf(f.src);
@@ -113,10 +113,10 @@ export function buildCommunicationGraph(assets: readonly Asset[], flows: readonl
     const key = pairKey(s, d);
     let p = acc.get(key);
     if (p === undefined) {
-      p = { a: s < d ? s : d, b: s < d ? d : s, hours: new Set(), bytes: 0, packets: 0, flows: 0 };
+      p = { a: s < d ? s : d, b: s < d ? d : s, hours: [], bytes: 0, packets: 0, flows: 0 };
       acc.set(key, p);
     }
-    for (const h of f.hours) p.hours.add(h.hour);
+    for (const h of f.hours) p.hours.push(h.hour);
     p.bytes += f.bytesToResponder + f.bytesToInitiator;
     p.packets += f.packetsToResponder + f.packetsToInitiator;
     p.flows++;
@@ -124,15 +124,29 @@ export function buildCommunicationGraph(assets: readonly Asset[], flows: readonl
   const pairs = new Map<string, PairStats>();
   let totalWeight = 0;
   for (const [key, p] of acc) {
-    const days = new Set<number>();
-    for (const h of p.hours) days.add(Math.floor(h / 24));
+    // Distinct hours and days over the pair's flows (hours of one flow come sorted and distinct).
+    const hs = p.flows > 1 ? Float64Array.from(p.hours).sort() : p.hours;
+    let nHours = 0;
+    let nDays = 0;
+    let lastH = NaN;
+    let lastD = NaN;
+    for (const h of hs) {
+      if (h === lastH) continue;
+      lastH = h;
+      nHours++;
+      const d = Math.floor(h / 24);
+      if (d !== lastD) {
+        lastD = d;
+        nDays++;
+      }
+    }
     // A flow with no hourly activity recorded still counts as one hour of one day.
-    const hours = Math.max(1, p.hours.size);
-    const nDays = Math.max(1, days.size);
+    const hours = Math.max(1, nHours);
+    nDays = Math.max(1, nDays);
     const weight = w.hour * hours + w.day * nDays + w.byte * Math.log2(1 + p.bytes);
     const st: PairStats = { a: p.a, b: p.b, hours, days: nDays, bytes: p.bytes, packets: p.packets, flows: p.flows, weight };
     pairs.set(key, st);
-    graph.addEdge(p.a, p.b, { weight });
+    graph.addUndirectedEdgeWithKey(key, p.a, p.b, { weight });
     totalWeight += weight;
   }
   return { graph, assets: list, byId, unlisted, pairs, totalWeight };

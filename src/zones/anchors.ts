@@ -123,12 +123,15 @@ export function findPollers(cg: CommunicationGraph, core: readonly string[], flo
     const targets = [...polled].sort();
     // Components of the steady core without `id`, counted over the polled controllers only.
     const seen = new Set<string>([id]);
+    const pending = new Set(targets);
     let cells = 0;
     for (const t of targets) {
       if (seen.has(t)) continue;
       const stack = [t];
       seen.add(t);
+      pending.delete(t);
       let size = 0;
+      let rest = false;
       while (stack.length > 0) {
         size++;
         const n = stack.pop()!;
@@ -136,9 +139,16 @@ export function findPollers(cg: CommunicationGraph, core: readonly string[], flo
           if (!seen.has(m)) {
             seen.add(m);
             stack.push(m);
+            pending.delete(m);
           }
         }
+        // Every polled controller reached from here, and no cell counted before: one cell, not a poller.
+        if (pending.size === 0 && cells === 0) {
+          rest = true;
+          break;
+        }
       }
+      if (rest) break;
       // A controller that talks steadily to nobody else is part of the poller's own cell, not a cell of its own.
       if (size >= 2) cells++;
     }

@@ -59,13 +59,14 @@ export function minimumConduits(flows: readonly FlowRecord[], zoneOfIp: (ip: str
     if (f.attributes.some((a) => (a.key === 'security_mode' && a.value === 'None') || (a.key === 'security_policy' && /#None$/.test(a.value)))) r.securityNone = true;
   }
   const conduits = new Map<string, Conduit>();
-  const sortedKeys = [...rules.keys()].sort((a, b) => {
-    const ra = rules.get(a)!.rule;
-    const rb = rules.get(b)!.rule;
-    return cmp(pairOf(ra).join('|'), pairOf(rb).join('|')) || cmp(ra.initiatorZone, rb.initiatorZone) || cmp(ra.protocol, rb.protocol) || cmp(ra.transport, rb.transport) || ra.port - rb.port;
-  });
-  for (const key of sortedKeys) {
-    const acc = rules.get(key)!;
+  const sorted = [...rules.values()]
+    .map((acc) => ({ acc, pair: pairOf(acc.rule).join('|') }))
+    .sort((x, y) => {
+      const ra = x.acc.rule;
+      const rb = y.acc.rule;
+      return cmp(x.pair, y.pair) || cmp(ra.initiatorZone, rb.initiatorZone) || cmp(ra.protocol, rb.protocol) || cmp(ra.transport, rb.transport) || ra.port - rb.port;
+    });
+  for (const { acc } of sorted) {
     const r = acc.rule;
     r.operations = [...acc.ops].sort();
     r.functionCodes = [...acc.codes].sort((a, b) => a - b);

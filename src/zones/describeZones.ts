@@ -83,9 +83,11 @@ export function describeZones(cg: CommunicationGraph, groups: readonly Group[], 
       for (const fn of f.functions) if (fn.requests > 0 && ['write', 'program', 'control'].includes(fn.opClass)) stat.get(gd)!.changesIn.add(fn.opClass);
     }
   }
+  const membersOf = new Map<number, Asset[]>(live.map((g) => [g, []]));
+  for (const a of cg.assets) membersOf.get(zoneOfAsset.get(a.id)!)?.push(a);
   const drafts = live.map((g): ZoneDraft & { rankKey: number } => {
     const grp = groups[g]!;
-    const members = cg.assets.filter((a) => grp.members.has(a.id));
+    const members = membersOf.get(g)!;
     const levels = levelsOf(members);
     const kind = kindOf(grp, levels);
     // Weights: inside the zone and towards others.

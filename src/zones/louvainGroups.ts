@@ -15,21 +15,36 @@ export function seededRng(seed: number): () => number {
   return () => uniformFloat64(g);
 }
 
+type Subgraph = Graph<Record<string, never>, EdgeAttributes>;
+const cache = new WeakMap<CommunicationGraph, Map<string, Subgraph>>();
+
+/** The subgraph induced by `nodes`, built once per node list (the stability reruns reuse it). */
+function inducedSubgraph(cg: CommunicationGraph, nodes: readonly string[]): Subgraph {
+  let byKey = cache.get(cg);
+  if (!byKey) cache.set(cg, (byKey = new Map()));
+  const key = nodes.join('\u0001');
+  const hit = byKey.get(key);
+  if (hit) return hit;
+  const inSet = new Set(nodes);
+  const sub: Subgraph = new Graph({ type: 'undirected', multi: false, allowSelfLoops: false });
+  for (const n of nodes) sub.addNode(n);
+  for (const n of nodes) {
+    cg.graph.forEachEdge(n, (e, attr, s, t) => {
+      const other = s === n ? t : s;
+      if (inSet.has(other) && n < other) sub.addUndirectedEdgeWithKey(e, n, other, { weight: attr.weight });
+    });
+  }
+  byKey.set(key, sub);
+  return sub;
+}
+
 /**
  * Groups of `nodes` (ids, in the caller's order): each group lists its members in that order, groups
  * ordered by their first member. Nodes with no edge inside the set are groups of one.
  */
 export function louvainGroups(cg: CommunicationGraph, nodes: readonly string[], opts: { resolution: number; seed: number }): string[][] {
   if (nodes.length === 0) return [];
-  const inSet = new Set(nodes);
-  const sub = new Graph<Record<string, never>, EdgeAttributes>({ type: 'undirected', multi: false, allowSelfLoops: false });
-  for (const n of nodes) sub.addNode(n);
-  for (const n of nodes) {
-    cg.graph.forEachEdge(n, (_e, attr, s, t) => {
-      const other = s === n ? t : s;
-      if (inSet.has(other) && n < other) sub.addEdge(n, other, { weight: attr.weight });
-    });
-  }
+  const sub = inducedSubgraph(cg, nodes);
   let mapping: Record<string, number>;
   if (sub.size === 0) {
     mapping = Object.fromEntries(nodes.map((n, i) => [n, i]));

@@ -70,7 +70,13 @@ export function proposeZones(assets: readonly Asset[], flows: readonly FlowRecor
   const zonesNoConduits: Zone[] = drafts.map(({ group: _g, ...d }) => ({ ...d, conduits: [] }));
   const conduits = minimumConduits(flows, (ip) => zoneOfIp.get(ip), zonesNoConduits, o.mainSpace);
   const byZone = new Map<string, string[]>();
-  for (const c of conduits) for (const z of c.connects) byZone.set(z, [...(byZone.get(z) ?? []), c.id]);
+  for (const c of conduits) {
+    for (const z of c.connects) {
+      const list = byZone.get(z);
+      if (list) list.push(c.id);
+      else byZone.set(z, [c.id]);
+    }
+  }
   const zones = zonesNoConduits.map((z) => ({ ...z, conduits: byZone.get(z.id) ?? [] }));
   // Stability: the same proposal under other seeds; an asset whose zone changes is uncertain.
   const moved = new Map<string, number>();
