@@ -155,3 +155,31 @@ describe('proposeZones', () => {
     expect(cell.rationale).toMatch(/^3 assets at L1-2; \d+% of the bytes/);
   });
 });
+
+describe('proposeZones stability and stated choices', () => {
+  test('proposeZones(a ring of hosts with no community structure) flags the assets whose zone changes under other seeds, with how often', () => {
+    const assets = Array.from({ length: 16 }, (_, i) => asset(`10.6.0.${i + 1}`, 2));
+    const flows = assets.map((a, i) => flow(a.ip!, assets[(i + 1) % 16]!.ip!, 443, 'https', steady(3, 2)));
+    const p = proposeZones(assets, flows, { stabilityRuns: 4 });
+    const uncertain = p.placements.filter((x) => x.moved > 0);
+    expect(uncertain.length).toBeGreaterThan(0);
+    expect(uncertain.every((x) => x.moved <= 4 && x.runs === 4)).toBe(true);
+    expect(p.quality.uncertainAssets).toBe(uncertain.length);
+  });
+
+  test('proposeZones(two clear cells) flags no asset uncertain', () => {
+    const { assets, flows } = twoCells();
+    expect(proposeZones(assets, flows, { stabilityRuns: 6 }).quality.uncertainAssets).toBe(0);
+  });
+
+  test('proposeZones(an inventory level that all of a host traffic contradicts) keeps the level and says so', () => {
+    const { assets, flows } = twoCells();
+    const wrong = asset('10.1.1.30', 4);
+    wrong.evidence = [{ about: 'level', text: 'inventory: level 4', source: 'inventory', line: 9 }];
+    assets.push(wrong);
+    for (const p of ['10.1.1.11', '10.1.1.12', '10.1.2.11']) flows.push(flow('10.1.1.30', p, 502, 'modbus', steady(7), { fn: READ }));
+    const p = proposeZones(assets, flows);
+    expect(p.notes.find((n) => n.code === 'ZONES_LEVEL_CONTRADICTED')!.message).toMatch(/inventory says level 4, but all 3 of its peers are more than one level away/);
+    expect(zone(p, '10.1.1.30').kind).toBe('enterprise');
+  });
+});
