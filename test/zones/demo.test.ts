@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadInventory } from '../../src/assets/inventory.js';
 import { Baseline } from '../../src/baseline/baseline.js';
-import { ingestCaptures } from '../../src/baseline/ingestCaptures.js';
+import { ingestCaptures } from '../../src/pipeline/ingestCaptures.js';
 import { BaselineReader } from '../../src/baseline/reader.js';
 import type { FlowRecord } from '../../src/baseline/reader.js';
 import { assetsForZoning, writeProposal } from '../../src/cli/commands/propose.js';

@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Baseline } from '../../../src/baseline/baseline.js';
-import { ingestCaptures } from '../../../src/baseline/ingestCaptures.js';
+import { ingestCaptures } from '../../../src/pipeline/ingestCaptures.js';
 import { BaselineReader } from '../../../src/baseline/reader.js';
 import type { FlowRecord } from '../../../src/baseline/reader.js';
 import { generatePlant } from '../../../fixtures/generator/generatePlant.js';
