@@ -6,6 +6,7 @@
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import ipaddr from 'ipaddr.js';
 import type { Argv } from 'yargs';
 import { loadInventory, inventoryEntryFor } from '../../assets/inventory.js';
 import type { Asset, Evidence, Inventory } from '../../assets/types.js';
@@ -91,7 +92,7 @@ function parseSafety(text: string | undefined): Set<string> {
   for (const part of text.split(',')) {
     const ip = part.trim();
     if (ip === '') continue;
-    if (!/^(\d{1,3}\.){3}\d{1,3}$|^[0-9a-f:]+$/i.test(ip)) throw new UsageError(`--safety: '${ip}' is not an IP address`);
+    if (!ipaddr.IPv4.isValidFourPartDecimal(ip) && !ipaddr.IPv6.isValid(ip)) throw new UsageError(`--safety: '${ip}' is not an IP address`);
     out.add(ip);
   }
   return out;
