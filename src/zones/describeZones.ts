@@ -15,7 +15,7 @@ export function memberLabel(a: Asset): string {
   if (a.safety) return a.purdueLevel !== null && a.purdueLevel <= 1 ? 'SIS controller' : 'SIS workstation';
   if (hasRole(a, 'scanner')) return 'scanner';
   if (hasRole(a, 'hmi')) return 'HMI';
-  if (hasRole(a, 'engineering', 'engineering-workstation')) return 'engineering workstation';
+  if (hasRole(a, 'engineering', 'engineering-workstation', 'safety-engineering')) return 'engineering workstation';
   if (hasRole(a, 'historian', 'historian-replica')) return 'historian';
   if (hasRole(a, 'plc', 'rtu', 'controller', 'robot-controller')) return 'PLC';
   if (hasRole(a, 'scada', 'poller')) return 'SCADA server';
@@ -25,10 +25,12 @@ export function memberLabel(a: Asset): string {
   if (hasRole(a, 'alarm-server')) return 'alarm server';
   if (hasRole(a, 'jump-host', 'remote-access-server')) return 'jump host';
   if (hasRole(a, 'patch-server')) return 'patch server';
-  if (a.purdueLevel === 0 || hasRole(a, 'io-adapter', 'io-device')) return 'I/O device';
+  if (a.purdueLevel === 0 || (a.purdueLevel === null && hasRole(a, 'io-adapter', 'io-device'))) return 'I/O device';
   if (a.purdueLevel === 1) return 'PLC';
   if (a.purdueLevel === 3.5) return 'DMZ host';
   if (a.purdueLevel === 4 || a.purdueLevel === 5) return 'enterprise host';
+  // A level 2 host that reads controllers over an ICS protocol is an operator station.
+  if (a.purdueLevel === 2 && hasRole(a, 'enip-client', 'modbus-client', 's7comm-client', 'opcua-client')) return 'HMI';
   if (a.purdueLevel === 2) return 'level 2 host';
   if (a.purdueLevel === 3) return 'level 3 server';
   return 'unknown host';
