@@ -294,6 +294,15 @@ function splitLarge(part: Partition, opts: RunOptions, adj: RunAdjustment[]): vo
       for (let i = 0; i < p.length; i += opts.maxZoneSize) out.push(p.slice(i, i + opts.maxZoneSize));
       return out;
     });
+    // Higher resolutions can shatter a zone into many small parts: pack them back, whole, into as few
+    // zones of at most N as first-fit decreasing finds.
+    const bins: string[][] = [];
+    for (const p of [...parts].sort((a, b) => b.length - a.length)) {
+      const bin = bins.find((b) => b.length + p.length <= opts.maxZoneSize);
+      if (bin) bin.push(...p);
+      else bins.push([...p]);
+    }
+    parts = bins;
     if (parts.length <= 1) continue;
     const size = grp.members.size;
     for (const p of parts.slice(1)) {
