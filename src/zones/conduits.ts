@@ -1,8 +1,8 @@
 /**
  * Minimum conduits: for each pair of zones with traffic between them, the rules that carry exactly
- * the observed cross-zone flows and no more (initiator zone, responder zone, transport, port,
- * protocol, operation classes and function codes, the host pairs behind each), with the risky ones
- * flagged and the reason.
+ * the observed cross-zone flows and no more: one rule per (initiator zone, responder zone, transport,
+ * port, protocol, operation classes of the host pair's flow), with the function codes and the host
+ * pairs behind it; the risky ones flagged with the reason.
  */
 import type { FlowRecord } from '../baseline/reader.js';
 import { levelRank } from './levels.js';
@@ -32,7 +32,10 @@ export function minimumConduits(flows: readonly FlowRecord[], zoneOfIp: (ip: str
     const zi = zoneOfIp(f.src);
     const zr = zoneOfIp(f.dst);
     if (zi === undefined || zr === undefined || zi === zr) continue;
-    const key = `${zi}|${zr}|${f.transport}|${f.port}|${f.protocol}`;
+    // Host pairs whose flows use different operation classes get rules of their own: a historian's
+    // reads and an MES host's writes on the same port are two rules, so no pair is allowed more than it did.
+    const flowOps = [...new Set(f.functions.filter((fn) => fn.requests > 0).map((fn) => fn.opClass))].sort();
+    const key = `${zi}|${zr}|${f.transport}|${f.port}|${f.protocol}|${flowOps.join(',')}`;
     let r = rules.get(key);
     if (!r) {
       r = {
@@ -64,7 +67,7 @@ export function minimumConduits(flows: readonly FlowRecord[], zoneOfIp: (ip: str
     .sort((x, y) => {
       const ra = x.acc.rule;
       const rb = y.acc.rule;
-      return cmp(x.pair, y.pair) || cmp(ra.initiatorZone, rb.initiatorZone) || cmp(ra.protocol, rb.protocol) || cmp(ra.transport, rb.transport) || ra.port - rb.port;
+      return cmp(x.pair, y.pair) || cmp(ra.initiatorZone, rb.initiatorZone) || cmp(ra.protocol, rb.protocol) || cmp(ra.transport, rb.transport) || ra.port - rb.port || cmp([...x.acc.ops].sort().join(','), [...y.acc.ops].sort().join(','));
     });
   for (const { acc } of sorted) {
     const r = acc.rule;

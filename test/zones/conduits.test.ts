@@ -43,19 +43,20 @@ describe('minimumConduits (through proposeZones)', () => {
     for (const c of p.conduits) for (const r of c.rules) expect([...c.connects].sort()).toEqual([r.initiatorZone, r.responderZone].sort());
   });
 
-  test('proposeZones(plant) lists the operation classes and function codes of each rule', () => {
+  test('proposeZones(plant) gives host pairs with different operation classes rules of their own, each with its function codes', () => {
     const p = proposeZones(...(Object.values(plant()) as [Asset[], FlowRecord[]]));
-    const z = zoneOfIp(p);
-    const rules = p.conduits.flatMap((c) => c.rules);
-    const hist = rules.find((r) => r.protocol === 'modbus' && r.hostPairs.some((h) => h.src === '10.1.9.20'))!;
-    if (z.get('10.1.9.20') === z.get('10.1.9.30')) {
-      expect(hist.operations).toEqual(['read', 'write']);
-      expect(hist.functionCodes).toEqual([3, 4, 16]);
-    } else {
-      expect(hist.operations).toEqual(['read']);
-      expect(hist.functionCodes).toEqual([3, 4]);
-    }
-    expect(hist.daysSeen).toBe(7);
+    const rules = p.conduits.flatMap((c) => c.rules).filter((r) => r.protocol === 'modbus');
+    const reads = rules.find((r) => r.hostPairs.some((h) => h.src === '10.1.9.20'))!;
+    const writes = rules.find((r) => r.hostPairs.some((h) => h.src === '10.1.9.30'))!;
+    expect(reads).not.toBe(writes);
+    expect(reads.operations).toEqual(['read']);
+    expect(reads.functionCodes).toEqual([3, 4]);
+    expect(reads.hostPairs).toEqual([{ src: '10.1.9.20', dst: '10.1.1.11' }, { src: '10.1.9.20', dst: '10.1.1.12' }]);
+    expect(reads.daysSeen).toBe(7);
+    expect(reads.risky).toEqual([]);
+    expect(writes.operations).toEqual(['read', 'write']);
+    expect(writes.functionCodes).toEqual([3, 16]);
+    expect(writes.risky.map((f) => f.flag)).toEqual(['write-into-control']);
   });
 
   test('proposeZones(plant) flags writes and programming into a control zone, the enterprise below the DMZ, OPC UA None, cleartext engineering and one-day rules', () => {
