@@ -54,7 +54,11 @@ export function minimumConduits(flows: readonly FlowRecord[], zoneOfIp: (ip: str
       if (space !== undefined && fn.space === space) r.codes.add(fn.code);
     }
     r.pairs.add(`${f.src}\u0000${f.dst}`);
-    for (const h of f.hours) r.days.add(Math.floor(h.hour / 24));
+    let lastDay = NaN;
+    for (const h of f.hours) {
+      const d = Math.floor(h.hour / 24);
+      if (d !== lastDay) r.days.add((lastDay = d));
+    }
     r.rule.packets += f.packetsToResponder + f.packetsToInitiator;
     r.rule.bytes += f.bytesToResponder + f.bytesToInitiator;
     r.rule.firstSeen = Math.min(r.rule.firstSeen, f.firstSeen);

@@ -28,12 +28,7 @@ function inducedSubgraph(cg: CommunicationGraph, nodes: readonly string[]): Subg
   const inSet = new Set(nodes);
   const sub: Subgraph = new Graph({ type: 'undirected', multi: false, allowSelfLoops: false });
   for (const n of nodes) sub.addNode(n);
-  for (const n of nodes) {
-    cg.graph.forEachEdge(n, (e, attr, s, t) => {
-      const other = s === n ? t : s;
-      if (inSet.has(other) && n < other) sub.addUndirectedEdgeWithKey(e, n, other, { weight: attr.weight });
-    });
-  }
+  for (const [key, p] of cg.pairs) if (inSet.has(p.a) && inSet.has(p.b)) sub.addUndirectedEdgeWithKey(key, p.a, p.b, { weight: p.weight });
   byKey.set(key, sub);
   return sub;
 }
