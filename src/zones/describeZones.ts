@@ -124,8 +124,10 @@ export function describeZones(cg: CommunicationGraph, groups: readonly Group[], 
     const subnets = [...nets].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1)).map(([subnet, n]) => ({ subnet, assets: n }));
     const labels = new Map<string, number>();
     for (const m of members) labels.set(memberLabel(m), (labels.get(memberLabel(m)) ?? 0) + 1);
-    const parts = [...labels].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1)).map(([l, n]) => plural(l, n));
-    const name = `${TITLE[kind]}: ${parts.slice(0, 3).join(', ')}${parts.length > 3 ? `, ${members.length - [...labels].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1)).slice(0, 3).reduce((s, x) => s + x[1], 0)} more` : ''}`;
+    const counted = [...labels].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1));
+    const shown = counted.slice(0, 3);
+    const rest = members.length - shown.reduce((s, x) => s + x[1], 0);
+    const name = `${TITLE[kind]}: ${shown.map(([l, n]) => plural(l, n)).join(', ')}${rest > 0 ? `, ${rest} more` : ''}`;
     const [slt, slReason] = securityTarget(kind, st.changesIn);
     const byteShare = st.inB + st.outB > 0 ? st.inB / (st.inB + st.outB) : 1;
     const weightShare = inW + outW > 0 ? inW / (inW + outW) : 1;
