@@ -51,3 +51,9 @@ export type {
 } from './design/types.js';
 export { diffDocument, breakingInOrder } from './report/diffDocument.js';
 export { implementationReport } from './report/implementationReport.js';
+export { buildCommunicationGraph, DEFAULT_WEIGHTING, pairKey } from './graph/buildGraph.js';
+export type { CommunicationGraph, GraphWeighting, PairStats } from './graph/buildGraph.js';
+export { proposeZones, DEFAULT_PROPOSE_OPTIONS, DEFAULT_SEED } from './zones/proposeZones.js';
+export type { Proposal, ProposeOptions, Zone, ZoneKind, Conduit, ConduitRule, RiskFlag, Adjustment, AssetPlacement, ProposalQuality } from './zones/types.js';
+export { zonesDocument } from './report/zonesDocument.js';
+export { zonesYaml } from './report/zonesYaml.js';

@@ -4,5 +4,6 @@ import { captureCommand } from './capture.js';
 import type { Command } from './command.js';
 import { diffCommand } from './diff.js';
 import { interfacesCommand } from './interfaces.js';
+import { proposeCommand } from './propose.js';
 
-export const COMMANDS: Command[] = [assetsCommand, diffCommand, captureCommand, interfacesCommand];
+export const COMMANDS: Command[] = [assetsCommand, proposeCommand, diffCommand, captureCommand, interfacesCommand];
