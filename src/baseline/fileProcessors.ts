@@ -7,7 +7,7 @@ import { existsSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
-import { DiagnosticLog, type Diagnostic, type Severity } from '../diagnostics.js';
+import { DiagnosticLog, type Diagnostic, type DiagnosticCode, type Severity } from '../diagnostics.js';
 import { decodePacket } from '../decode/decodePacket.js';
 import { DecodedPacket } from '../decode/packet.js';
 import type { Registry } from '../dissectors/registry.js';
@@ -68,7 +68,7 @@ export class InProcessProcessor implements FileProcessor {
 
 type WorkerReply =
   | { type: 'progress'; consumed: number; records: number }
-  | { type: 'done'; summary: ReadSummary; batch: FlowBatch; kept: Diagnostic[]; counts: Array<[string, { severity: Severity; count: number }]> }
+  | { type: 'done'; summary: ReadSummary; batch: FlowBatch; kept: Diagnostic[]; counts: Array<[DiagnosticCode, { severity: Severity; count: number }]> }
   | { type: 'error'; message: string };
 
 /** The compiled worker script (dist/), also when this module runs from TypeScript sources (tests). */

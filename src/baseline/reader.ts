@@ -6,6 +6,7 @@
  * sees one consistent state and never fails half-way. Times are UTC seconds since the epoch (number).
  * Reading never throws on any value a store can hold: bad times come back as null.
  */
+import { existsSync } from 'node:fs';
 import Database from 'better-sqlite3';
 import { BaselineError } from './baseline.js';
 import { SCHEMA_VERSION } from './schema.js';
@@ -193,7 +194,15 @@ export class BaselineReader {
   static open(path: string): BaselineReader {
     let db: Database.Database;
     try {
-      db = new Database(path, { readonly: true, fileMustExist: true });
+      // Read-write with query_only where the file allows it: a read-only connection that is the last
+      // to close cannot remove the store's -wal and -shm files, so every `zonescope flows` left them behind.
+      try {
+        db = new Database(path, { fileMustExist: true });
+        db.pragma('query_only = ON');
+      } catch (e) {
+        if ((e as { code?: string }).code === 'SQLITE_CANTOPEN' && !existsSync(path)) throw e;
+        db = new Database(path, { readonly: true, fileMustExist: true });
+      }
     } catch (e) {
       throw new BaselineError('BASELINE_MISSING', `cannot open baseline ${path}: ${(e as Error).message}`);
     }

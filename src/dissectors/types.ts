@@ -7,6 +7,8 @@
  */
 
 /** Operation classes (../shared/design/INTERFACES.md "Operation classes"). */
+import type { DiagnosticCode } from '../diagnosticCatalogue.js';
+
 export type OpClass = 'read' | 'write' | 'program' | 'control' | 'diagnostic' | 'session' | 'other';
 export const OP_CLASSES: readonly OpClass[] = ['read', 'write', 'program', 'control', 'diagnostic', 'session', 'other'];
 
@@ -65,7 +67,7 @@ export interface PduSink {
    * A protocol violation: `code` like MODBUS_LENGTH_MISMATCH, `at` the byte offset within the PDU passed
    * to decode (the sink turns it into file + frame + byte offset). The PDU is counted as malformed.
    */
-  violation(code: string, message: string, at: number): void;
+  violation(code: DiagnosticCode, message: string, at: number): void;
   /**
    * Called by the framework (AppSession), never by dissectors, before each decode(): where the PDU's
    * bytes are, so that a violation's `at` can be located in the capture file.

@@ -30,7 +30,7 @@ import {
   type DecodeResult,
 } from '../decode/packet.js';
 import { macToString } from '../decode/format.js';
-import type { Diagnostic } from '../diagnostics.js';
+import type { Diagnostic, DiagnosticCode } from '../diagnostics.js';
 import {
   DIR_TO_CLIENT,
   DIR_TO_SERVER,
@@ -583,7 +583,7 @@ export class FlowAggregator implements PduSink {
     if (a.size < 64) a.set(key, value);
   }
 
-  violation(code: string, message: string, at: number): void {
+  violation(code: DiagnosticCode, message: string, at: number): void {
     const conn = this.cur;
     if (conn !== null) conn.violationsDelta++;
     // The faulty byte's offset in the file when the PDU lies in the current frame's bytes; a PDU
@@ -606,7 +606,7 @@ export class FlowAggregator implements PduSink {
     this.pduOff = off;
   }
 
-  private diag(code: string, severity: 'error' | 'warning', message: string): void {
+  private diag(code: DiagnosticCode, severity: 'error' | 'warning', message: string): void {
     this.onDiagnostic({ code, severity, message, file: this.loc.file, frame: this.loc.frame, offset: this.loc.fileOffset });
   }
 

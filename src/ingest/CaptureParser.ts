@@ -18,7 +18,7 @@
  * Bad bytes never throw: they become diagnostics with file, frame and byte offset, and the parser
  * resynchronises on the next plausible record header / block so later good records are delivered.
  */
-import type { Diagnostic, Severity } from '../diagnostics.js';
+import type { Diagnostic, DiagnosticCode, Severity } from '../diagnostics.js';
 import { newCaptureRecord, type CaptureRecord } from './record.js';
 
 export type CaptureFormat = 'pcap' | 'pcapng' | 'unknown';
@@ -227,7 +227,7 @@ export class CaptureParser {
   // ---------------------------------------------------------------------------------------------
   // Diagnostics
 
-  diag(code: string, severity: Severity, message: string, frame?: number, offset?: number): void {
+  diag(code: DiagnosticCode, severity: Severity, message: string, frame?: number, offset?: number): void {
     if (severity === 'error') this.errors++;
     else if (severity === 'warning') this.warnings++;
     const cb = this.opts.onDiagnostic;
@@ -533,7 +533,7 @@ export class CaptureParser {
     this.start = p;
   }
 
-  private badBlock(p: number, code: string, message: string): void {
+  private badBlock(p: number, code: DiagnosticCode, message: string): void {
     // A damaged packet block still counts as a frame, so the frames after it keep their numbers.
     const type = this.dv.getUint32(p, this.le);
     if (type === BT_EPB || type === BT_PB || type === BT_SPB) this.frames++;
