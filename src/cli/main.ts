@@ -74,9 +74,21 @@ export async function main(argv: string[], io: Io = { stdout: process.stdout, st
     .usage('$0 <command> [options]\n\nSegment industrial networks the IEC 62443 way: ingest captures into a baseline, see every flow down to function codes.')
     .epilogue('zonescope --version prints the version. Exit codes: 0 ok, 1 findings, 2 usage error or bad input, 3 internal error.');
   for (const c of COMMANDS) {
-    parser = parser.command(c.name, c.describe, (y) => c.builder(y), async (a) => {
-      code = await c.run(a, ctx);
-    });
+    let commandYargs: Argv | null = null;
+    parser = parser.command(
+      c.name,
+      c.describe,
+      (y) => (commandYargs = c.builder(y) as Argv),
+      async (a) => {
+        try {
+          code = await c.run(a, ctx);
+        } catch (e) {
+          // A usage problem found by the command itself: show that command's help.
+          if (e instanceof UsageError && commandYargs) throw new UsageWithHelp(e.message, helpOf(commandYargs));
+          throw e;
+        }
+      },
+    );
   }
   parser = parser
     .demandCommand(1, 'name a command')
@@ -89,11 +101,8 @@ export async function main(argv: string[], io: Io = { stdout: process.stdout, st
     .exitProcess(false)
     .fail((msg, e, y) => {
       if (e && !(e instanceof UsageError) && e.name !== 'YError') throw e;
-      let help = '';
-      y.showHelp((s: string) => {
-        help = s;
-      });
-      throw new UsageWithHelp(usageMessage(msg ?? e?.message ?? 'usage error', argv), help);
+      if (e instanceof UsageWithHelp) throw e;
+      throw new UsageWithHelp(usageMessage(msg ?? e?.message ?? 'usage error', argv), helpOf(y));
     });
 
   try {
@@ -104,8 +113,23 @@ export async function main(argv: string[], io: Io = { stdout: process.stdout, st
   return code;
 }
 
+function helpOf(y: Argv): string {
+  let help = '';
+  y.showHelp((s: string) => {
+    help = s;
+  });
+  return help;
+}
+
+/** Errors already reported, so that a rejection seen twice (yargs, then the process) prints once. */
+const reported = new WeakSet<object>();
+
 /** Every failure -> one line (usage errors: the line and the command's help) and its exit code. */
 export function reportFailure(e: unknown, ctx: Pick<CliContext, 'err'>, env: Record<string, string | undefined> = {}): number {
+  if (typeof e === 'object' && e !== null) {
+    if (reported.has(e)) return exitCode({ internalError: !(e instanceof UsageError || e instanceof UsageWithHelp || e instanceof CliInputError || e instanceof BaselineError) });
+    reported.add(e);
+  }
   if (e instanceof UsageWithHelp) {
     ctx.err(`zonescope: ${e.message}\n${e.help ? `\n${e.help}\n` : ''}`);
     return exitCode({ usageError: true });
@@ -172,6 +196,7 @@ export function runCli(argv: string[] = process.argv.slice(2)): void {
   process.on('SIGTERM', () => onSignal('SIGTERM'));
   const lastResort = (e: unknown): void => {
     if ((e as NodeJS.ErrnoException)?.code === 'EPIPE') return;
+    if (typeof e === 'object' && e !== null && reported.has(e)) return;
     process.exitCode = reportFailure(e, { err: (s) => void process.stderr.write(s) }, env);
     process.exit();
   };
