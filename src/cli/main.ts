@@ -13,7 +13,7 @@ import { CliInputError, UsageError, type CliContext, type Command } from './comm
 import { COMMANDS } from './commands/index.js';
 import { EXIT_OK, exitCode } from './exitCode.js';
 import { runInterrupt, SIGNAL_EXIT } from './interrupt.js';
-import { FILE_OPTIONS } from './options.js';
+import { FILE_OPTIONS, STDIN_INPUT } from './options.js';
 import { zonescopeVersion } from './version.js';
 
 export interface Io {
@@ -172,7 +172,8 @@ function joinDashValues(argv: string[]): string[] {
     if (FILE_OPTIONS.has(a) && argv[i + 1] === '-') {
       res.push(`${a}=-`);
       i++;
-    } else res.push(a);
+    } else if (a === '-') res.push(STDIN_INPUT);
+    else res.push(a);
   }
   return res;
 }

@@ -14,6 +14,12 @@ import { UsageError } from './commands/command.js';
  */
 export const FILE_OPTIONS = new Set(['--json', '--csv', '--html', '--yaml', '--out', '--db']);
 
+/**
+ * A lone `-` input (standard input) as it reaches a command: yargs drops a bare `-` from array
+ * positionals, so main.ts passes it as this placeholder (a NUL byte cannot be in a path).
+ */
+export const STDIN_INPUT = '\u0000stdin';
+
 /** A yargs `coerce` for a whole-number option in [min, max]. */
 export function wholeNumber(option: string, min: number, max: number): (v: unknown) => number | undefined {
   return (v: unknown) => {

@@ -11,7 +11,7 @@ import { expandInputs } from '../ingest/inputs.js';
 import { CliInputError, type CliContext } from './commands/command.js';
 import { EXIT_OK, exitCode } from './exitCode.js';
 import { atInterrupt, setInterruptHint } from './interrupt.js';
-import { DEFAULT_MAX_CONNECTIONS, parseDecodeAs } from './options.js';
+import { DEFAULT_MAX_CONNECTIONS, parseDecodeAs, STDIN_INPUT } from './options.js';
 import { createProgress } from './progress.js';
 import { ingestSummary } from './render/ingestSummary.js';
 import { spoolStdin, type SpooledInput } from './stdinCapture.js';
@@ -37,13 +37,14 @@ export async function runIngest(inputs: readonly string[], dbPath: string, a: In
   const verbose = a.verbose === true;
   const print = (d: Diagnostic): void => ctx.err(`${formatDiagnostic(d)}\n`);
 
-  const files = inputs.filter((i) => i !== '-');
+  const isStdin = (i: string): boolean => i === '-' || i === STDIN_INPUT;
+  const files = inputs.filter((i) => !isStdin(i));
   const stdinCount = inputs.length - files.length;
   if (stdinCount > 1) throw new CliInputError("'-' (standard input) can be given once");
   const expanded = await expandInputs(files);
   if (expanded.files.length === 0 && stdinCount === 0) {
     for (const d of expanded.diagnostics) if (!quiet || d.severity === 'error') print(d);
-    throw new CliInputError(`no capture file among the inputs (${inputs.join(' ')}); name .pcap, .pcapng or .cap files (optionally .gz), folders holding them, or - for standard input`);
+    throw new CliInputError(`no capture file among the inputs (${inputs.map((i) => (isStdin(i) ? '-' : i)).join(' ')}); name .pcap, .pcapng or .cap files (optionally .gz), folders holding them, or - for standard input`);
   }
   let spooled: SpooledInput | null = null;
   if (stdinCount === 1) {

@@ -57,8 +57,9 @@ export function ingestSummary(r: IngestResult, o: SummaryOptions): string {
   if (skipped.length > 0) {
     if (o.verbose) for (const f of skipped) lines.push(`  skipped: ${f.path}: ${f.note ?? ''}`);
     else {
-      const notes = new Set(skipped.map((f) => f.note ?? ''));
-      const why = notes.size === 1 ? [...notes][0]! : 'already in the baseline or given twice';
+      // Notes name the stored copy ("already in the baseline (as X)"): fold them to their kind.
+      const notes = new Set(skipped.map((f) => (f.note ?? '').replace(/ \(as .*\)$/, '')));
+      const why = [...notes].sort().join(' or ');
       lines.push(`  skipped: ${num(skipped.length)} file${skipped.length === 1 ? '' : 's'} (${why}; --verbose lists them)`);
     }
   }
