@@ -14,7 +14,6 @@ const base = {
   extensionsToTreatAsEsm: ['.ts'],
   moduleNameMapper: { '^(\\.{1,2}/.*)\\.js$': '$1' },
   transform: { '^.+\\.ts$': ['ts-jest', { useESM: true, diagnostics: false }] },
-  testTimeout: 120000,
 };
 
 /** Tests that start tshark or editcap (directly or through a helper in test/util/tshark.ts). */
@@ -46,6 +45,7 @@ const asRegExp = (g) =>
   '$';
 
 export default {
+  testTimeout: 120000,
   projects: [
     { ...base, displayName: 'unit', testMatch: ['<rootDir>/test/**/*.test.ts'], testPathIgnorePatterns: [...ORACLE, ...GOLDEN, ...CLI].map(asRegExp) },
     { ...base, displayName: 'cli', testMatch: at(CLI) },
