@@ -6,7 +6,7 @@
  *  - unit    (`npm run test:unit`): in-process tests, no tshark, no binary; under 60 s here.
  *  - cli     (`npm run test:cli`): the real binary (`node bin/zonescope.js`), as a user runs it.
  *  - oracle  (`npm run test:oracle`): tests that run tshark/editcap, as the oracle or to cut PDUs out of captures.
- *  - golden  (`npm run test:golden`): whole-pipeline documents and ground truth (the demo plant, the bench).
+ *  - golden  (`npm run test:golden`): whole-pipeline documents and ground truth (the demo plant, parallel = serial, the bench).
  * `npm test` runs them all. A new test file lands in `unit` unless it matches a list below.
  */
 const base = {
@@ -26,10 +26,10 @@ const ORACLE = [
   'test/dissectors/opcua/*.test.ts',
   'test/dissectors/s7comm/{decodeS7,decodeS7Plus,decodeS7comm,index,s7comm.session}.test.ts',
   'test/fixtures/{generator,refineryUnit3Tshark}.test.ts',
-  'test/ingest/readCapture{,.pcapng}.test.ts',
+  'test/ingest/readCapture{,.pcapng,.damage}.test.ts',
   'test/reassembly/tcpReassembler.captures.test.ts',
 ];
-const GOLDEN = ['test/report/flowsGolden.test.ts', 'test/baseline/demo.test.ts', 'test/fixtures/refineryUnit3.test.ts', 'test/fixtures/bench.test.ts'];
+const GOLDEN = ['test/report/flowsGolden.test.ts', 'test/baseline/demo.test.ts', 'test/baseline/parallelIngest.test.ts', 'test/fixtures/refineryUnit3.test.ts', 'test/fixtures/bench.test.ts'];
 const CLI = ['test/cli/{main,conventions,flowsCommand}.test.ts'];
 
 const at = (globs) => globs.map((g) => `<rootDir>/${g}`);
