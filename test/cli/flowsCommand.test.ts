@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { capturePath, REPO_ROOT } from '../util/captures.js';
 import { ZONESCOPE_BIN, zonescope, zonescopeShell } from '../util/cli.js';
-import { buildPcap } from '../util/frames.js';
+import { buildPcap } from '../util/pcap.js';
 import { modbusAdu, tcpFrame } from '../util/frameBuilder.js';
 
 const tmp = mkdtempSync(join(tmpdir(), 'zs-flows-'));
