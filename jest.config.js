@@ -5,7 +5,8 @@
  * Four projects, so the edit-test loop does not wait for hundreds of tshark processes:
  *  - unit    (`npm run test:unit`): in-process tests, no tshark, no binary; under 60 s here.
  *  - cli     (`npm run test:cli`): the real binary (`node bin/zonescope.js`), as a user runs it.
- *  - oracle  (`npm run test:oracle`): tests that run tshark/editcap, as the oracle or to cut PDUs out of captures.
+ *  - oracle  (`npm run test:oracle`): tests that run tshark/editcap (the oracle, or to cut PDUs out of
+ *    captures) or tcpreplay.
  *  - golden  (`npm run test:golden`): whole-pipeline documents and ground truth (the demo plant, parallel = serial, the bench).
  * `npm test` runs them all. A new test file lands in `unit` unless it matches a list below.
  */
@@ -18,7 +19,7 @@ const base = {
 
 /** Tests that start tshark or editcap (directly or through a helper in test/util/tshark.ts). */
 const ORACLE = [
-  'test/baseline/ingestCaptures.test.ts',
+  'test/pipeline/ingestCaptures.test.ts',
   'test/cli/flowsVsTshark.test.ts',
   'test/decode/**/*.test.ts',
   'test/dissectors/enip/{cipIo,describeCipService,enip,vendorName}.test.ts',
@@ -28,8 +29,10 @@ const ORACLE = [
   'test/fixtures/{generator,refineryUnit3Tshark}.test.ts',
   'test/ingest/readCapture{,.pcapng,.damage}.test.ts',
   'test/reassembly/tcpReassembler.captures.test.ts',
+  // tcpreplay into a network namespace
+  'test/ingest/liveCapture.test.ts',
 ];
-const GOLDEN = ['test/report/flowsGolden.test.ts', 'test/baseline/demo.test.ts', 'test/baseline/parallelIngest.test.ts', 'test/fixtures/refineryUnit3.test.ts', 'test/fixtures/bench.test.ts'];
+const GOLDEN = ['test/report/flowsGolden.test.ts', 'test/baseline/demo.test.ts', 'test/pipeline/parallelIngest.test.ts', 'test/fixtures/refineryUnit3.test.ts', 'test/fixtures/bench.test.ts'];
 const CLI = ['test/cli/{main,conventions,flowsCommand}.test.ts'];
 
 const at = (globs) => globs.map((g) => `<rootDir>/${g}`);

@@ -9,7 +9,7 @@
  */
 import type { Severity } from './diagnostics.js';
 
-export type DiagnosticStage = 'input' | 'capture' | 'frame' | 'dissector' | 'store';
+export type DiagnosticStage = 'input' | 'capture' | 'live' | 'frame' | 'dissector' | 'inventory' | 'store';
 
 export interface DiagnosticInfo {
   severity: Severity;
@@ -125,6 +125,35 @@ export const DIAGNOSTIC_CATALOGUE = {
   BASELINE_NOT_A_BASELINE: d('error', 'store', 'The file named as the store is not a zonescope baseline.', 'Name the .db file that ingest or analyze wrote.'),
   BASELINE_SCHEMA_VERSION: d('error', 'store', 'The store was written by another version of zonescope with a schema this one cannot read.', 'Use the zonescope that wrote it, or ingest the captures into a new store.'),
   BASELINE_UNREADABLE: d('error', 'store', 'The store cannot be read or written (permissions, disk, a damaged file).', 'Check the file and its folder; if it is damaged, ingest the captures into a new store.'),
+  BASELINE_READ_ONLY: d('error', 'store', 'The store (or its folder) cannot be written, so it cannot be ingested into or migrated.', 'Check the permissions of the file and its folder, or copy the store somewhere writable.'),
+  BASELINE_FULL: d('error', 'store', 'The disk holding the store is full; the capture being written was not committed.', 'Free space and run again: committed captures are kept and skipped.'),
+  BASELINE_BUSY: d('error', 'store', 'Another process holds the store locked for writing.', 'Wait for the other ingest to finish, or use another --db.'),
+  // ---- live capture (zonescope capture)
+  LIVE_CAP_UNAVAILABLE: d('error', 'live', 'Live capture needs the optional cap package (libpcap), which is not installed.', 'Install libpcap-dev and run npm install again, or capture with tcpdump and ingest the files.'),
+  LIVE_NO_PRIVILEGE: d('error', 'live', 'Capturing on the interface needs privileges this process lacks.', 'Run as root or grant cap_net_raw,cap_net_admin to node.'),
+  LIVE_NO_SUCH_INTERFACE: d('error', 'live', 'The interface named does not exist.', "List the interfaces (ip link) and name the SPAN/mirror port's."),
+  LIVE_BAD_FILTER: d('error', 'live', 'The BPF filter does not compile.', 'Check the filter with tcpdump -d FILTER.'),
+  LIVE_OPEN_FAILED: d('error', 'live', 'The interface cannot be opened for capture (or has a link type zonescope does not decode).', 'Check the interface and its link type; capture on an Ethernet SPAN port.'),
+  // ---- inventory CSV (name,id,ip,mac,purdue_level,role)
+  INVENTORY_UNREADABLE: d('error', 'inventory', 'The inventory file cannot be read.', 'Check the path and its permissions.'),
+  INVENTORY_TOO_LARGE: d('error', 'inventory', 'The inventory file is larger than zonescope reads.', 'Split it or leave out what is not network equipment.'),
+  INVENTORY_EMPTY: d('warning', 'inventory', 'The inventory has no header or no rows.', 'Export the asset list with its header row name,id,ip,mac,purdue_level,role.'),
+  INVENTORY_DUPLICATE_COLUMN: d('warning', 'inventory', 'A column appears twice in the header; the first is used.', 'Remove or rename the second one.'),
+  INVENTORY_UNKNOWN_COLUMN: d('warning', 'inventory', 'The header has a column zonescope does not know; it is ignored.', 'Rename it to one of name,id,ip,mac,purdue_level,role if it is meant as one.'),
+  INVENTORY_MISSING_COLUMN: d('error', 'inventory', 'The header lacks a column every row needs (ip or mac; name or id).', 'Add the column to the export.'),
+  INVENTORY_FIELD_COUNT: d('error', 'inventory', 'A row has a different number of fields than the header; it is left out.', 'Quote fields that contain commas.'),
+  INVENTORY_MISSING_ID: d('error', 'inventory', 'A row has neither a name nor an id; it is left out.', 'Give the asset a name or an id.'),
+  INVENTORY_CONTROL_CHARACTER: d('error', 'inventory', 'A name or id holds control characters; the row is left out.', 'Clean the export (tabs, NULs, escape sequences).'),
+  INVENTORY_BAD_IP: d('error', 'inventory', 'An ip field is not an IP address; the row is left out.', 'Correct the address (e.g. 10.20.1.10).'),
+  INVENTORY_BAD_CIDR: d('error', 'inventory', 'An ip field with a / is not a valid CIDR; the row is left out.', 'Correct the network (e.g. 10.20.1.0/24).'),
+  INVENTORY_BAD_MAC: d('error', 'inventory', 'A mac field is not a MAC address; the row is left out.', 'Write it as 00:1d:9c:c1:00:0a.'),
+  INVENTORY_BAD_LEVEL: d('error', 'inventory', 'A purdue_level is not one of 0, 1, 2, 3, 3.5, 4, 5; the row is left out.', 'Correct the level or leave the field empty.'),
+  INVENTORY_DUPLICATE_ID: d('error', 'inventory', 'An id is used by an earlier row; this row is left out.', 'Make ids unique.'),
+  INVENTORY_DUPLICATE_IP: d('error', 'inventory', 'An IP is used by an earlier row; this row is left out.', 'Keep one row per address (a device with several IPs gets one row per IP with the same name).'),
+  INVENTORY_DUPLICATE_MAC: d('error', 'inventory', 'A MAC is used by an earlier row; this row is left out.', 'Keep one row per MAC.'),
+  INVENTORY_NO_ADDRESS: d('warning', 'inventory', 'A row has neither ip nor mac: it can be named in a design but never matched to traffic.', 'Add its address if it is on the network.'),
+  INVENTORY_UNTERMINATED_QUOTE: d('error', 'inventory', 'A quoted field is never closed; the rest of the file is left out.', 'Close the quote (a quote inside a field is written twice: "").'),
+  INVENTORY_BAD_QUOTE: d('error', 'inventory', 'Text follows a closing quote; the row is left out.', 'Quote the whole field, or write a quote inside it twice.'),
 } as const satisfies Record<string, DiagnosticInfo>;
 
 /** Every code zonescope reports (the keys of the catalogue). */
@@ -142,8 +171,10 @@ export function diagnosticInfo(code: string): DiagnosticInfo | undefined {
 const STAGE_TITLES: Record<DiagnosticStage, string> = {
   input: 'Inputs',
   capture: 'Capture files',
+  live: 'Live capture',
   frame: 'Frames',
   dissector: 'Protocol dissection',
+  inventory: 'Inventory CSV',
   store: 'The baseline store',
 };
 

@@ -8,13 +8,11 @@ import Database from 'better-sqlite3';
 import type { Diagnostic } from '../diagnostics.js';
 import { decodeRangeKey } from '../flows/conn.js';
 import type { FlowBatch } from '../flows/flowAggregator.js';
-import { SCHEMA_SQL, SCHEMA_VERSION } from './schema.js';
+import { BaselineError } from './baselineError.js';
+import { BaselineReader } from './reader.js';
+import { openForReading, prepareForWriting } from './storeFile.js';
 
-export class BaselineError extends Error {
-  constructor(readonly code: string, message: string) {
-    super(message);
-  }
-}
+export { BaselineError };
 
 export interface CaptureInfo {
   fingerprint: string;
@@ -96,59 +94,46 @@ export interface ScanRow {
   last_seen: number;
 }
 
-export interface BaselineSummary {
-  captures: number;
-  frames: number;
-  ipPackets: number;
-  bytes: number;
-  firstSeen: number | null;
-  lastSeen: number | null;
-  flows: number;
-}
-
 export class Baseline {
-  readonly db: Database.Database;
+  private readonly db: Database.Database;
+  private readonly path: string;
 
-  private constructor(db: Database.Database) {
+  private constructor(db: Database.Database, path: string) {
     this.db = db;
+    this.path = path;
   }
 
-  /** Open (creating when absent) a baseline store at `path` (':memory:' for tests). */
+  /**
+   * Open (creating when absent) a baseline store at `path` (':memory:' for tests). A writable open
+   * refuses anything that is not an empty database or a zonescope store, untouched, and migrates an
+   * older store in place (storeFile.ts). A read-only open migrates an older store first when it can.
+   */
   static open(path: string, opts: { readonly?: boolean } = {}): Baseline {
+    if (opts.readonly) return new Baseline(openForReading(path), path);
     let db: Database.Database;
     try {
-      db = new Database(path, { readonly: opts.readonly ?? false, fileMustExist: opts.readonly ?? false });
+      db = new Database(path);
     } catch (e) {
       throw new BaselineError('BASELINE_UNREADABLE', `cannot open baseline ${path}: ${(e as Error).message}`);
     }
     try {
-      if (!opts.readonly) {
-        db.pragma('journal_mode = WAL');
-        db.pragma('synchronous = NORMAL');
-      }
-      const hasMeta = db.prepare("SELECT name FROM sqlite_master WHERE type='table' AND name='meta'").get();
-      if (hasMeta) {
-        const v = db.prepare("SELECT value FROM meta WHERE key='schema_version'").get() as { value: string } | undefined;
-        const ver = v ? Number(v.value) : 0;
-        if (ver !== SCHEMA_VERSION) {
-          throw new BaselineError(
-            'BASELINE_SCHEMA_VERSION',
-            `baseline ${path} has schema version ${ver}; this zonescope reads version ${SCHEMA_VERSION}`,
-          );
-        }
-      } else if (opts.readonly) {
-        throw new BaselineError('BASELINE_NOT_A_BASELINE', `${path} is not a zonescope baseline`);
-      } else {
-        db.exec(SCHEMA_SQL);
-        db.prepare('INSERT INTO meta (key, value) VALUES (?, ?)').run('schema_version', String(SCHEMA_VERSION));
-        db.prepare('INSERT INTO meta (key, value) VALUES (?, ?)').run('created_by', 'zonescope');
-      }
+      prepareForWriting(db, path);
+      db.pragma('journal_mode = WAL');
+      db.pragma('synchronous = NORMAL');
     } catch (e) {
       db.close();
       if (e instanceof BaselineError) throw e;
       throw new BaselineError('BASELINE_UNREADABLE', `cannot use baseline ${path}: ${(e as Error).message}`);
     }
-    return new Baseline(db);
+    return new Baseline(db, path);
+  }
+
+  /**
+   * The typed reader over this store's own connection (what an in-memory store and the writer's summary
+   * read through); closing it leaves the store open.
+   */
+  reader(): BaselineReader {
+    return BaselineReader.over(this.db, this.path);
   }
 
   close(): void {
@@ -169,10 +154,6 @@ export class Baseline {
   /** Captures recorded under this path, largest first. */
   capturesAtPath(path: string): CaptureRow[] {
     return this.db.prepare('SELECT * FROM captures WHERE path = ? ORDER BY size DESC').all(path) as CaptureRow[];
-  }
-
-  captures(): CaptureRow[] {
-    return this.db.prepare('SELECT * FROM captures ORDER BY first_seen, id').all() as CaptureRow[];
   }
 
   /**
@@ -317,19 +298,15 @@ export class Baseline {
     }
   }
 
-  summary(): BaselineSummary {
-    const c = this.db
-      .prepare(
-        `SELECT count(*) AS captures, coalesce(sum(frames),0) AS frames, coalesce(sum(ip_packets),0) AS ipPackets,
-                coalesce(sum(bytes),0) AS bytes, min(first_seen) AS firstSeen, max(last_seen) AS lastSeen FROM captures`,
-      )
-      .get() as Omit<BaselineSummary, 'flows'>;
-    const f = this.db.prepare('SELECT count(*) AS n FROM flows').get() as { n: number };
-    return { ...c, flows: f.n };
+  /**
+   * @deprecated Read through BaselineReader (reader()): camelCase, filterable, one snapshot. Kept, in
+   * the v1 row shape, only for src/cli/main.ts and src/report/flowsDocument.ts until they read through it.
+   */
+  flows(): FlowRow[] {
+    return this.db.transaction(() => this.#flows()).deferred();
   }
 
-  /** Every flow with its evidence, hours, functions, ranges, objects and attributes, in a stable order. */
-  flows(): FlowRow[] {
+  #flows(): FlowRow[] {
     const db = this.db;
     const rows = db
       .prepare('SELECT * FROM flows ORDER BY src, dst, transport, port, protocol')
@@ -341,44 +318,30 @@ export class Baseline {
       return f;
     });
     for (const e of db.prepare('SELECT * FROM flow_evidence ORDER BY flow_id, evidence').all() as Array<{ flow_id: number; evidence: string; connections: number }>) {
-      byId.get(e.flow_id)!.evidence[e.evidence] = e.connections;
+      const f = byId.get(e.flow_id);
+      if (f) f.evidence[e.evidence] = e.connections;
     }
     for (const h of db.prepare('SELECT * FROM flow_hours ORDER BY flow_id, hour').all() as Array<{ flow_id: number; hour: number; packets: number; bytes: number }>) {
-      byId.get(h.flow_id)!.hours.push({ hour: h.hour, packets: h.packets, bytes: h.bytes });
+      byId.get(h.flow_id)?.hours.push({ hour: h.hour, packets: h.packets, bytes: h.bytes });
     }
     for (const fn of db.prepare('SELECT * FROM flow_functions ORDER BY flow_id, space, code, variant').all() as Array<FlowFunctionRow & { flow_id: number }>) {
       const { flow_id, ...rest } = fn;
-      byId.get(flow_id)!.functions.push(rest);
+      byId.get(flow_id)?.functions.push(rest);
     }
     for (const r of db.prepare('SELECT * FROM flow_ranges ORDER BY flow_id, tbl, start, count, write').all() as Array<{ flow_id: number; tbl: number; start: number; count: number; write: number; requests: number }>) {
-      byId.get(r.flow_id)!.ranges.push({ table: r.tbl, start: r.start, count: r.count, write: r.write === 1, requests: r.requests });
+      byId.get(r.flow_id)?.ranges.push({ table: r.tbl, start: r.start, count: r.count, write: r.write === 1, requests: r.requests });
     }
     for (const o of db.prepare('SELECT * FROM flow_objects ORDER BY flow_id, space, key').all() as Array<{ flow_id: number; space: string; key: string; reads: number; writes: number }>) {
-      byId.get(o.flow_id)!.objects.push({ space: o.space, key: o.key, reads: o.reads, writes: o.writes });
+      byId.get(o.flow_id)?.objects.push({ space: o.space, key: o.key, reads: o.reads, writes: o.writes });
     }
     for (const a of db.prepare('SELECT * FROM flow_attributes ORDER BY flow_id, key, value').all() as Array<{ flow_id: number; key: string; value: string }>) {
-      byId.get(a.flow_id)!.attributes.push({ key: a.key, value: a.value });
+      byId.get(a.flow_id)?.attributes.push({ key: a.key, value: a.value });
     }
     return out;
   }
 
+  /** @deprecated Read through BaselineReader (reader()); kept for src/cli/main.ts like flows(). */
   scans(): ScanRow[] {
     return this.db.prepare('SELECT * FROM scans ORDER BY kind, host, transport').all() as ScanRow[];
-  }
-
-  protocolStats(): Array<{ protocol: string; connections: number; pdus: number; malformed: number; unparsed_bytes: number; gap_bytes: number; retransmitted_bytes: number }> {
-    return this.db
-      .prepare(
-        `SELECT protocol, sum(connections) AS connections, sum(pdus) AS pdus, sum(malformed) AS malformed,
-                sum(unparsed_bytes) AS unparsed_bytes, sum(gap_bytes) AS gap_bytes, sum(retransmitted_bytes) AS retransmitted_bytes
-         FROM protocol_stats GROUP BY protocol ORDER BY protocol`,
-      )
-      .all() as never;
-  }
-
-  /** Stable fingerprint of the baseline's content (for "ingesting again changes nothing" checks). */
-  contentDigestRows(): unknown[] {
-    const tables = ['flows', 'flow_evidence', 'flow_hours', 'flow_functions', 'flow_ranges', 'flow_objects', 'flow_attributes', 'identities', 'host_macs', 'arp', 'l2_frames', 'scans'];
-    return tables.map((t) => [t, this.db.prepare(`SELECT * FROM ${t} ORDER BY 1, 2, 3`).all()]);
   }
 }

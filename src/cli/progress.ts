@@ -4,7 +4,7 @@
  * and stop() clears it, so what follows (a diagnostic, the summary, "interrupted") starts on a clean line.
  */
 import cliProgress from 'cli-progress';
-import type { IngestProgress } from '../baseline/ingestCaptures.js';
+import type { IngestProgress } from '../pipeline/ingestCaptures.js';
 
 export interface ProgressReporter {
   update(p: IngestProgress): void;

@@ -5,7 +5,7 @@
  * also on Ctrl-C ("interrupted; run again to resume").
  */
 import { Baseline } from '../baseline/baseline.js';
-import { ingestCaptures, type IngestResult } from '../baseline/ingestCaptures.js';
+import { ingestCaptures, type IngestResult } from '../pipeline/ingestCaptures.js';
 import { formatDiagnostic, type Diagnostic } from '../diagnostics.js';
 import { expandInputs } from '../ingest/inputs.js';
 import { CliInputError, type CliContext } from './commands/command.js';

@@ -3,7 +3,7 @@
  * one line with a count; --verbose lists them), volume, time span, dissection coverage, scans, and each
  * problem code with its count and what it means (from the diagnostic catalogue).
  */
-import type { IngestResult } from '../../baseline/ingestCaptures.js';
+import type { IngestResult } from '../../pipeline/ingestCaptures.js';
 import { diagnosticInfo } from '../../diagnosticCatalogue.js';
 import { bytes, day, duration, num } from '../format.js';
 

@@ -15,7 +15,7 @@ import type { FlowBatch } from '../flows/flowAggregator.js';
 import { fingerprintFile, HEAD_BYTES, prefixHash } from '../ingest/fingerprint.js';
 import { expandInputs } from '../ingest/inputs.js';
 import { peekCapture } from '../ingest/readCapture.js';
-import type { Baseline } from './baseline.js';
+import type { Baseline } from '../baseline/baseline.js';
 import { InProcessProcessor, ShardedProcessor, workerScript, type FileProcessor } from './fileProcessors.js';
 
 export interface IngestProgress {

@@ -4,19 +4,20 @@
  */
 import { join } from 'node:path';
 import { Baseline } from '../../src/baseline/baseline.js';
-import { workerScript } from '../../src/baseline/fileProcessors.js';
-import { ingestCaptures } from '../../src/baseline/ingestCaptures.js';
+import { workerScript } from '../../src/pipeline/fileProcessors.js';
+import { ingestCaptures } from '../../src/pipeline/ingestCaptures.js';
 import { CAPTURES_DIR, REPO_ROOT } from '../util/captures.js';
 
 async function snapshot(inputs: string[], workers: number): Promise<unknown> {
   const b = Baseline.open(':memory:');
   try {
     const r = await ingestCaptures(b, inputs, { workers });
-    const flows = b.flows().map(({ id: _id, ...rest }) => rest);
-    const captures = b.captures().map((c) => [c.path, c.frames, c.ip_packets, c.bytes, c.first_seen, c.last_seen, c.errors, c.warnings]);
-    const identities = b.db.prepare('SELECT ip, protocol, key, value, count, first_seen, last_seen FROM identities ORDER BY 1, 2, 3, 4').all();
-    const macs = b.db.prepare('SELECT * FROM host_macs ORDER BY 1, 2').all();
-    const stats = b.protocolStats();
+    const reader = b.reader();
+    const flows = reader.flows().map(({ id: _id, ...rest }) => rest);
+    const captures = reader.captures().map((c) => [c.path, c.frames, c.ipPackets, c.bytes, c.firstSeen, c.lastSeen, c.errors, c.warnings]);
+    const identities = reader.identities().map(({ capture: _c, frame: _f, ...rest }) => rest);
+    const macs = reader.hostMacs();
+    const stats = reader.protocolStats();
     const diags = [...r.diagnostics.counts].sort();
     return { flows, captures, identities, macs, stats, diags, failed: r.failed };
   } finally {

@@ -75,7 +75,7 @@ type WorkerReply =
 export function workerScript(): string | null {
   const here = fileURLToPath(import.meta.url);
   const p = here.endsWith('.ts')
-    ? resolve(dirname(here), '../../dist/src/baseline/ingestWorker.js')
+    ? resolve(dirname(here), '../../dist/src/pipeline/ingestWorker.js')
     : resolve(dirname(here), 'ingestWorker.js');
   return existsSync(p) ? p : null;
 }
