@@ -27,4 +27,5 @@ export type { IngestResult, IngestOptions, IngestProgress } from './pipeline/ing
 export { flowsDocument } from './report/flowsDocument.js';
 export { canonicalJson, isoTime } from './report/json.js';
 export { DiagnosticLog, formatDiagnostic } from './diagnostics.js';
-export type { Diagnostic, Severity } from './diagnostics.js';
+export type { Diagnostic, DiagnosticCode, Severity } from './diagnostics.js';
+export { DIAGNOSTIC_CATALOGUE, diagnosticInfo, isDiagnosticCode, type DiagnosticInfo } from './diagnosticCatalogue.js';
