@@ -33,6 +33,19 @@ export function wholeNumber(option: string, min: number, max: number): (v: unkno
   };
 }
 
+/** A yargs `coerce` for a decimal option in [min, max] (e.g. propose --resolution 1.5). */
+export function decimalNumber(option: string, min: number, max: number): (v: unknown) => number | undefined {
+  return (v: unknown) => {
+    if (v === undefined) return undefined;
+    const last = Array.isArray(v) ? v[v.length - 1] : v;
+    const s = String(last).trim();
+    if (!/^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$/.test(s)) throw new UsageError(`--${option} '${String(last)}': expected a number from ${min} to ${max}`);
+    const n = Number(s);
+    if (n < min || n > max) throw new UsageError(`--${option} ${n}: expected a number from ${min} to ${max}`);
+    return n;
+  };
+}
+
 /** A yargs `coerce` keeping the last value of a string option given twice. */
 export function lastString(v: unknown): string | undefined {
   if (v === undefined) return undefined;

@@ -5,6 +5,11 @@
  * input (exit 2, one line). Anything else is an internal error (exit 3, one line, no stack trace).
  * main.ts runs every command through one top-level handler (errors, broken pipes, signals): a
  * command only registers cleanup steps for Ctrl-C with atInterrupt() (interrupt.ts).
+ * Shared pieces for a new command (options.ts): withDb (store per INTERFACES.md; open it with
+ * openReader from store.ts), withVerbosity, wholeNumber/decimalNumber coerce functions for numeric
+ * options (never `type: 'number'`: it lets NaN through), requiresArg for every option with a value;
+ * output.ts writeOutput (`--json FILE`, `-` = stdout) and prepareOutDir (`--out DIR`); a new option
+ * taking a file where `-` means stdout goes into FILE_OPTIONS.
  */
 import type { Argv } from 'yargs';
 
