@@ -9,7 +9,7 @@
  */
 import type { Severity } from './diagnostics.js';
 
-export type DiagnosticStage = 'input' | 'capture' | 'live' | 'frame' | 'dissector' | 'inventory' | 'store';
+export type DiagnosticStage = 'input' | 'capture' | 'pipeline' | 'live' | 'frame' | 'dissector' | 'inventory' | 'store';
 
 export interface DiagnosticInfo {
   severity: Severity;
@@ -128,6 +128,8 @@ export const DIAGNOSTIC_CATALOGUE = {
   BASELINE_READ_ONLY: d('error', 'store', 'The store (or its folder) cannot be written, so it cannot be ingested into or migrated.', 'Check the permissions of the file and its folder, or copy the store somewhere writable.'),
   BASELINE_FULL: d('error', 'store', 'The disk holding the store is full; the capture being written was not committed.', 'Free space and run again: committed captures are kept and skipped.'),
   BASELINE_BUSY: d('error', 'store', 'Another process holds the store locked for writing.', 'Wait for the other ingest to finish, or use another --db.'),
+  // ---- the ingest pipeline
+  PIPELINE_WORKERS_UNAVAILABLE: d('warning', 'pipeline', 'Worker threads could not be used (custom registry, non-file source, missing or failing worker script): the run read in one thread.', 'None for the results (they are the same); reinstall or rebuild (npm run build) if the worker script is missing.'),
   // ---- live capture (zonescope capture)
   LIVE_CAP_UNAVAILABLE: d('error', 'live', 'Live capture needs the optional cap package (libpcap), which is not installed.', 'Install libpcap-dev and run npm install again, or capture with tcpdump and ingest the files.'),
   LIVE_NO_PRIVILEGE: d('error', 'live', 'Capturing on the interface needs privileges this process lacks.', 'Run as root or grant cap_net_raw,cap_net_admin to node.'),
@@ -171,6 +173,7 @@ export function diagnosticInfo(code: string): DiagnosticInfo | undefined {
 const STAGE_TITLES: Record<DiagnosticStage, string> = {
   input: 'Inputs',
   capture: 'Capture files',
+  pipeline: 'The ingest pipeline',
   live: 'Live capture',
   frame: 'Frames',
   dissector: 'Protocol dissection',

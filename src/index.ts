@@ -22,8 +22,10 @@ export type {
   HourActivity, IdentityRecord, L2FrameRecord, MacRecord, ProtocolStatRecord, ReadFilter, ScanRecord,
 } from './baseline/reader.js';
 export { SCHEMA_VERSION } from './baseline/schema.js';
-export { ingestCaptures } from './pipeline/ingestCaptures.js';
-export type { IngestResult, IngestOptions, IngestProgress } from './pipeline/ingestCaptures.js';
+export { ingestCaptures, ingestSources } from './pipeline/ingestCaptures.js';
+export type { IngestResult, IngestFileResult, IngestOptions, IngestProgress } from './pipeline/ingestCaptures.js';
+export { fileSource } from './pipeline/fileSource.js';
+export type { CaptureSource, CaptureUnit, SourcePlan, PipelineStore, SourceStore } from './pipeline/source.js';
 export { flowsDocument } from './report/flowsDocument.js';
 export { canonicalJson, isoTime } from './report/json.js';
 export { DiagnosticLog, formatDiagnostic } from './diagnostics.js';

@@ -13,6 +13,7 @@
 import { existsSync } from 'node:fs';
 import Database from 'better-sqlite3';
 import { BaselineError } from './baselineError.js';
+import { isNotADatabase, storageError } from './storageError.js';
 import { MIGRATIONS, type Migration } from './migrations/index.js';
 import { SCHEMA_VERSION } from './schema.js';
 
@@ -27,7 +28,9 @@ export function inspectStore(db: Database.Database): StoreKind {
   try {
     objects = db.prepare('SELECT type, name FROM sqlite_master').all() as Array<{ type: string; name: string }>;
   } catch (e) {
-    return { kind: 'foreign', why: `not an SQLite database (${(e as Error).message})` };
+    // Only "not a database" says what the file is; anything else (locked, unreadable) is the caller's to report.
+    if (isNotADatabase(e)) return { kind: 'foreign', why: `not an SQLite database (${(e as Error).message})` };
+    throw e;
   }
   if (objects.length === 0) return { kind: 'empty' };
   if (!objects.some((o) => o.type === 'table' && o.name === 'meta')) return { kind: 'foreign', why: 'an SQLite database with no zonescope meta table' };
@@ -114,7 +117,7 @@ export function openForReading(path: string): Database.Database {
     version = checkForReading(db, path);
   } catch (e) {
     db.close();
-    throw e;
+    throw readFailure(e, path);
   }
   if (version === SCHEMA_VERSION) return db;
   db.close();
@@ -132,6 +135,18 @@ export function openForReading(path: string): Database.Database {
   return openReadOnly(path);
 }
 
+/** A store in write-ahead-log mode can be read only where SQLite may create its -shm file beside it. */
+function readFailure(e: unknown, path: string): unknown {
+  const code = (e as { code?: unknown } | null)?.code;
+  if (code === 'SQLITE_READONLY_DIRECTORY' || code === 'SQLITE_CANTOPEN' || code === 'SQLITE_READONLY_CANTINIT') {
+    return new BaselineError(
+      'BASELINE_READ_ONLY',
+      `baseline ${path}: reading it needs ${path}-shm beside it (the store was left in write-ahead-log mode, e.g. by an ingest that was killed) and its folder cannot be written (${(e as Error).message}): make the folder writable once and open the store again (a clean close leaves it readable from a read-only folder), or copy the store somewhere writable`,
+    );
+  }
+  return storageError(e, path, 'reading it');
+}
+
 function openReadOnly(path: string): Database.Database {
   try {
     // Read-write with query_only where the file allows it: a read-only connection that is the last to
@@ -145,6 +160,8 @@ function openReadOnly(path: string): Database.Database {
     }
     return new Database(path, { readonly: true, fileMustExist: true });
   } catch (e) {
+    const err = storageError(e, path, 'opening it');
+    if (err instanceof BaselineError) throw err;
     throw new BaselineError('BASELINE_MISSING', `cannot open baseline ${path}: ${(e as Error).message}`);
   }
 }
