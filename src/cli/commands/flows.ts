@@ -1,6 +1,6 @@
 /**
  * `zonescope flows`: the observed flows with their operations. On a terminal an aligned table with a
- * totals line; in a pipe tab-separated values (the totals line goes to standard error); `--csv FILE`,
+ * totals line; in a pipe tab-separated values only (nothing on standard error); `--csv FILE`,
  * `--json FILE` (`-` for standard output). Filters: --protocol, --host (IP or CIDR), --since/--until.
  */
 import type { Argv } from 'yargs';
@@ -85,7 +85,6 @@ export const flowsCommand: Command = {
       } else {
         ctx.out(tsvTable(FLOW_COLUMNS, sorted.map((f) => flowCells(f, false))));
         if (a.detail) for (const f of sorted) ctx.out(`# ${f.src} ${f.dst} ${f.transport}/${f.protocol} ${f.port}\n${flowDetail(f)}`);
-        ctx.err(`${totalsLine(sorted)}\n`);
       }
       return 0;
     } finally {
