@@ -42,7 +42,7 @@ export function breakingFlows(yamlText: string, flows: readonly FlowRecord[], ma
       out.push({ flow: f, reason: 'wrong-direction' });
       continue;
     }
-    const ops = new Set(f.functions.filter((x) => x.requests > 0 && x.opClass !== 'carrier').map((x) => x.opClass));
+    const ops = new Set(f.functions.filter((x) => x.requests > 0).map((x) => x.opClass));
     const space = mainSpace(f.protocol);
     const codes = new Set(f.functions.filter((x) => x.requests > 0 && x.space === space).map((x) => x.code));
     const ok = dir.some((e) => (!e.operations || [...ops].every((o) => e.operations!.includes(o))) && (!e.function_codes || [...codes].every((c) => e.function_codes!.includes(c))));
