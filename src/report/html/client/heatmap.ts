@@ -1,0 +1,67 @@
+/** Activity heatmap: hour of day (rows) x day (columns), packets per hour of the chosen flows. */
+import { clear, h, s } from './dom.js';
+import { dayOf, num } from './format.js';
+import type { State } from './state.js';
+
+/** Packets per (day, hour) of the flows, from their packed hours. */
+export function activity(st: State, flows: number[]): Float64Array {
+  const d = st.data;
+  const grid = new Float64Array(Math.max(1, d.days) * 24);
+  const off = d.baseHour - d.day0 * 24;
+  for (const fi of flows) {
+    const h0 = d.flows[fi]!.h;
+    if (!h0) continue;
+    for (const part of h0.split(',')) {
+      const dot = part.indexOf('.');
+      const hour = parseInt(part.slice(0, dot), 36) + off;
+      const cell = Math.floor(hour / 24) * 24 + (hour % 24);
+      if (cell >= 0 && cell < grid.length) grid[cell]! += parseInt(part.slice(dot + 1), 36);
+    }
+  }
+  return grid;
+}
+
+export function heatmap(st: State): HTMLElement {
+  const d = st.data;
+  const title = h('strong', {});
+  const picker = h('select', { 'aria-label': 'activity of' });
+  const opts: Array<{ label: string; flows: number[] }> = [{ label: 'all observed flows', flows: d.flows.map((_, i) => i) }];
+  d.conduits.forEach((c) => opts.push({ label: `conduit ${c.id}`, flows: [...new Set(c.rules.flatMap((r) => r.flows))] }));
+  opts.forEach((o, i) => picker.append(h('option', { value: String(i) }, o.label)));
+  const chart = h('div', { class: 'chart' });
+  const draw = (flows: number[], label: string): void => {
+    title.textContent = label;
+    clear(chart);
+    const grid = activity(st, flows);
+    const days = Math.max(1, d.days);
+    const cw = Math.max(8, Math.min(26, Math.floor(1100 / days)));
+    const ch = 13;
+    const L = 34;
+    const svg = s('svg', { viewBox: `0 0 ${L + days * cw + 4} ${24 * ch + 30}`, role: 'img', 'aria-label': `activity heatmap of ${label}` });
+    let max = 0;
+    for (const v of grid) max = Math.max(max, v);
+    const lmax = Math.log1p(max);
+    for (let hr = 0; hr < 24; hr += 3) svg.append(s('text', { class: 'axis', x: L - 4, y: hr * ch + ch - 2, 'text-anchor': 'end' }, `${String(hr).padStart(2, '0')}h`));
+    for (let dd = 0; dd < days; dd++) {
+      if (dd % 7 === 0) svg.append(s('text', { class: 'axis', x: L + dd * cw, y: 24 * ch + 14 }, dayOf(d.day0 + dd).slice(5)));
+      for (let hr = 0; hr < 24; hr++) {
+        const v = grid[dd * 24 + hr]!;
+        const k = v > 0 ? 0.15 + 0.85 * (Math.log1p(v) / lmax) : 0;
+        const r = s('rect', { x: L + dd * cw, y: hr * ch, width: cw - 1, height: ch - 1, fill: v > 0 ? `rgba(31,95,191,${k.toFixed(3)})` : '#f1f3f6' });
+        r.append(s('title', {}, `${dayOf(d.day0 + dd)} ${String(hr).padStart(2, '0')}:00 UTC: ${num(v)} packets`));
+        svg.append(r);
+      }
+    }
+    chart.append(svg);
+  };
+  picker.addEventListener('change', () => {
+    const o = opts[Number(picker.value)]!;
+    draw(o.flows, o.label);
+  });
+  st.onActivity.push((flows, label) => {
+    draw(flows, label);
+    picker.value = '';
+  });
+  draw(opts[0]!.flows, opts[0]!.label);
+  return h('div', {}, h('div', { class: 'heat' }, h('span', {}, 'Activity of'), picker, title, h('span', { class: 'note' }, '(click a flow or a conduit to show its own)')), chart);
+}
