@@ -3,6 +3,7 @@ export const REPORT_CSS = `
 :root{--bg:#f5f6f8;--panel:#fff;--ink:#1d2430;--mute:#5c6675;--line:#dde1e7;--accent:#1f5fbf;--bad:#c62828;--warn:#b26a00;--ok:#2e7d32;--hl:#fff4c2;
 --mono:ui-monospace,SFMono-Regular,Menlo,Consolas,"DejaVu Sans Mono",monospace;--sans:system-ui,-apple-system,"Segoe UI",Roboto,"DejaVu Sans",Arial,sans-serif}
 *{box-sizing:border-box}
+html{scroll-padding-top:58px}
 html,body{margin:0;padding:0;background:var(--bg);color:var(--ink);font:13px/1.4 var(--sans)}
 .noscript{padding:24px}
 header.top{position:sticky;top:0;z-index:20;display:flex;align-items:center;gap:16px;height:46px;padding:0 16px;background:#1b2635;color:#fff;box-shadow:0 1px 3px rgba(0,0,0,.25)}
@@ -23,6 +24,7 @@ nav.side a:hover{background:#eef2f8}
 nav.side a .n{color:var(--mute);font-variant-numeric:tabular-nums}
 nav.side a.off{color:#9aa3ae}
 main{flex:1;min-width:0;padding:14px 18px 60px}
+body.with-details main{padding-right:438px}
 section.card{background:var(--panel);border:1px solid var(--line);border-radius:6px;margin:0 0 14px;padding:12px 14px}
 section.card>h2{margin:0 0 8px;font-size:15px;display:flex;align-items:baseline;gap:10px}
 section.card>h2 small{font-weight:400;color:var(--mute);font-size:12px}

@@ -8,7 +8,10 @@ export function detailsPanel(st: State): HTMLElement {
   const close = h('button', { class: 'close', 'aria-label': 'close details' }, '✕');
   const body = h('div', {});
   const el = h('aside', { class: 'details', 'aria-label': 'details' }, close, body);
-  close.addEventListener('click', () => el.classList.remove('open'));
+  close.addEventListener('click', () => {
+    el.classList.remove('open');
+    document.body.classList.remove('with-details');
+  });
   const assetLink = (i: number): HTMLElement => link(st.assetLabel(i), () => st.select({ kind: 'asset', i }));
   const zoneLink = (z: number): Child => (z < 0 ? 'no zone' : link(d.zones[z]!.id, () => st.select({ kind: 'zone', i: z })));
   const flowRows = (flows: number[]): HTMLElement =>
@@ -105,6 +108,7 @@ export function detailsPanel(st: State): HTMLElement {
     const parts = sel.kind === 'asset' ? asset(sel.i) : sel.kind === 'zone' ? zone(sel.i) : sel.kind === 'conduit' ? conduit(sel.i) : flow(sel.i);
     for (const p of parts) if (p !== null && p !== undefined && p !== false) body.append(typeof p === 'object' ? p : String(p));
     el.classList.add('open');
+    document.body.classList.add('with-details');
     el.scrollTop = 0;
   });
   return el;

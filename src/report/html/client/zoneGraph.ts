@@ -25,8 +25,9 @@ function hasWebGL(): boolean {
 export function zoneGraph(st: State): ZoneGraph {
   const d = st.data;
   const lay = zoneLayout(d);
-  const pad = 40;
-  let vb = [-pad, -pad, lay.width + 2 * pad, lay.height + 2 * pad];
+  const padX = 150;
+  const padY = 50;
+  let vb = [-padX, -padY, lay.width + 2 * padX, lay.height + 2 * padY];
   const svg = s('svg', { role: 'img', 'aria-label': 'zone graph', preserveAspectRatio: 'xMidYMid meet' }) as SVGSVGElement;
   const setVB = (): void => svg.setAttribute('viewBox', vb.map((v) => v.toFixed(1)).join(' '));
   setVB();
@@ -125,6 +126,9 @@ export function zoneGraph(st: State): ZoneGraph {
   st.onSelect.push((sel) => { if (sel.kind === 'asset') focusAsset(sel.i); });
 
   const wrap = h('div', { class: 'graphwrap' }, svg);
+  // As tall as the drawing needs at the page's width, within reason.
+  const width = Math.max(600, (document.querySelector('main')?.clientWidth ?? 1100) - 60);
+  wrap.style.height = `${Math.round(Math.min(640, Math.max(320, (width * vb[3]!) / vb[2]!)))}px`;
   const tools = h('div', { class: 'tools' }, h('button', { onclick: () => { vb = [...home]; setVB(); } }, 'Fit'));
   if (hasWebGL()) tools.append(h('button', { title: 'draw with WebGL (sigma): for very large plants', onclick: () => webglView(st, lay, wrap, svg) }, 'WebGL view'));
   wrap.append(tools);
