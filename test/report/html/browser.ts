@@ -32,20 +32,19 @@ export async function openReport(browser: Browser, file: string, viewport = { wi
   const page = await context.newPage();
   const o: Opened = {
     page, requests: [], consoleErrors: [], pageErrors: [], dialogs: [], times: {},
-    cspViolations: () => page.evaluate(() => (window as unknown as { __csp: string[] }).__csp ?? []),
+    cspViolations: () => page.evaluate<string[]>('window.__csp ?? []'),
   };
   await context.route('**/*', (route) => (route.request().url().startsWith('file://') ? route.continue() : route.abort()));
   page.on('request', (r) => o.requests.push(r.url()));
   page.on('console', (m) => { if (m.type() === 'error') o.consoleErrors.push(m.text()); });
   page.on('pageerror', (e) => o.pageErrors.push(e.message));
   page.on('dialog', (d) => { o.dialogs.push(d.message()); void d.dismiss(); });
-  await page.addInitScript(() => {
-    const w = window as unknown as { __csp: string[] };
-    w.__csp = [];
-    document.addEventListener('securitypolicyviolation', (e) => w.__csp.push(`${e.violatedDirective} ${e.blockedURI}`));
+  // (browser-side code as strings: this test program is typed for Node, without the DOM)
+  await page.addInitScript({
+    content: "window.__csp = []; document.addEventListener('securitypolicyviolation', (e) => window.__csp.push(e.violatedDirective + ' ' + e.blockedURI));",
   });
   await page.goto(`file://${file}`);
   await page.waitForSelector('body[data-rendered=all]', { timeout: 30000 });
-  o.times = await page.evaluate(() => (window as unknown as { __zsTimes: Opened['times'] }).__zsTimes);
+  o.times = await page.evaluate<Opened['times']>('window.__zsTimes');
   return o;
 }

@@ -118,9 +118,9 @@ describe('renderReport(demo plant) in Chromium', () => {
   test('writes the screenshot reports/demo/report.png', async () => {
     const { page } = demo;
     await page.fill('header input[type=search]', '');
-    await page.evaluate(() => window.scrollTo(0, 0));
+    await page.evaluate('window.scrollTo(0, 0)');
     await page.locator('#zones [data-zone="Z2-BPCS"] circle').click();
-    await page.evaluate(() => window.scrollTo(0, 0));
+    await page.evaluate('window.scrollTo(0, 0)');
     mkdirSync(join(REPO_ROOT, 'reports', 'demo'), { recursive: true });
     const out = join(REPO_ROOT, 'reports', 'demo', 'report.png');
     await page.screenshot({ path: out });
