@@ -14,21 +14,29 @@ export function baselineCompleteness(flows: readonly FlowRecord[], ends: Readonl
   const newAssets = new Array<number>(days).fill(0);
   const newEdges = new Array<number>(days).fill(0);
   const newFlows = new Array<number>(days).fill(0);
-  const assetFirst = new Map<number, number>();
-  const edgeFirst = new Map<string, number>();
+  let maxAsset = -1;
+  for (const [s, d] of ends) maxAsset = Math.max(maxAsset, s, d);
+  const assetFirst = new Float64Array(maxAsset + 1).fill(Infinity);
+  const edgeFirst = new Map<number, number>();
   const oneDayFlows: number[] = [];
   flows.forEach((f, i) => {
-    const activeDays = new Set<number>();
-    for (const h of f.hours) activeDays.add(Math.floor(h.hour / 24) - day0);
+    let active = 0;
+    let last = NaN;
+    for (const h of f.hours) {
+      const day = Math.floor(h.hour / 24);
+      if (day !== last) active++;
+      last = day;
+    }
     const firstDay = f.hours.length > 0 ? Math.floor(f.hours[0]!.hour / 24) - day0 : Math.floor(f.firstSeen / 86400) - day0;
-    if (activeDays.size === 1) oneDayFlows.push(i);
+    if (active === 1) oneDayFlows.push(i);
     if (firstDay >= 0 && firstDay < days) newFlows[firstDay]!++;
     const [s, d] = ends[i]!;
-    for (const a of [s, d]) assetFirst.set(a, Math.min(assetFirst.get(a) ?? Infinity, firstDay));
-    const e = s < d ? `${s},${d}` : `${d},${s}`;
+    assetFirst[s] = Math.min(assetFirst[s]!, firstDay);
+    assetFirst[d] = Math.min(assetFirst[d]!, firstDay);
+    const e = s < d ? s * (maxAsset + 1) + d : d * (maxAsset + 1) + s;
     edgeFirst.set(e, Math.min(edgeFirst.get(e) ?? Infinity, firstDay));
   });
-  for (const day of assetFirst.values()) if (day >= 0 && day < days) newAssets[day]!++;
+  for (const day of assetFirst) if (day >= 0 && day < days) newAssets[day]!++;
   let lastNewEdge = -1;
   for (const day of edgeFirst.values()) {
     if (day >= 0 && day < days) newEdges[day]!++;

@@ -8,7 +8,7 @@ import { createHash } from 'node:crypto';
 import { clientScript } from './clientScript.js';
 import type { ReportModel } from './model.js';
 import { reportData } from './reportData.js';
-import type { Payload } from './payload.js';
+import { toWire, type Payload } from './payload.js';
 import { REPORT_CSS } from './styles.js';
 
 /** JSON that is safe inside <script type="application/json">: no `<` (so no `</script>` or `<!--`), no U+2028/9. */
@@ -61,7 +61,7 @@ export function renderPayload(payload: Payload): string {
     '<body>',
     '<noscript><p class="noscript">This report draws its tables and graphs with the script inside this file; enable JavaScript for file:// pages to read it. Nothing is fetched from the network.</p></noscript>',
     '<div id="app"></div>',
-    `<script type="application/json" id="zs-data">${jsonForScript(payload)}</script>`,
+    `<script type="application/json" id="zs-data">${jsonForScript(toWire(payload))}</script>`,
     `<script>${script}</script>`,
     '</body>',
     '</html>',

@@ -9,6 +9,8 @@ import type { AssetDoc, ConduitRuleDoc, ReportModel } from './model.js';
 import type { PAsset, PBreaking, PConduit, PDiff, PEvent, PEvidence, PFlow, PQuality, PRule, PZone, Payload } from './payload.js';
 
 const MAX_DIAGNOSTICS = 2000;
+/** Past this many (flow, hour) pairs, single flows keep no hourly activity of their own in the page (its size). */
+export const FLOW_HOURS_BUDGET = 400_000;
 
 /** ISO time (or null) -> unix seconds (or null). */
 function secs(iso: string | null | undefined): number | null {
@@ -63,9 +65,37 @@ function fromDoc(a: AssetDoc): PAsset {
   return p;
 }
 
-/** The packed activity of a flow: "delta.packets" base 36 from baseHour. */
+/** The packed activity of a flow: "hour.packets" base 36, hours from baseHour. */
 function packHours(f: FlowRecord, baseHour: number): string {
   return f.hours.map((h) => `${(h.hour - baseHour).toString(36)}.${h.packets.toString(36)}`).join(',');
+}
+
+/** Packets per hour of a set of flows, packed like packHours (hours from baseHour, in order). */
+function packActivity(flows: readonly FlowRecord[], which: Iterable<number>, baseHour: number, hours: number): string {
+  const sum = new Float64Array(Math.max(0, hours));
+  for (const i of which) {
+    for (const h of flows[i]!.hours) {
+      const k = h.hour - baseHour;
+      if (k >= 0 && k < sum.length) sum[k]! += h.packets;
+    }
+  }
+  const out: string[] = [];
+  sum.forEach((p, k) => {
+    if (p > 0) out.push(`${k.toString(36)}.${p.toString(36)}`);
+  });
+  return out.join(',');
+}
+
+/** Distinct UTC days of a flow's (sorted) active hours. */
+export function daysActive(f: FlowRecord): number {
+  let n = 0;
+  let last = NaN;
+  for (const h of f.hours) {
+    const day = Math.floor(h.hour / 24);
+    if (day !== last) n++;
+    last = day;
+  }
+  return n;
 }
 
 function norm(s: string | null | undefined): string {
@@ -152,17 +182,16 @@ export function reportData(model: ReportModel): Payload {
   }
 
   // Flows.
+  const flowHours = model.flows.reduce((n, f) => n + f.hours.length, 0) <= FLOW_HOURS_BUDGET;
   const flows: PFlow[] = model.flows.map((f, i): PFlow => {
     const ops: Record<string, number> = {};
     for (const fn of f.functions) if (fn.requests > 0) ops[fn.opClass] = (ops[fn.opClass] ?? 0) + fn.requests;
-    const dset = new Set<number>();
-    for (const h of f.hours) dset.add(Math.floor(h.hour / 24));
     return {
       s: flowSD[i]![0], d: flowSD[i]![1], t: f.transport, p: f.port, pr: f.protocol,
       pk: f.packetsToResponder + f.packetsToInitiator, b: f.bytesToResponder + f.bytesToInitiator, c: f.connections,
-      f: f.firstSeen, l: f.lastSeen, days: dset.size, ops,
+      f: f.firstSeen, l: f.lastSeen, days: daysActive(f), ops,
       fn: f.functions.map((x) => [x.space, x.code, x.name, x.opClass, x.requests, x.responses, x.exceptions]),
-      h: packHours(f, baseHour), br: -1,
+      h: flowHours ? packHours(f, baseHour) : '', br: -1,
     };
   });
   const flowKey = (s: string, d: string, t: string, p: number, pr: string): string => `${s}|${d}|${t}|${p}|${norm(pr)}`;
@@ -237,7 +266,12 @@ export function reportData(model: ReportModel): Payload {
       uninventoried: model.assets?.uninventoried?.length ?? 0,
       uncertain: assets.filter((a) => a.uncertain !== null).length,
     },
-    baseHour, day0, days, assets, zones, conduits, flows,
+    baseHour, day0, days, flowHours,
+    activity: {
+      all: packActivity(model.flows, model.flows.keys(), baseHour, (days + 1) * 24),
+      conduits: conduits.map((c) => packActivity(model.flows, new Set(c.rules.flatMap((r) => r.flows)), baseHour, (days + 1) * 24)),
+    },
+    assets, zones, conduits, flows,
     completeness: baselineCompleteness(model.flows, flowSD, day0, days),
     diff, events, quality,
   };

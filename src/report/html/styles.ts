@@ -67,7 +67,8 @@ table.t tr.click:hover td{background:#f0f5ff}
 .badge.unc{background:#fff1c2;color:#6b5200}
 .swatch{display:inline-block;width:10px;height:10px;border-radius:2px;margin-right:5px;vertical-align:-1px}
 .graphwrap{position:relative;border:1px solid var(--line);border-radius:4px;background:#fbfcfe;height:560px;overflow:hidden}
-.graphwrap svg{width:100%;height:100%;display:block;cursor:grab}
+.graphwrap svg{position:relative;width:100%;height:100%;display:block;cursor:grab}
+.graphwrap canvas.dots{position:absolute;left:0;top:0;pointer-events:none}
 .graphwrap .tools{position:absolute;right:8px;top:8px;display:flex;gap:6px;z-index:2}
 .graphwrap .sigma{position:absolute;inset:0}
 button{font:12px var(--sans);padding:3px 9px;border:1px solid #c3cad4;border-radius:3px;background:#fff;cursor:pointer;color:var(--ink)}
@@ -81,15 +82,16 @@ svg .asset.safety{stroke:#c2185b;stroke-width:1.8}
 svg .asset.hl{stroke:#111;stroke-width:2.5}
 svg .conduit{cursor:pointer;stroke-linecap:round}
 svg .conduit:hover{stroke-opacity:1}
-svg .zlabel{font-size:12px;font-weight:650;fill:#243042;pointer-events:none}
-svg .zsub{font-size:10.5px;fill:#5c6675;pointer-events:none}
-svg .clabel{font-size:10.5px;fill:#263244;font-weight:600;pointer-events:none;paint-order:stroke;stroke:#fbfcfe;stroke-width:3px}
+svg .zlabel{font-size:calc(13px / var(--k, 1));font-weight:650;fill:#243042;pointer-events:none}
+svg .zsub{font-size:calc(11px / var(--k, 1));fill:#5c6675;pointer-events:none}
+svg .clabel{font-size:calc(11px / var(--k, 1));fill:#263244;font-weight:600;pointer-events:none;paint-order:stroke;stroke:#fbfcfe;stroke-width:calc(3px / var(--k, 1))}
 svg .lane{fill:#f6f7f9}
 svg .lane.alt{fill:#eef1f5}
 svg .lanelabel{font-size:11px;font-weight:650;fill:#3a4454}
 svg .xflow{fill:none;stroke:#8d99aa;stroke-opacity:.45}
 svg .xflow.bad{stroke:var(--bad);stroke-opacity:.85}
 svg .alabel{font-size:9.5px;fill:#3a4454;pointer-events:none}
+.matrixwrap{overflow:auto;max-height:640px}
 .matrix td,.matrix th{border:1px solid #e3e6eb;padding:4px 6px;font-size:11.5px;vertical-align:top}
 .matrix th{background:#f3f5f8}
 .matrix td.cell{cursor:pointer;min-width:90px}

@@ -3,21 +3,22 @@ import { clear, h, s } from './dom.js';
 import { dayOf, num } from './format.js';
 import type { State } from './state.js';
 
-/** Packets per (day, hour) of the flows, from their packed hours. */
-export function activity(st: State, flows: number[]): Float64Array {
-  const d = st.data;
-  const grid = new Float64Array(Math.max(1, d.days) * 24);
-  const off = d.baseHour - d.day0 * 24;
-  for (const fi of flows) {
-    const h0 = d.flows[fi]!.h;
-    if (!h0) continue;
-    for (const part of h0.split(',')) {
-      const dot = part.indexOf('.');
-      const hour = parseInt(part.slice(0, dot), 36) + off;
-      const cell = Math.floor(hour / 24) * 24 + (hour % 24);
-      if (cell >= 0 && cell < grid.length) grid[cell]! += parseInt(part.slice(dot + 1), 36);
-    }
+/** Add packed hours ("hour.packets" base 36 from baseHour) into a (day * 24 + hour) grid. */
+function addPacked(st: State, grid: Float64Array, packed: string): void {
+  if (!packed) return;
+  const off = st.data.baseHour - st.data.day0 * 24;
+  for (const part of packed.split(',')) {
+    const dot = part.indexOf('.');
+    const cell = parseInt(part.slice(0, dot), 36) + off;
+    if (cell >= 0 && cell < grid.length) grid[cell]! += parseInt(part.slice(dot + 1), 36);
   }
+}
+
+/** Packets per (day, hour): of the given flows, or of a conduit / the whole plant (precomputed). */
+export function activity(st: State, subject: { flows?: number[]; packed?: string }): Float64Array {
+  const grid = new Float64Array(Math.max(1, st.data.days) * 24);
+  if (subject.packed !== undefined) addPacked(st, grid, subject.packed);
+  for (const fi of subject.flows ?? []) addPacked(st, grid, st.data.flows[fi]!.h);
   return grid;
 }
 
@@ -25,14 +26,18 @@ export function heatmap(st: State): HTMLElement {
   const d = st.data;
   const title = h('strong', {});
   const picker = h('select', { 'aria-label': 'activity of' });
-  const opts: Array<{ label: string; flows: number[] }> = [{ label: 'all observed flows', flows: d.flows.map((_, i) => i) }];
-  d.conduits.forEach((c) => opts.push({ label: `conduit ${c.id}`, flows: [...new Set(c.rules.flatMap((r) => r.flows))] }));
+  const opts: Array<{ label: string; packed: string }> = [{ label: 'all observed flows', packed: d.activity.all }];
+  d.conduits.forEach((c, ci) => opts.push({ label: `conduit ${c.id}`, packed: d.activity.conduits[ci] ?? '' }));
   opts.forEach((o, i) => picker.append(h('option', { value: String(i) }, o.label)));
   const chart = h('div', { class: 'chart' });
-  const draw = (flows: number[], label: string): void => {
+  const draw = (subject: { flows?: number[]; packed?: string }, label: string): void => {
     title.textContent = label;
     clear(chart);
-    const grid = activity(st, flows);
+    if (subject.flows && !d.flowHours) {
+      chart.append(h('p', { class: 'absent' }, 'This plant has too many flow-hours for each flow to keep its own activity in one file; pick a conduit or the whole plant.'));
+      return;
+    }
+    const grid = activity(st, subject);
     const days = Math.max(1, d.days);
     const cw = Math.max(8, Math.min(26, Math.floor(1100 / days)));
     const ch = 13;
@@ -56,12 +61,13 @@ export function heatmap(st: State): HTMLElement {
   };
   picker.addEventListener('change', () => {
     const o = opts[Number(picker.value)]!;
-    draw(o.flows, o.label);
+    draw({ packed: o.packed }, o.label);
   });
   st.onActivity.push((flows, label) => {
-    draw(flows, label);
-    picker.value = '';
+    const ci = label.startsWith('conduit ') ? opts.findIndex((o) => o.label === label) : -1;
+    draw(ci > 0 ? { packed: opts[ci]!.packed } : { flows }, label);
+    picker.value = ci > 0 ? String(ci) : '';
   });
-  draw(opts[0]!.flows, opts[0]!.label);
+  draw({ packed: opts[0]!.packed }, opts[0]!.label);
   return h('div', {}, h('div', { class: 'heat' }, h('span', {}, 'Activity of'), picker, title, h('span', { class: 'note' }, '(click a flow or a conduit to show its own)')), chart);
 }

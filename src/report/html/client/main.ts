@@ -3,7 +3,7 @@
  * the details panel. The zone graph and the assets table come first (what the engineer looks at);
  * the other sections follow in the next frames so that a 5 000-asset plant is readable at once.
  */
-import type { Payload } from '../payload.js';
+import { fromWire, type WirePayload } from '../payload.js';
 import { detailsPanel } from './details.js';
 import { clear, h } from './dom.js';
 import { day, num, plural } from './format.js';
@@ -65,7 +65,8 @@ function searchBox(st: State): HTMLElement {
 function boot(): void {
   window.__zsTimes = {};
   const raw = document.getElementById('zs-data')!.textContent ?? '{}';
-  const d = JSON.parse(raw) as Payload;
+  const d = fromWire(JSON.parse(raw) as WirePayload);
+  performance.mark('zs-parsed');
   const st = createState(d);
   const app = document.getElementById('app')!;
   const m = d.summary;
@@ -91,6 +92,7 @@ function boot(): void {
     { id: 'events', title: 'Engineering events', count: d.events ? num(d.events.length) : '', off: !d.has.events, build: () => eventsSection(st) },
     { id: 'quality', title: 'Data quality', count: num(m.errors + m.warnings), build: () => qualitySection(st) },
   ];
+  st.onActivity.push(() => document.getElementById('activity')!.scrollIntoView());
   const bodies = new Map<string, HTMLElement>();
   for (const sec of sections) {
     nav.append(h('a', { href: `#${sec.id}`, class: sec.off ? 'off' : null }, h('span', {}, sec.title), h('span', { class: 'n' }, sec.count ?? '')));
@@ -102,6 +104,7 @@ function boot(): void {
     const sec = sections.find((x) => x.id === id)!;
     try {
       bodies.get(id)!.append(sec.build());
+      performance.mark(`zs-${id}`);
     } catch (e) {
       bodies.get(id)!.append(h('p', { class: 'absent' }, `This section could not be drawn: ${(e as Error).message}`));
       console.error(e);
@@ -115,6 +118,7 @@ function boot(): void {
   painted(() => {
     window.__zsTimes.graph = performance.now();
     window.__zsTimes.assets = performance.now();
+    setTimeout(next, 0);
   });
   const rest = sections.map((x) => x.id).filter((id) => !['summary', 'zones', 'assets'].includes(id));
   const next = (): void => {
@@ -127,7 +131,6 @@ function boot(): void {
     render(id);
     setTimeout(next, 0);
   };
-  setTimeout(next, 0);
 }
 
 boot();

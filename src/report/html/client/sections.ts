@@ -57,7 +57,8 @@ export function conduitsSection(st: State): HTMLElement {
     rows.push(h('tr', {}, ...tds));
   }
   const matrix = h('table', { class: 'matrix' }, h('thead', {}, h('tr', {}, h('th', {}, 'initiator ↓ / responder →'), ...d.zones.map((z) => h('th', {}, z.id)))), h('tbody', {}, ...rows));
-  const blocks = d.conduits.map((c, ci) => {
+  const block = (ci: number): HTMLElement => {
+    const c = d.conduits[ci]!;
     const pairsCell = (pairs: Array<[number, number]>): Child => {
       const shown = pairs.slice(0, 6).map(([a, b]) => `${st.assetLabel(a)} → ${st.assetLabel(b)}`).join('; ');
       return h('span', { class: 'pairs' }, pairs.length > 6 ? `${shown}; … ${pairs.length - 6} more` : shown);
@@ -67,8 +68,20 @@ export function conduitsSection(st: State): HTMLElement {
       table(['direction', 'protocol', 'operations', 'codes', 'packets', 'days', 'risk', 'host pairs'],
         c.rules.map((r) => [`${st.zoneLabel(r.iz)} → ${st.zoneLabel(r.rz)}`, `${r.protocol} ${r.transport}/${r.port ?? '*'}`, h('span', {}, ...r.ops.map((o) => badge(o, o))), r.fcs.join(', '),
           num(r.packets), num(r.days), h('span', {}, ...r.risks.map((x) => badge(x, 'risk'))), pairsCell(r.pairs)]), { numeric: [4, 5] }));
-  });
-  return h('div', {}, h('h3', {}, 'Conduit matrix (zone × zone)'), h('div', { style: null }, matrix), h('h3', {}, 'Conduit rules and their host pairs'), ...blocks);
+  };
+  // Large plants: the first conduits at once, the rest on request (the matrix above has them all).
+  const blocks = h('div', {});
+  let shown = 0;
+  const more = h('button', {});
+  const showMore = (n: number): void => {
+    const to = Math.min(d.conduits.length, shown + n);
+    for (; shown < to; shown++) blocks.append(block(shown));
+    more.textContent = `show ${Math.min(100, d.conduits.length - shown)} more of ${d.conduits.length - shown} conduits`;
+    more.hidden = shown >= d.conduits.length;
+  };
+  more.addEventListener('click', () => showMore(100));
+  showMore(40);
+  return h('div', {}, h('h3', {}, 'Conduit matrix (zone × zone)'), h('div', { class: 'matrixwrap' }, matrix), h('h3', {}, 'Conduit rules and their host pairs'), blocks, more);
 }
 
 function bars(series: Array<{ values: number[]; color: string; label: string }>, day0: number): SVGElement {

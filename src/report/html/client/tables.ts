@@ -85,7 +85,7 @@ export function flowsTable(st: State): HTMLElement {
   );
   const protos = [...new Set(F.map((f) => f.pr))].sort();
   const classes = [...new Set(F.flatMap((f) => Object.keys(f.ops)))].sort();
-  const pairs = [...new Set(F.map((f) => `${A[f.s]!.zone},${A[f.d]!.zone}`))].sort((x, y) => x.localeCompare(y, 'en', { numeric: true }));
+  const pairs = [...new Set(F.map((f) => `${A[f.s]!.zone},${A[f.d]!.zone}`))].sort(new Intl.Collator('en', { numeric: true }).compare);
   const q = h('input', { type: 'text', placeholder: 'filter: IP, name, port…', 'aria-label': 'filter flows' });
   const proto = h('select', { 'aria-label': 'protocol' }, h('option', { value: '' }, 'any protocol'), ...protos.map((p) => h('option', { value: p }, p)));
   const op = h('select', { 'aria-label': 'operation class' }, h('option', { value: '' }, 'any operation'), ...classes.map((c) => h('option', { value: c }, c)));

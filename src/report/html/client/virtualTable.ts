@@ -27,6 +27,7 @@ export interface VirtualTable {
 }
 
 const ROW = 24;
+const collate = new Intl.Collator('en', { numeric: true }).compare;
 
 export function virtualTable(cols: Column[], onClick: (i: number) => void, opts: { height?: number; label?: string } = {}): VirtualTable {
   let all: number[] = [];
@@ -95,7 +96,7 @@ export function virtualTable(cols: Column[], onClick: (i: number) => void, opts:
       const y = keys.get(b)!;
       if (x === y) return a - b;
       if (typeof x === 'number' && typeof y === 'number') return (x - y) * dir;
-      return String(x).localeCompare(String(y), 'en', { numeric: true }) * dir;
+      return collate(String(x), String(y)) * dir;
     });
   };
   const api: VirtualTable = {

@@ -13,6 +13,8 @@ export interface ZoneGraph {
   focusAsset(i: number): void;
 }
 
+const CANVAS_FROM = 1500;
+
 function hasWebGL(): boolean {
   try {
     const c = document.createElement('canvas');
@@ -24,12 +26,29 @@ function hasWebGL(): boolean {
 
 export function zoneGraph(st: State): ZoneGraph {
   const d = st.data;
-  const lay = zoneLayout(d);
-  const padX = 150;
-  const padY = 50;
+  const subtitle = (z: number): string => {
+    if (z < 0) return `${num(d.assets.filter((a) => a.zone < 0).length)} assets`;
+    const zz = d.zones[z]!;
+    return `${zz.name === zz.id ? '' : `${zz.name} · `}${num(zz.assets.length)} assets${zz.slt ? ` · ${zz.slt}` : ''}`;
+  };
+  const lay = zoneLayout(d, (z) => Math.max(subtitle(z).length * 6.4, (z < 0 ? 7 : d.zones[z]!.id.length) * 8.5) + 16);
+  const padX = 20;
+  const padY = 20;
   let vb = [-padX, -padY, lay.width + 2 * padX, lay.height + 2 * padY];
+  const home = [...vb];
   const svg = s('svg', { role: 'img', 'aria-label': 'zone graph', preserveAspectRatio: 'xMidYMid meet' }) as SVGSVGElement;
-  const setVB = (): void => svg.setAttribute('viewBox', vb.map((v) => v.toFixed(1)).join(' '));
+  // Labels keep their screen size whatever the zoom (their font size is divided by the drawing's scale
+  // --k), shrinking a little only when the whole drawing is squeezed into a narrow page.
+  let redraw = (): void => {};
+  const setVB = (): void => {
+    svg.setAttribute('viewBox', vb.map((v) => v.toFixed(1)).join(' '));
+    redraw();
+    const cw = svg.clientWidth || 1100;
+    const ch = svg.clientHeight || 560;
+    const k = Math.min(cw / vb[2]!, ch / vb[3]!);
+    const shrink = Math.min(1, Math.max(0.72, Math.min(cw / home[2]!, ch / home[3]!)));
+    svg.style.setProperty('--k', (k / shrink).toFixed(4));
+  };
   setVB();
   const discOf = new Map<number, (typeof lay.discs)[number]>();
   for (const disc of lay.discs) discOf.set(disc.z, disc);
@@ -55,7 +74,8 @@ export function zoneGraph(st: State): ZoneGraph {
     gEdges.append(line);
     const mx = (a.x + b.x) / 2;
     const my = (a.y + b.y) / 2;
-    gLabels.append(s('text', { class: 'clabel', x: mx, y: my, 'text-anchor': 'middle', dy: '0.35em' }, `${c.id}${risky ? ' ⚠' : ''}`));
+    // Past a few dozen conduits their labels would hide the zones: the line's tooltip and a click name it.
+    if (d.conduits.length <= 60) gLabels.append(s('text', { class: 'clabel', x: mx, y: my, 'text-anchor': 'middle', dy: '0.35em' }, `${c.id}${risky ? ' ⚠' : ''}`));
   });
 
   for (const disc of lay.discs) {
@@ -64,32 +84,109 @@ export function zoneGraph(st: State): ZoneGraph {
     g.append(s('circle', { class: 'g', cx: disc.x, cy: disc.y, r: disc.r, fill: color, stroke: color, 'stroke-dasharray': disc.z < 0 ? '5 4' : null }));
     gZones.append(g);
     const z = disc.z >= 0 ? d.zones[disc.z]! : null;
-    gLabels.append(s('text', { class: 'zlabel', x: disc.x, y: disc.y - disc.r - 16, 'text-anchor': 'middle' }, z ? z.id : 'no zone'));
+    gLabels.append(s('text', { class: 'zlabel', x: disc.x, y: disc.y - disc.r - 4, dy: '-1.1em', 'text-anchor': 'middle' }, z ? z.id : 'no zone'));
     gLabels.append(
-      s('text', { class: 'zsub', x: disc.x, y: disc.y - disc.r - 4, 'text-anchor': 'middle' }, z ? `${z.name === z.id ? '' : `${z.name} · `}${num(disc.members.length)} assets${z.slt ? ` · ${z.slt}` : ''}` : `${num(disc.members.length)} assets`),
+      s('text', { class: 'zsub', x: disc.x, y: disc.y - disc.r - 4, dy: '-0.2em', 'text-anchor': 'middle' }, subtitle(disc.z)),
     );
   }
 
+  // Up to CANVAS_FROM assets each dot is an SVG circle; past it they are painted on a canvas under the
+  // SVG (thousands of elements make the first paint slow) and a click is hit-tested against them.
   const dots: SVGElement[] = [];
-  const small = d.assets.length > 1500;
-  d.assets.forEach((a, i) => {
-    const x = lay.ax[i]!;
-    const y = lay.ay[i]!;
-    if (Number.isNaN(x)) return;
-    const dot = s('circle', {
-      class: `asset${a.safety ? ' safety' : ''}`, cx: x.toFixed(1), cy: y.toFixed(1), r: small ? 3.2 : 5.5, fill: st.zoneColor(a.zone), 'data-asset': a.id,
+  const useCanvas = d.assets.length > CANVAS_FROM;
+  const drawn = d.assets.map((_, i) => i).filter((i) => !Number.isNaN(lay.ax[i]!));
+  const canvas = useCanvas ? h('canvas', { class: 'dots', 'data-assets': String(drawn.length), 'aria-hidden': 'true' }) : null;
+  let selected = -1;
+  const view = (): { k: number; ox: number; oy: number } => {
+    const cw = svg.clientWidth || 1100;
+    const ch = svg.clientHeight || 560;
+    const k = Math.min(cw / vb[2]!, ch / vb[3]!);
+    return { k, ox: (cw - vb[2]! * k) / 2 - vb[0]! * k, oy: (ch - vb[3]! * k) / 2 - vb[1]! * k };
+  };
+  if (canvas) {
+    const byColor = new Map<string, number[]>();
+    for (const i of drawn) {
+      const c = st.zoneColor(d.assets[i]!.zone);
+      const list = byColor.get(c);
+      if (list) list.push(i);
+      else byColor.set(c, [i]);
+    }
+    const safety = drawn.filter((i) => d.assets[i]!.safety);
+    redraw = () => {
+      const cw = svg.clientWidth;
+      const ch = svg.clientHeight;
+      if (!cw || !ch) return;
+      const dpr = window.devicePixelRatio || 1;
+      canvas.width = Math.round(cw * dpr);
+      canvas.height = Math.round(ch * dpr);
+      canvas.style.width = `${cw}px`;
+      canvas.style.height = `${ch}px`;
+      const ctx = canvas.getContext('2d');
+      if (!ctx) return;
+      const { k, ox, oy } = view();
+      const r = Math.max(1.4, 3.2 * k);
+      ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
+      ctx.clearRect(0, 0, cw, ch);
+      const path = (list: number[]): void => {
+        ctx.beginPath();
+        for (const i of list) {
+          const x = lay.ax[i]! * k + ox;
+          const y = lay.ay[i]! * k + oy;
+          ctx.moveTo(x + r, y);
+          ctx.arc(x, y, r, 0, 2 * Math.PI);
+        }
+      };
+      for (const [color, list] of byColor) {
+        path(list);
+        ctx.fillStyle = color;
+        ctx.fill();
+      }
+      path(safety);
+      ctx.strokeStyle = '#c2185b';
+      ctx.lineWidth = 1.5;
+      ctx.stroke();
+      if (selected >= 0) {
+        path([selected]);
+        ctx.strokeStyle = '#111';
+        ctx.lineWidth = 2.5;
+        ctx.stroke();
+      }
+    };
+    svg.addEventListener('click', (e) => {
+      const rect = svg.getBoundingClientRect();
+      const { k, ox, oy } = view();
+      const gx = (e.clientX - rect.left - ox) / k;
+      const gy = (e.clientY - rect.top - oy) / k;
+      const reach = (Math.max(1.4, 3.2 * k) + 3) / k;
+      let best = -1;
+      let bestD = reach * reach;
+      for (const i of drawn) {
+        const dd = (lay.ax[i]! - gx) ** 2 + (lay.ay[i]! - gy) ** 2;
+        if (dd <= bestD) {
+          best = i;
+          bestD = dd;
+        }
+      }
+      if (best >= 0) {
+        e.stopPropagation();
+        st.select({ kind: 'asset', i: best });
+      }
+    }, true);
+  } else {
+    for (const i of drawn) {
+      const a = d.assets[i]!;
+      const dot = s('circle', {
+        class: `asset${a.safety ? ' safety' : ''}`, cx: lay.ax[i]!.toFixed(1), cy: lay.ay[i]!.toFixed(1), r: 5.5, fill: st.zoneColor(a.zone), 'data-asset': a.id,
+      });
+      dot.append(s('title', {}, st.assetLabel(i)));
+      dots[i] = dot;
+      gAssets.append(dot);
+    }
+    gAssets.addEventListener('click', (e) => {
+      const i = dots.indexOf(e.target as SVGElement);
+      if (i >= 0) st.select({ kind: 'asset', i });
     });
-    if (!small) dot.append(s('title', {}, st.assetLabel(i)));
-    dots[i] = dot;
-    gAssets.append(dot);
-  });
-  gAssets.addEventListener('click', (e) => {
-    const t = e.target as Element;
-    const id = t.getAttribute('data-asset');
-    if (id === null) return;
-    const i = dots.indexOf(t as SVGElement);
-    if (i >= 0) st.select({ kind: 'asset', i });
-  });
+  }
 
   // Pan and zoom by the viewBox.
   let drag: { x: number; y: number; vb: number[] } | null = null;
@@ -116,16 +213,20 @@ export function zoneGraph(st: State): ZoneGraph {
     vb = [px - (px - vb[0]!) * f, py - (py - vb[1]!) * f, vb[2]! * f, vb[3]! * f];
     setVB();
   }, { passive: false });
-  const home = [...vb];
+  new ResizeObserver(() => setVB()).observe(svg);
   let hl: SVGElement | null = null;
   const focusAsset = (i: number): void => {
     hl?.classList.remove('hl');
     hl = dots[i] ?? null;
     hl?.classList.add('hl');
+    if (canvas) {
+      selected = i;
+      redraw();
+    }
   };
   st.onSelect.push((sel) => { if (sel.kind === 'asset') focusAsset(sel.i); });
 
-  const wrap = h('div', { class: 'graphwrap' }, svg);
+  const wrap = h('div', { class: 'graphwrap' }, canvas, svg);
   // As tall as the drawing needs at the page's width, within reason.
   const width = Math.max(600, (document.querySelector('main')?.clientWidth ?? 1100) - 60);
   wrap.style.height = `${Math.round(Math.min(640, Math.max(320, (width * vb[3]!) / vb[2]!)))}px`;

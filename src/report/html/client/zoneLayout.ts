@@ -28,15 +28,15 @@ const GAP = 60;
 const ROW_GAP = 90;
 
 /** Rows of levels (enterprise on top) or, when that is much taller than wide, columns (enterprise on the left). */
-export function zoneLayout(d: Payload): Layout {
-  const rows = place(d, false);
+export function zoneLayout(d: Payload, labelWidth: (z: number) => number = () => 0): Layout {
+  const rows = place(d, false, labelWidth);
   if (rows.height <= rows.width * 0.75) return rows;
-  const cols = place(d, true);
+  const cols = place(d, true, labelWidth);
   const fit = (l: Layout): number => Math.abs(Math.log(l.width / l.height / 2));
   return fit(cols) < fit(rows) ? cols : rows;
 }
 
-function place(d: Payload, transpose: boolean): Layout {
+function place(d: Payload, transpose: boolean, labelWidth: (z: number) => number): Layout {
   const ax = new Float64Array(d.assets.length).fill(NaN);
   const ay = new Float64Array(d.assets.length).fill(NaN);
   const groups: Array<{ z: number; level: number; members: number[] }> = d.zones.map((z, i) => ({
@@ -57,14 +57,17 @@ function place(d: Payload, transpose: boolean): Layout {
     const band = bands.get(lv)!;
     const radii = band.map((g) => Math.max(34, 11 * Math.sqrt(g.members.length) + 14));
     const maxR = Math.max(...radii);
+    const maxLabel = Math.max(...band.map((g) => labelWidth(g.z)));
     let along = 0;
     band.forEach((g, k) => {
       const r = radii[k]!;
-      discs.push({ z: g.z, x: along + r, y: across + maxR, r, members: g.members });
-      along += 2 * r + GAP + (transpose ? 40 : 0);
+      // In a row, a disc takes the room of its label too; in a column, the column is as wide as its widest label.
+      const room = transpose ? 2 * r + 40 : Math.max(2 * r, labelWidth(g.z));
+      discs.push({ z: g.z, x: along + room / 2, y: across + maxR + (transpose ? 0 : 30), r, members: g.members });
+      along += room + GAP;
     });
     bandLengths.push(along - GAP);
-    across += 2 * maxR + (transpose ? GAP * 2 : ROW_GAP);
+    across += transpose ? Math.max(2 * maxR, maxLabel) + GAP : 2 * maxR + ROW_GAP;
   }
   const length = Math.max(300, ...bandLengths);
   let di = 0;
@@ -74,7 +77,28 @@ function place(d: Payload, transpose: boolean): Layout {
     for (let k = 0; k < n; k++) discs[di + k]!.x += shift;
     di += n;
   });
-  if (transpose) for (const disc of discs) [disc.x, disc.y] = [disc.y, disc.x];
+  if (transpose) {
+    // Columns: centre each disc in its column's width; leave room above for the labels.
+    let x = 0;
+    let li = 0;
+    let k = 0;
+    const widths = levels.map((lv) => { const band = bands.get(lv)!; return Math.max(...band.map((g) => Math.max(34, 11 * Math.sqrt(g.members.length) + 14) * 2), ...band.map((g) => labelWidth(g.z))); });
+    const colX: number[] = [];
+    for (const w of widths) {
+      colX.push(x + w / 2);
+      x += w + GAP;
+    }
+    for (const disc of discs) {
+      const y = disc.x + 30;
+      disc.x = colX[li]!;
+      disc.y = y;
+      if (++k === bands.get(levels[li]!)!.length) {
+        li++;
+        k = 0;
+      }
+    }
+    across = x;
+  }
   for (const disc of discs) {
     const n = disc.members.length;
     const inner = disc.r - 10;
@@ -86,6 +110,6 @@ function place(d: Payload, transpose: boolean): Layout {
       ay[a] = disc.y + rr * Math.sin(t);
     });
   }
-  const extent = Math.max(200, across - (transpose ? GAP * 2 : ROW_GAP));
-  return transpose ? { discs, ax, ay, width: extent, height: length } : { discs, ax, ay, width: length, height: extent };
+  const extent = Math.max(200, across - (transpose ? GAP : ROW_GAP) + (transpose ? 0 : 30));
+  return transpose ? { discs, ax, ay, width: extent, height: length + 30 } : { discs, ax, ay, width: length, height: extent };
 }
