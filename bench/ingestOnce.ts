@@ -8,7 +8,7 @@
  */
 import { rmSync } from 'node:fs';
 import { Baseline } from '../src/baseline/baseline.js';
-import { ingestCaptures } from '../src/baseline/ingestCaptures.js';
+import { ingestCaptures } from '../src/pipeline/ingestCaptures.js';
 import { decodePacket } from '../src/decode/decodePacket.js';
 import { DecodedPacket } from '../src/decode/packet.js';
 import { defaultDissectors } from '../src/dissectors/index.js';
@@ -32,8 +32,8 @@ async function main(): Promise<void> {
     const b = Baseline.open(path);
     const r = await ingestCaptures(b, [file], mode === 'cli1' ? { workers: 1 } : {});
     packets = r.frames;
-    bytes = b.captures().reduce((s, c) => s + c.size, 0);
-    flows = b.summary().flows;
+    bytes = b.reader().captures().reduce((s, c) => s + c.size, 0);
+    flows = b.reader().overview().flows;
     b.close();
   } else {
     const pkt = new DecodedPacket();

@@ -15,9 +15,17 @@ export { AppSession } from './dissectors/session.js';
 export { FlowAggregator } from './flows/flowAggregator.js';
 export type { FlowBatch, FlowDelta } from './flows/flowAggregator.js';
 export { Baseline, BaselineError } from './baseline/baseline.js';
-export type { FlowRow, CaptureRow, BaselineSummary } from './baseline/baseline.js';
-export { ingestCaptures } from './baseline/ingestCaptures.js';
-export type { IngestResult, IngestOptions, IngestProgress } from './baseline/ingestCaptures.js';
+export type { FlowRow, CaptureRow } from './baseline/baseline.js';
+export { BaselineReader } from './baseline/reader.js';
+export type {
+  BaselineOverview, CaptureRecordRow, DiagnosticCountRecord, DiagnosticRecord, FlowFunction, FlowObject, FlowRange, FlowRecord,
+  HourActivity, IdentityRecord, L2FrameRecord, MacRecord, ProtocolStatRecord, ReadFilter, ScanRecord,
+} from './baseline/reader.js';
+export { SCHEMA_VERSION } from './baseline/schema.js';
+export { ingestCaptures, ingestSources } from './pipeline/ingestCaptures.js';
+export type { IngestResult, IngestFileResult, IngestOptions, IngestProgress } from './pipeline/ingestCaptures.js';
+export { fileSource } from './pipeline/fileSource.js';
+export type { CaptureSource, CaptureUnit, SourcePlan, PipelineStore, SourceStore } from './pipeline/source.js';
 export { flowsDocument } from './report/flowsDocument.js';
 export { canonicalJson, isoTime } from './report/json.js';
 export { DiagnosticLog, formatDiagnostic } from './diagnostics.js';

@@ -4,17 +4,18 @@
  * interrupted run never leaves half a file, and a file already recorded (same content fingerprint)
  * is skipped by the ingest stage. All counters are additive (UPSERT ... count = count + excluded.count).
  */
+import { accessSync, constants, existsSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
 import Database from 'better-sqlite3';
 import type { Diagnostic } from '../diagnostics.js';
 import { decodeRangeKey } from '../flows/conn.js';
 import type { FlowBatch } from '../flows/flowAggregator.js';
-import { SCHEMA_SQL, SCHEMA_VERSION } from './schema.js';
+import { BaselineError } from './baselineError.js';
+import { BaselineReader } from './reader.js';
+import { isBusy, storageError } from './storageError.js';
+import { openForReading, prepareForWriting } from './storeFile.js';
 
-export class BaselineError extends Error {
-  constructor(readonly code: string, message: string) {
-    super(message);
-  }
-}
+export { BaselineError };
 
 export interface CaptureInfo {
   fingerprint: string;
@@ -96,62 +97,100 @@ export interface ScanRow {
   last_seen: number;
 }
 
-export interface BaselineSummary {
-  captures: number;
-  frames: number;
-  ipPackets: number;
-  bytes: number;
-  firstSeen: number | null;
-  lastSeen: number | null;
-  flows: number;
+export interface BaselineOpenOptions {
+  /** Open an existing store for reading only. */
+  readonly?: boolean;
+  /** Told, once per write, when the store is locked by another process and this one starts to wait. */
+  onWait?: (message: string) => void;
+  /** How long a write waits quietly for another process's lock (ms, default 2,000) ... */
+  busyTimeoutMs?: number;
+  /** ... and then, having said so through onWait, before it gives up with BASELINE_BUSY (ms, default 60,000). */
+  waitMs?: number;
+  /** Cap on the store's size in pages (SQLite max_page_count; 4 KiB pages): a write past it fails as BASELINE_FULL. */
+  maxPages?: number;
 }
 
 export class Baseline {
-  readonly db: Database.Database;
+  private readonly db: Database.Database;
+  private readonly path: string;
+  private readonly opts: BaselineOpenOptions;
 
-  private constructor(db: Database.Database) {
+  private constructor(db: Database.Database, path: string, opts: BaselineOpenOptions) {
     this.db = db;
+    this.path = path;
+    this.opts = opts;
   }
 
-  /** Open (creating when absent) a baseline store at `path` (':memory:' for tests). */
-  static open(path: string, opts: { readonly?: boolean } = {}): Baseline {
+  /**
+   * Open (creating when absent) a baseline store at `path` (':memory:' for tests). A writable open
+   * refuses anything that is not an empty database or a zonescope store, untouched, and migrates an
+   * older store in place (storeFile.ts). A read-only open migrates an older store first when it can.
+   * Storage failures (read-only, locked, full, damaged) are BaselineErrors that say what to do.
+   */
+  static open(path: string, opts: BaselineOpenOptions = {}): Baseline {
+    if (opts.readonly) return new Baseline(openForReading(path), path, opts);
+    if (path !== ':memory:') checkWritable(path);
     let db: Database.Database;
     try {
-      db = new Database(path, { readonly: opts.readonly ?? false, fileMustExist: opts.readonly ?? false });
+      db = new Database(path, { timeout: opts.busyTimeoutMs ?? 2000 });
     } catch (e) {
+      const err = storageError(e, path, 'opening it');
+      if (err instanceof BaselineError) throw err;
       throw new BaselineError('BASELINE_UNREADABLE', `cannot open baseline ${path}: ${(e as Error).message}`);
     }
+    const prepare = (): void => {
+      prepareForWriting(db, path);
+      db.pragma('journal_mode = WAL');
+      db.pragma('synchronous = NORMAL');
+      if (opts.maxPages !== undefined) db.pragma(`max_page_count = ${Math.max(1, Math.floor(opts.maxPages))}`);
+    };
     try {
-      if (!opts.readonly) {
-        db.pragma('journal_mode = WAL');
-        db.pragma('synchronous = NORMAL');
-      }
-      const hasMeta = db.prepare("SELECT name FROM sqlite_master WHERE type='table' AND name='meta'").get();
-      if (hasMeta) {
-        const v = db.prepare("SELECT value FROM meta WHERE key='schema_version'").get() as { value: string } | undefined;
-        const ver = v ? Number(v.value) : 0;
-        if (ver !== SCHEMA_VERSION) {
-          throw new BaselineError(
-            'BASELINE_SCHEMA_VERSION',
-            `baseline ${path} has schema version ${ver}; this zonescope reads version ${SCHEMA_VERSION}`,
-          );
-        }
-      } else if (opts.readonly) {
-        throw new BaselineError('BASELINE_NOT_A_BASELINE', `${path} is not a zonescope baseline`);
-      } else {
-        db.exec(SCHEMA_SQL);
-        db.prepare('INSERT INTO meta (key, value) VALUES (?, ?)').run('schema_version', String(SCHEMA_VERSION));
-        db.prepare('INSERT INTO meta (key, value) VALUES (?, ?)').run('created_by', 'zonescope');
-      }
+      // Turning WAL on (or migrating) needs the store to itself for a moment.
+      whileBusy(prepare, path, opts);
     } catch (e) {
       db.close();
-      if (e instanceof BaselineError) throw e;
+      const err = storageError(e, path, 'opening it');
+      if (err instanceof BaselineError) throw err;
       throw new BaselineError('BASELINE_UNREADABLE', `cannot use baseline ${path}: ${(e as Error).message}`);
     }
-    return new Baseline(db);
+    return new Baseline(db, path, opts);
   }
 
+  /**
+   * Run `fn` in one immediate write transaction. When another process holds the lock, wait quietly
+   * (busyTimeoutMs), then say so (onWait) and wait longer (waitMs), then give up with BASELINE_BUSY;
+   * every other storage failure becomes its BaselineError. Either way nothing of `fn` is kept.
+   */
+  private write<T>(doing: string, fn: () => T): T {
+    const tx = this.db.transaction(fn);
+    try {
+      return whileBusy(() => tx.immediate(), this.path, this.opts);
+    } catch (e) {
+      throw storageError(e, this.path, doing);
+    }
+  }
+
+  /**
+   * The typed reader over this store's own connection (what an in-memory store and the writer's summary
+   * read through); closing it leaves the store open.
+   */
+  reader(): BaselineReader {
+    return BaselineReader.over(this.db, this.path);
+  }
+
+  /**
+   * Close the store. The last connection to close also takes it out of write-ahead-log mode, so that an
+   * idle store is one file (no -wal, -shm) that can be read from a read-only folder; the next writer
+   * turns WAL on again. With other connections open it stays in WAL mode (no waiting for them).
+   */
   close(): void {
+    if (!this.db.open) return;
+    try {
+      this.db.pragma('busy_timeout = 0');
+      this.db.pragma('journal_mode = DELETE');
+    } catch {
+      // another connection holds the store: it stays in WAL mode
+    }
     this.db.close();
   }
 
@@ -171,17 +210,16 @@ export class Baseline {
     return this.db.prepare('SELECT * FROM captures WHERE path = ? ORDER BY size DESC').all(path) as CaptureRow[];
   }
 
-  captures(): CaptureRow[] {
-    return this.db.prepare('SELECT * FROM captures ORDER BY first_seen, id').all() as CaptureRow[];
-  }
-
   /**
-   * Record one capture file and its deltas in one transaction. Returns the capture id.
+   * Record one capture file and its deltas in one transaction. Returns the capture id, or null when
+   * the same content was committed meanwhile (by another process ingesting the same file): then
+   * nothing is written, so two ingests of one file resolve to one.
    * `diagnostics` are the kept ones (the first of each code); `diagnosticCounts` every occurrence.
    */
-  commitCapture(info: CaptureInfo, batch: FlowBatch, diagnostics: Diagnostic[], diagnosticCounts: Map<string, { severity: string; count: number }>): number {
+  commitCapture(info: CaptureInfo, batch: FlowBatch, diagnostics: Diagnostic[], diagnosticCounts: Map<string, { severity: string; count: number }>): number | null {
     const db = this.db;
-    const tx = db.transaction((): number => {
+    return this.write(`adding ${info.path}`, (): number | null => {
+      if (db.prepare('SELECT id FROM captures WHERE fingerprint = ?').get(info.fingerprint)) return null;
       const c = batch.counters;
       const r = db
         .prepare(
@@ -206,12 +244,11 @@ export class Baseline {
       for (const [code, v] of diagnosticCounts) insCount.run(captureId, code, v.severity, v.count);
       return captureId;
     });
-    return tx.immediate();
   }
 
   /** Add deltas that belong to no file of their own (closing connections at the end of a run). */
   commitDeltas(captureId: number, batch: FlowBatch): void {
-    this.db.transaction(() => this.writeBatch(batch, captureId)).immediate();
+    this.write('closing the connections of this run', () => this.writeBatch(batch, captureId));
   }
 
   private writeBatch(batch: FlowBatch, captureId: number): void {
@@ -317,19 +354,15 @@ export class Baseline {
     }
   }
 
-  summary(): BaselineSummary {
-    const c = this.db
-      .prepare(
-        `SELECT count(*) AS captures, coalesce(sum(frames),0) AS frames, coalesce(sum(ip_packets),0) AS ipPackets,
-                coalesce(sum(bytes),0) AS bytes, min(first_seen) AS firstSeen, max(last_seen) AS lastSeen FROM captures`,
-      )
-      .get() as Omit<BaselineSummary, 'flows'>;
-    const f = this.db.prepare('SELECT count(*) AS n FROM flows').get() as { n: number };
-    return { ...c, flows: f.n };
+  /**
+   * @deprecated Read through BaselineReader (reader()): camelCase, filterable, one snapshot. Kept, in
+   * the v1 row shape, only for src/cli/main.ts and src/report/flowsDocument.ts until they read through it.
+   */
+  flows(): FlowRow[] {
+    return this.db.transaction(() => this.#flows()).deferred();
   }
 
-  /** Every flow with its evidence, hours, functions, ranges, objects and attributes, in a stable order. */
-  flows(): FlowRow[] {
+  #flows(): FlowRow[] {
     const db = this.db;
     const rows = db
       .prepare('SELECT * FROM flows ORDER BY src, dst, transport, port, protocol')
@@ -341,44 +374,80 @@ export class Baseline {
       return f;
     });
     for (const e of db.prepare('SELECT * FROM flow_evidence ORDER BY flow_id, evidence').all() as Array<{ flow_id: number; evidence: string; connections: number }>) {
-      byId.get(e.flow_id)!.evidence[e.evidence] = e.connections;
+      const f = byId.get(e.flow_id);
+      if (f) f.evidence[e.evidence] = e.connections;
     }
     for (const h of db.prepare('SELECT * FROM flow_hours ORDER BY flow_id, hour').all() as Array<{ flow_id: number; hour: number; packets: number; bytes: number }>) {
-      byId.get(h.flow_id)!.hours.push({ hour: h.hour, packets: h.packets, bytes: h.bytes });
+      byId.get(h.flow_id)?.hours.push({ hour: h.hour, packets: h.packets, bytes: h.bytes });
     }
     for (const fn of db.prepare('SELECT * FROM flow_functions ORDER BY flow_id, space, code, variant').all() as Array<FlowFunctionRow & { flow_id: number }>) {
       const { flow_id, ...rest } = fn;
-      byId.get(flow_id)!.functions.push(rest);
+      byId.get(flow_id)?.functions.push(rest);
     }
     for (const r of db.prepare('SELECT * FROM flow_ranges ORDER BY flow_id, tbl, start, count, write').all() as Array<{ flow_id: number; tbl: number; start: number; count: number; write: number; requests: number }>) {
-      byId.get(r.flow_id)!.ranges.push({ table: r.tbl, start: r.start, count: r.count, write: r.write === 1, requests: r.requests });
+      byId.get(r.flow_id)?.ranges.push({ table: r.tbl, start: r.start, count: r.count, write: r.write === 1, requests: r.requests });
     }
     for (const o of db.prepare('SELECT * FROM flow_objects ORDER BY flow_id, space, key').all() as Array<{ flow_id: number; space: string; key: string; reads: number; writes: number }>) {
-      byId.get(o.flow_id)!.objects.push({ space: o.space, key: o.key, reads: o.reads, writes: o.writes });
+      byId.get(o.flow_id)?.objects.push({ space: o.space, key: o.key, reads: o.reads, writes: o.writes });
     }
     for (const a of db.prepare('SELECT * FROM flow_attributes ORDER BY flow_id, key, value').all() as Array<{ flow_id: number; key: string; value: string }>) {
-      byId.get(a.flow_id)!.attributes.push({ key: a.key, value: a.value });
+      byId.get(a.flow_id)?.attributes.push({ key: a.key, value: a.value });
     }
     return out;
   }
 
+  /** @deprecated Read through BaselineReader (reader()); kept for src/cli/main.ts like flows(). */
   scans(): ScanRow[] {
     return this.db.prepare('SELECT * FROM scans ORDER BY kind, host, transport').all() as ScanRow[];
   }
+}
 
-  protocolStats(): Array<{ protocol: string; connections: number; pdus: number; malformed: number; unparsed_bytes: number; gap_bytes: number; retransmitted_bytes: number }> {
-    return this.db
-      .prepare(
-        `SELECT protocol, sum(connections) AS connections, sum(pdus) AS pdus, sum(malformed) AS malformed,
-                sum(unparsed_bytes) AS unparsed_bytes, sum(gap_bytes) AS gap_bytes, sum(retransmitted_bytes) AS retransmitted_bytes
-         FROM protocol_stats GROUP BY protocol ORDER BY protocol`,
-      )
-      .all() as never;
+/** A store this user cannot write (file or folder) is refused before anything is read into it. */
+function checkWritable(path: string): void {
+  const target = existsSync(path) ? path : dirname(resolve(path));
+  const folder = dirname(resolve(path));
+  for (const p of new Set([target, folder])) {
+    try {
+      accessSync(p, constants.W_OK);
+    } catch (e) {
+      if (!existsSync(p)) {
+        throw new BaselineError('BASELINE_UNREADABLE', `baseline ${path}: the folder ${p} does not exist: create it, or name a store in an existing folder with --db`);
+      }
+      throw new BaselineError(
+        'BASELINE_READ_ONLY',
+        `baseline ${path}: ${p === path ? 'the store file' : `its folder ${p}`} cannot be written by this user (${(e as Error).message}): make it writable, or name another store with --db; nothing was written`,
+      );
+    }
   }
+}
 
-  /** Stable fingerprint of the baseline's content (for "ingesting again changes nothing" checks). */
-  contentDigestRows(): unknown[] {
-    const tables = ['flows', 'flow_evidence', 'flow_hours', 'flow_functions', 'flow_ranges', 'flow_objects', 'flow_attributes', 'identities', 'host_macs', 'arp', 'l2_frames', 'scans'];
-    return tables.map((t) => [t, this.db.prepare(`SELECT * FROM ${t} ORDER BY 1, 2, 3`).all()]);
+const pause = new Int32Array(new SharedArrayBuffer(4));
+
+/**
+ * Run `fn`; while it fails because another process holds the store (after SQLite's own quiet wait,
+ * busyTimeoutMs), say so once through onWait and try again every 100 ms for up to waitMs; then the
+ * last failure is thrown (storageError makes it BASELINE_BUSY). A retry loop rather than a longer busy
+ * timeout: SQLite skips its busy handler where waiting could deadlock (taking a store for WAL).
+ */
+function whileBusy<T>(fn: () => T, path: string, opts: BaselineOpenOptions): T {
+  try {
+    return fn();
+  } catch (e) {
+    if (!isBusy(e)) throw e;
+  }
+  const wait = opts.waitMs ?? 60_000;
+  const quiet = opts.busyTimeoutMs ?? 2000;
+  opts.onWait?.(`zonescope: baseline ${path} is locked by another process (another ingest?): waiting up to ${Math.round(wait / 1000)} s for it`);
+  const deadline = Date.now() + wait;
+  for (;;) {
+    Atomics.wait(pause, 0, 0, 100);
+    try {
+      return fn();
+    } catch (e) {
+      if (!isBusy(e)) throw e;
+      if (Date.now() >= deadline) {
+        throw Object.assign(new Error(`${(e as Error).message}, after waiting ${Math.round((quiet + wait) / 1000)} s for it`), { code: (e as { code?: string }).code });
+      }
+    }
   }
 }

@@ -7,8 +7,7 @@
  * Reading never throws on any value a store can hold: bad times come back as null.
  */
 import Database from 'better-sqlite3';
-import { BaselineError } from './baseline.js';
-import { SCHEMA_VERSION } from './schema.js';
+import { openForReading } from './storeFile.js';
 
 export interface HourActivity {
   /** floor(unix seconds / 3600) */
@@ -169,8 +168,16 @@ export interface BaselineOverview {
 }
 
 /**
- * Which part of the baseline to read. `hosts`: flows with either endpoint in the set; `since`/`until`:
- * unix seconds, inclusive, applied to every count kept per hour (and per day).
+ * Which part of the baseline to read (every read takes one). `hosts`: IPs; `since`/`until`: unix seconds,
+ * inclusive (docs/INTERFACES.md "Times").
+ * - flows: either endpoint in `hosts`; the window applies to every count kept per hour (and per day).
+ * - identities, hostMacs, arp, scans: the record's IP (scans: the scanner or the target) in `hosts`;
+ *   kept when its [firstSeen, lastSeen] overlaps the window, with its counts whole (they are not kept per
+ *   hour). l2Frames: the MAC is one that a host in `hosts` sent from (hostMacs or arp); window likewise.
+ * - captures, diagnostics, diagnosticCounts, protocolStats: the capture files whose records overlap the
+ *   window, counted whole (`hosts` does not apply: they are per file). A diagnostic of a file that has no
+ *   capture row (a file that could not be read at all) is kept whatever the window.
+ * - overview: captures as above; `flows` is the number of flows the same filter reads.
  */
 export interface ReadFilter {
   hosts?: readonly string[];
@@ -180,41 +187,68 @@ export interface ReadFilter {
 
 const num = (v: unknown): number | null => (typeof v === 'number' && Number.isFinite(v) ? v : null);
 
+/** An SQL condition and its parameters (joined with AND; `1` when there is none). */
+interface Where {
+  sql: string;
+  params: unknown[];
+}
+
+function where(parts: Array<Where | null>): Where {
+  const kept = parts.filter((p): p is Where => p !== null);
+  return { sql: kept.length ? kept.map((p) => `(${p.sql})`).join(' AND ') : '1', params: kept.flatMap((p) => p.params) };
+}
+
+/** Rows whose [first, last] overlaps the filter's window. */
+function overlaps(filter: ReadFilter, first = 'first_seen', last = 'last_seen'): Where | null {
+  const parts: Where[] = [];
+  if (filter.since !== undefined) parts.push({ sql: `${last} >= ?`, params: [filter.since] });
+  if (filter.until !== undefined) parts.push({ sql: `${first} <= ?`, params: [filter.until] });
+  return parts.length ? where(parts) : null;
+}
+
+/** Rows whose `column` is one of the filter's hosts (a JSON array parameter: any number of hosts). */
+function inHosts(filter: ReadFilter, ...columns: string[]): Where | null {
+  if (!filter.hosts) return null;
+  const hosts = JSON.stringify([...filter.hosts]);
+  return { sql: columns.map((c) => `${c} IN (SELECT value FROM json_each(?))`).join(' OR '), params: columns.map(() => hosts) };
+}
+
+/** Captures (by id column) whose records overlap the window. */
+function captureInWindow(filter: ReadFilter, idColumn: string): Where | null {
+  const w = overlaps(filter);
+  return w ? { sql: `${idColumn} IN (SELECT id FROM captures WHERE ${w.sql})`, params: w.params } : null;
+}
+
 export class BaselineReader {
   readonly #db: Database.Database;
+  /** false for a reader over a connection it does not own (Baseline.reader()): close() leaves it open. */
+  readonly #owned: boolean;
   readonly path: string;
 
-  private constructor(db: Database.Database, path: string) {
+  private constructor(db: Database.Database, path: string, owned: boolean) {
     this.#db = db;
     this.path = path;
+    this.#owned = owned;
   }
 
-  /** Open an existing store read-only. Throws BaselineError (BASELINE_MISSING, BASELINE_NOT_A_BASELINE, BASELINE_SCHEMA_VERSION). */
+  /**
+   * A reader over an open connection that stays its opener's (for Baseline.reader(): in-memory stores
+   * and the writer's own summary). Not part of the library API.
+   */
+  static over(db: Database.Database, path: string): BaselineReader {
+    return new BaselineReader(db, path, false);
+  }
+
+  /**
+   * Open an existing store read-only (an older schema is migrated first when the file is writable:
+   * storeFile.ts). Throws BaselineError (BASELINE_MISSING, BASELINE_NOT_A_BASELINE, BASELINE_SCHEMA_VERSION).
+   */
   static open(path: string): BaselineReader {
-    let db: Database.Database;
-    try {
-      db = new Database(path, { readonly: true, fileMustExist: true });
-    } catch (e) {
-      throw new BaselineError('BASELINE_MISSING', `cannot open baseline ${path}: ${(e as Error).message}`);
-    }
-    try {
-      const hasMeta = db.prepare("SELECT name FROM sqlite_master WHERE type='table' AND name='meta'").get();
-      if (!hasMeta) throw new BaselineError('BASELINE_NOT_A_BASELINE', `${path} is not a zonescope baseline`);
-      const v = db.prepare("SELECT value FROM meta WHERE key='schema_version'").get() as { value: string } | undefined;
-      const ver = v ? Number(v.value) : 0;
-      if (ver !== SCHEMA_VERSION) {
-        throw new BaselineError('BASELINE_SCHEMA_VERSION', `baseline ${path} has schema version ${ver}; this zonescope reads version ${SCHEMA_VERSION}`);
-      }
-    } catch (e) {
-      db.close();
-      if (e instanceof BaselineError) throw e;
-      throw new BaselineError('BASELINE_UNREADABLE', `cannot read baseline ${path}: ${(e as Error).message}`);
-    }
-    return new BaselineReader(db, path);
+    return new BaselineReader(openForReading(path), path, true);
   }
 
   close(): void {
-    if (this.#db.open) this.#db.close();
+    if (this.#owned && this.#db.open) this.#db.close();
   }
 
   /** Run `fn` inside one read transaction: every SELECT in it sees the same snapshot. */
@@ -222,16 +256,18 @@ export class BaselineReader {
     return this.#db.transaction(fn).deferred();
   }
 
-  overview(): BaselineOverview {
+  overview(filter: ReadFilter = {}): BaselineOverview {
     return this.snapshot(() => {
+      const w = where([overlaps(filter)]);
       const c = this.#db
         .prepare(
           `SELECT count(*) AS captures, coalesce(sum(frames),0) AS frames, coalesce(sum(ip_packets),0) AS ipPackets,
-                  coalesce(sum(bytes),0) AS bytes, min(first_seen) AS firstSeen, max(last_seen) AS lastSeen FROM captures`,
+                  coalesce(sum(bytes),0) AS bytes, min(first_seen) AS firstSeen, max(last_seen) AS lastSeen FROM captures WHERE ${w.sql}`,
         )
-        .get() as { captures: number; frames: number; ipPackets: number; bytes: number; firstSeen: unknown; lastSeen: unknown };
-      const f = this.#db.prepare('SELECT count(*) AS n FROM flows').get() as { n: number };
-      return { ...c, firstSeen: num(c.firstSeen), lastSeen: num(c.lastSeen), flows: f.n };
+        .get(...w.params) as { captures: number; frames: number; ipPackets: number; bytes: number; firstSeen: unknown; lastSeen: unknown };
+      const filtered = filter.hosts !== undefined || filter.since !== undefined || filter.until !== undefined;
+      const flows = filtered ? this.#flows(filter).length : (this.#db.prepare('SELECT count(*) AS n FROM flows').get() as { n: number }).n;
+      return { ...c, firstSeen: num(c.firstSeen), lastSeen: num(c.lastSeen), flows };
     });
   }
 
@@ -291,14 +327,15 @@ export class BaselineReader {
     return out;
   }
 
-  identities(): IdentityRecord[] {
+  identities(filter: ReadFilter = {}): IdentityRecord[] {
+    const w = where([inHosts(filter, 'i.ip'), overlaps(filter, 'i.first_seen', 'i.last_seen')]);
     return this.snapshot(() =>
       (this.#db
         .prepare(
           `SELECT i.*, c.path AS capture FROM identities i LEFT JOIN captures c ON c.id = i.capture_id
-           ORDER BY i.ip, i.protocol, i.key, i.value`,
+           WHERE ${w.sql} ORDER BY i.ip, i.protocol, i.key, i.value`,
         )
-        .all() as Array<Record<string, number & string>>).map((r) => ({
+        .all(...w.params) as Array<Record<string, number & string>>).map((r) => ({
         ip: r.ip, protocol: r.protocol, key: r.key, value: r.value, count: r.count,
         firstSeen: num(r.first_seen) ?? 0, lastSeen: num(r.last_seen) ?? 0, capture: r.capture ?? null, frame: r.frame,
       })),
@@ -306,43 +343,51 @@ export class BaselineReader {
   }
 
   /** Source MACs of each IP's packets. */
-  hostMacs(): MacRecord[] {
-    return this.snapshot(() => this.#macs('host_macs'));
+  hostMacs(filter: ReadFilter = {}): MacRecord[] {
+    return this.snapshot(() => this.#macs('host_macs', filter));
   }
 
   /** ARP sender (IP, MAC) pairs. */
-  arp(): MacRecord[] {
-    return this.snapshot(() => this.#macs('arp'));
+  arp(filter: ReadFilter = {}): MacRecord[] {
+    return this.snapshot(() => this.#macs('arp', filter));
   }
 
-  #macs(table: 'host_macs' | 'arp'): MacRecord[] {
-    return (this.#db.prepare(`SELECT * FROM ${table} ORDER BY ip, mac`).all() as Array<Record<string, number & string>>).map((r) => ({
+  #macs(table: 'host_macs' | 'arp', filter: ReadFilter): MacRecord[] {
+    const w = where([inHosts(filter, 'ip'), overlaps(filter)]);
+    return (this.#db.prepare(`SELECT * FROM ${table} WHERE ${w.sql} ORDER BY ip, mac`).all(...w.params) as Array<Record<string, number & string>>).map((r) => ({
       ip: r.ip, mac: r.mac, packets: r.packets, firstSeen: num(r.first_seen) ?? 0, lastSeen: num(r.last_seen) ?? 0,
     }));
   }
 
   /** Non-IP frames by source MAC and EtherType. */
-  l2Frames(): L2FrameRecord[] {
+  l2Frames(filter: ReadFilter = {}): L2FrameRecord[] {
+    const hosts = inHosts(filter, 'ip');
+    const byHost = hosts
+      ? { sql: `mac IN (SELECT mac FROM host_macs WHERE ${hosts.sql} UNION SELECT mac FROM arp WHERE ${hosts.sql})`, params: [...hosts.params, ...hosts.params] }
+      : null;
+    const w = where([byHost, overlaps(filter)]);
     return this.snapshot(() =>
-      (this.#db.prepare('SELECT * FROM l2_frames ORDER BY mac, ethertype').all() as Array<Record<string, number & string>>).map((r) => ({
+      (this.#db.prepare(`SELECT * FROM l2_frames WHERE ${w.sql} ORDER BY mac, ethertype`).all(...w.params) as Array<Record<string, number & string>>).map((r) => ({
         mac: r.mac, etherType: r.ethertype, packets: r.packets, bytes: r.bytes,
         firstSeen: num(r.first_seen) ?? 0, lastSeen: num(r.last_seen) ?? 0,
       })),
     );
   }
 
-  scans(): ScanRecord[] {
+  scans(filter: ReadFilter = {}): ScanRecord[] {
+    const w = where([inHosts(filter, 'host'), overlaps(filter)]);
     return this.snapshot(() =>
-      (this.#db.prepare('SELECT * FROM scans ORDER BY kind, host, transport').all() as Array<Record<string, number & string>>).map((r) => ({
+      (this.#db.prepare(`SELECT * FROM scans WHERE ${w.sql} ORDER BY kind, host, transport`).all(...w.params) as Array<Record<string, number & string>>).map((r) => ({
         kind: r.kind as 'scan' | 'flood', host: r.host, transport: r.transport, attempts: r.attempts, packets: r.packets,
         bytes: r.bytes, peers: r.peers, ports: r.ports, firstSeen: num(r.first_seen) ?? 0, lastSeen: num(r.last_seen) ?? 0,
       })),
     );
   }
 
-  captures(): CaptureRecordRow[] {
+  captures(filter: ReadFilter = {}): CaptureRecordRow[] {
+    const w = where([overlaps(filter)]);
     return this.snapshot(() =>
-      (this.#db.prepare('SELECT * FROM captures ORDER BY first_seen, id').all() as Array<Record<string, number & string>>).map((r) => ({
+      (this.#db.prepare(`SELECT * FROM captures WHERE ${w.sql} ORDER BY first_seen, id`).all(...w.params) as Array<Record<string, number & string>>).map((r) => ({
         id: r.id, fingerprint: r.fingerprint, path: r.path, size: r.size, format: r.format, compression: r.compression,
         frames: r.frames, ipPackets: r.ip_packets, bytes: r.bytes, firstSeen: num(r.first_seen), lastSeen: num(r.last_seen),
         errors: r.errors, warnings: r.warnings, ingestedAt: r.ingested_at,
@@ -350,35 +395,41 @@ export class BaselineReader {
     );
   }
 
-  diagnostics(): DiagnosticRecord[] {
+  diagnostics(filter: ReadFilter = {}): DiagnosticRecord[] {
+    const inWindow = captureInWindow(filter, 'capture_id');
+    const w = where([inWindow ? { sql: `capture_id IS NULL OR ${inWindow.sql}`, params: inWindow.params } : null]);
     return this.snapshot(() =>
-      (this.#db.prepare('SELECT * FROM diagnostics ORDER BY capture_id, rowid').all() as Array<Record<string, number & string>>).map((r) => ({
+      (this.#db.prepare(`SELECT * FROM diagnostics WHERE ${w.sql} ORDER BY capture_id, rowid`).all(...w.params) as Array<Record<string, number & string>>).map((r) => ({
         capture: r.path, severity: r.severity, code: r.code, frame: r.frame ?? null, offset: r.offset ?? null,
         protocol: r.protocol ?? null, message: r.message,
       })),
     );
   }
 
-  /** Every occurrence of each diagnostic code over all captures. */
-  diagnosticCounts(): DiagnosticCountRecord[] {
-    return this.snapshot(
-      () =>
-        this.#db
-          .prepare('SELECT code, severity, sum(count) AS count FROM diagnostic_counts GROUP BY code, severity ORDER BY code, severity')
-          .all() as DiagnosticCountRecord[],
+  /** Every occurrence of each diagnostic code over all captures (of the window). */
+  diagnosticCounts(filter: ReadFilter = {}): DiagnosticCountRecord[] {
+    const w = where([captureInWindow(filter, 'capture_id')]);
+    return this.snapshot(() =>
+      (this.#db
+        .prepare(`SELECT code, severity, sum(count) AS count FROM diagnostic_counts WHERE ${w.sql} GROUP BY code, severity ORDER BY code, severity`)
+        .all(...w.params) as Array<{ code: string; severity: string; count: number }>).map((r) => ({ code: r.code, severity: r.severity, count: r.count })),
     );
   }
 
-  protocolStats(): ProtocolStatRecord[] {
-    return this.snapshot(
-      () =>
-        this.#db
-          .prepare(
-            `SELECT protocol, sum(connections) AS connections, sum(pdus) AS pdus, sum(malformed) AS malformed,
-                    sum(unparsed_bytes) AS unparsedBytes, sum(gap_bytes) AS gapBytes, sum(retransmitted_bytes) AS retransmittedBytes
-             FROM protocol_stats GROUP BY protocol ORDER BY protocol`,
-          )
-          .all() as ProtocolStatRecord[],
+  /** Dissection coverage per protocol over all captures (of the window). */
+  protocolStats(filter: ReadFilter = {}): ProtocolStatRecord[] {
+    const w = where([captureInWindow(filter, 'capture_id')]);
+    return this.snapshot(() =>
+      (this.#db
+        .prepare(
+          `SELECT protocol, sum(connections) AS connections, sum(pdus) AS pdus, sum(malformed) AS malformed,
+                  sum(unparsed_bytes) AS unparsed_bytes, sum(gap_bytes) AS gap_bytes, sum(retransmitted_bytes) AS retransmitted_bytes
+           FROM protocol_stats WHERE ${w.sql} GROUP BY protocol ORDER BY protocol`,
+        )
+        .all(...w.params) as Array<Record<string, number & string>>).map((r) => ({
+        protocol: r.protocol, connections: r.connections, pdus: r.pdus, malformed: r.malformed,
+        unparsedBytes: r.unparsed_bytes, gapBytes: r.gap_bytes, retransmittedBytes: r.retransmitted_bytes,
+      })),
     );
   }
 }

@@ -7,7 +7,7 @@ import { join, resolve } from 'node:path';
 import yargs from 'yargs';
 import type { Argv } from 'yargs';
 import { Baseline, BaselineError } from '../baseline/baseline.js';
-import { ingestCaptures, type IngestResult } from '../baseline/ingestCaptures.js';
+import { ingestCaptures, type IngestResult } from '../pipeline/ingestCaptures.js';
 import { formatDiagnostic, type Diagnostic } from '../diagnostics.js';
 import { defaultDissectors } from '../dissectors/index.js';
 import { createRegistry, type Registry } from '../dissectors/registry.js';

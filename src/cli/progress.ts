@@ -1,6 +1,6 @@
 /** A progress bar on a TTY (files, MB, packets/s, ETA); nothing in pipes or with --quiet. */
 import cliProgress from 'cli-progress';
-import type { IngestProgress } from '../baseline/ingestCaptures.js';
+import type { IngestProgress } from '../pipeline/ingestCaptures.js';
 
 export interface ProgressReporter {
   update(p: IngestProgress): void;

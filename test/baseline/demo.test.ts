@@ -7,7 +7,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Baseline } from '../../src/baseline/baseline.js';
-import { ingestCaptures } from '../../src/baseline/ingestCaptures.js';
+import { ingestCaptures } from '../../src/pipeline/ingestCaptures.js';
 import { defaultDissectors } from '../../src/dissectors/index.js';
 import { createRegistry } from '../../src/dissectors/registry.js';
 import { flowsDocument } from '../../src/report/flowsDocument.js';

@@ -1,9 +1,11 @@
 /**
  * Schema migrations: numbered steps, applied in order inside one transaction when a store of an
- * older version is opened for writing. Step 1 is the v1 schema of the first release (schema.ts).
- * Add a step as a file `NNN-what.ts` exporting a Migration, and list it here; never edit a released step.
+ * older version is opened for writing (a new store is every step applied). Step 1 is the v1 schema of
+ * the first release. Add a step as a file `NNN-what.ts` exporting a Migration, and list it here in
+ * order; never edit a released step. The store's schema version is the last step's version.
  */
 import type Database from 'better-sqlite3';
+import { v1Schema } from './001-v1-schema.js';
 
 export interface Migration {
   /** the schema version after this step */
@@ -12,4 +14,4 @@ export interface Migration {
   up(db: Database.Database): void;
 }
 
-export const MIGRATIONS: Migration[] = [];
+export const MIGRATIONS: Migration[] = [v1Schema];

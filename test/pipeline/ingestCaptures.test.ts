@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { Baseline } from '../../src/baseline/baseline.js';
-import { ingestCaptures } from '../../src/baseline/ingestCaptures.js';
+import { ingestCaptures } from '../../src/pipeline/ingestCaptures.js';
 import { defaultDissectors } from '../../src/dissectors/index.js';
 import { createRegistry } from '../../src/dissectors/registry.js';
 import { capturePath, listCaptures } from '../util/captures.js';
@@ -19,13 +19,19 @@ async function ingestTotal(files: string[]) {
   const b = Baseline.open(':memory:');
   try {
     const r = await ingestCaptures(b, files, { registry });
-    const flows = b.flows();
+    const flows = b.reader().flows();
     const packets =
-      flows.reduce((s, f) => s + f.packets_to_responder + f.packets_to_initiator, 0) + b.scans().reduce((s, x) => s + x.packets, 0);
+      flows.reduce((s, f) => s + f.packetsToResponder + f.packetsToInitiator, 0) + b.reader().scans().reduce((s, x) => s + x.packets, 0);
     return { packets, result: r, flows };
   } finally {
     b.close();
   }
+}
+
+/** The store's content through the reader (flows and their details, identities, MACs, ARP, L2, scans). */
+function contentDigest(b: Baseline): string {
+  const r = b.reader();
+  return JSON.stringify(r.snapshot(() => [r.flows(), r.identities(), r.hostMacs(), r.arp(), r.l2Frames(), r.scans()]));
 }
 
 /** The offset of the last record of a classic pcap (walks the record headers). */
@@ -105,17 +111,17 @@ describe('ingestCaptures: bad inputs and idempotence', () => {
     expect(diag).toMatchObject({ code: 'CAPTURE_UNKNOWN_FORMAT', severity: 'error', offset: 0 });
     expect(r1.files.filter((f) => f.status === 'ingested').map((f) => basename(f.path)).sort()).toEqual(['a.pcap', 'b.pcap']);
     const expected = tsharkIpPacketCount(join(dir, 'a.pcap')) + tsharkIpPacketCount(join(dir, 'b.pcap'));
-    const total = (): number => b.flows().reduce((s, f) => s + f.packets_to_responder + f.packets_to_initiator, 0);
+    const total = (): number => b.reader().flows().reduce((s, f) => s + f.packetsToResponder + f.packetsToInitiator, 0);
     expect(total()).toBe(expected);
-    const before = JSON.stringify(b.contentDigestRows());
-    const capturesBefore = b.captures().length;
+    const before = contentDigest(b);
+    const capturesBefore = b.reader().captures().length;
 
     // The same inputs again (one under another name): known content is skipped, nothing changes.
     copyFileSync(join(dir, 'a.pcap'), join(dir, 'a-renamed.pcap'));
     const r2 = await ingestCaptures(b, [dir], { registry });
     expect(r2.files.filter((f) => f.status === 'skipped')).toHaveLength(3);
-    expect(JSON.stringify(b.contentDigestRows())).toBe(before);
-    expect(b.captures()).toHaveLength(capturesBefore);
+    expect(contentDigest(b)).toBe(before);
+    expect(b.reader().captures()).toHaveLength(capturesBefore);
     expect(total()).toBe(expected);
     b.close();
   });
@@ -163,7 +169,7 @@ describe('ingestCaptures: bad inputs and idempotence', () => {
     writeFileSync(growing, buf);
     const r = await ingestCaptures(b, [growing], { registry });
     expect(r.files[0]!.status).toBe('resumed');
-    const total = b.flows().reduce((s, f) => s + f.packets_to_responder + f.packets_to_initiator, 0);
+    const total = b.reader().flows().reduce((s, f) => s + f.packetsToResponder + f.packetsToInitiator, 0);
     expect(total).toBe(tsharkIpPacketCount(src));
     expect(statSync(growing).size).toBe(buf.length);
     b.close();

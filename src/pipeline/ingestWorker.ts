@@ -8,6 +8,7 @@ import { parentPort, workerData } from 'node:worker_threads';
 import { DiagnosticLog } from '../diagnostics.js';
 import { decodePacket } from '../decode/decodePacket.js';
 import { DecodedPacket, type DecodeResult } from '../decode/packet.js';
+import { peekIpv4Pair } from '../decode/peekIpv4Pair.js';
 import { defaultDissectors } from '../dissectors/index.js';
 import { createRegistry } from '../dissectors/registry.js';
 import { FlowAggregator, ipv4PairShard, pairShard } from '../flows/flowAggregator.js';
@@ -55,25 +56,11 @@ const onRecord = (rec: CaptureRecord): void => {
   agg.onPacket(rec, pkt, res);
 };
 
-/** The shard of an Ethernet (optionally one 802.1Q tag) IPv4 frame from its raw bytes, or -1. */
+const pair = new Uint32Array(2);
+
+/** The shard of a plain Ethernet/IPv4 frame from its raw bytes (peekIpv4Pair in src/decode), or -1. */
 function fastIpv4Owner(rec: CaptureRecord, shards: number): number {
-  if (rec.linktype !== 1) return -1;
-  const b = rec.data;
-  let o = rec.offset + 12;
-  const end = rec.offset + rec.caplen;
-  if (o + 2 > end) return -1;
-  let type = (b[o]! << 8) | b[o + 1]!;
-  o += 2;
-  if (type === 0x8100) {
-    if (o + 4 > end) return -1;
-    type = (b[o + 2]! << 8) | b[o + 3]!;
-    o += 4;
-  }
-  // A well-formed IPv4 header (version 4, IHL >= 5), so that decodePacket takes it as IPv4 too.
-  if (type !== 0x0800 || o + 20 > end || b[o]! >> 4 !== 4 || (b[o]! & 15) < 5) return -1;
-  const src = ((b[o + 12]! << 24) | (b[o + 13]! << 16) | (b[o + 14]! << 8) | b[o + 15]!) >>> 0;
-  const dst = ((b[o + 16]! << 24) | (b[o + 17]! << 16) | (b[o + 18]! << 8) | b[o + 19]!) >>> 0;
-  return ipv4PairShard(src, dst, shards);
+  return peekIpv4Pair(rec, pair) ? ipv4PairShard(pair[0]!, pair[1]!, shards) : -1;
 }
 
 port.on('message', (msg: WorkerRequest) => {
@@ -96,3 +83,6 @@ port.on('message', (msg: WorkerRequest) => {
     }
   })();
 });
+
+// Loaded and listening: the main thread starts reading files once every worker says so.
+port.postMessage({ type: 'ready', module: import.meta.url });

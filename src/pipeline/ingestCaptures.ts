@@ -1,22 +1,19 @@
 /**
- * ingestCaptures(): capture files -> baseline, the library side of `zonescope ingest`.
- *
- * Inputs (files, directories, globs) are expanded, fingerprinted (a file already in the baseline is
- * skipped whatever its name; one that grew since is resumed after the last record ingested), ordered
- * by first timestamp, and read one by one through ONE flow aggregator (so a TCP connection that spans
- * rotated files stays one connection). Each file's deltas are committed in one transaction with the
- * file's row. Bad records become diagnostics; every good record is kept.
+ * The pipeline driver: sources in, batches out to the store. ingestSources() reads every unit of every
+ * source (source.ts) one by one through ONE flow aggregator (so a TCP connection that spans rotated
+ * files stays one connection) and commits each unit's deltas in one transaction with the unit's
+ * capture row. ingestCaptures() is the library side of `zonescope ingest`: capture files
+ * (fileSource.ts: a file already in the baseline is skipped whatever its name; one that grew since is
+ * resumed) as the one source. Bad records become diagnostics; every good record is kept.
  */
 import { DiagnosticLog, type Diagnostic, type Severity } from '../diagnostics.js';
 import { availableParallelism } from 'node:os';
 import { defaultDissectors } from '../dissectors/index.js';
 import { createRegistry, type Registry } from '../dissectors/registry.js';
 import type { FlowBatch } from '../flows/flowAggregator.js';
-import { fingerprintFile, HEAD_BYTES, prefixHash } from '../ingest/fingerprint.js';
-import { expandInputs } from '../ingest/inputs.js';
-import { peekCapture } from '../ingest/readCapture.js';
-import type { Baseline } from './baseline.js';
-import { InProcessProcessor, ShardedProcessor, workerScript, type FileProcessor } from './fileProcessors.js';
+import { InProcessProcessor, ShardedProcessor, workerLaunch, type FileProcessor } from './fileProcessors.js';
+import { fileSource, settledResult } from './fileSource.js';
+import type { CaptureSource, CaptureUnit, PipelineStore, SourcePlan } from './source.js';
 
 export interface IngestProgress {
   /** 1-based index of the file being read, and how many will be read. */
@@ -66,7 +63,8 @@ export interface IngestResult {
 export interface IngestOptions {
   /**
    * The dissectors to use. Default: the built-in ones (defaultDissectors) with `decodeAs`. A custom
-   * registry is used in this thread only (worker threads build the default one).
+   * registry is used in this thread only (worker threads build the default one): with more than one
+   * worker wanted, the run says so (PIPELINE_WORKERS_UNAVAILABLE) and reads in this thread.
    */
   registry?: Registry;
   /** Decode-as overrides for the default registry, e.g. { '48010': 'opcua' }. */
@@ -85,18 +83,13 @@ export interface IngestOptions {
   onDiagnostic?: (d: Diagnostic) => void;
 }
 
-interface Planned {
-  path: string;
-  size: number;
-  fingerprint: string;
-  headHash: string;
-  firstTs: number | null;
-  startOffset: number;
-  resumedFrom: number | null;
-  note?: string;
+/** Ingest capture files (files, directories, globs) into the baseline: fileSource(inputs) as the one source. */
+export function ingestCaptures(baseline: PipelineStore, inputs: string[], opts: IngestOptions): Promise<IngestResult> {
+  return ingestSources(baseline, [fileSource(inputs)], opts);
 }
 
-export async function ingestCaptures(baseline: Baseline, inputs: string[], opts: IngestOptions): Promise<IngestResult> {
+/** Read every unit of `sources`, in order, through one aggregator, committing each unit to `baseline`. */
+export async function ingestSources(baseline: PipelineStore, sources: CaptureSource[], opts: IngestOptions): Promise<IngestResult> {
   const t0 = Date.now();
   const runLog = new DiagnosticLog(50);
   const report = (d: Diagnostic): void => {
@@ -104,70 +97,26 @@ export async function ingestCaptures(baseline: Baseline, inputs: string[], opts:
     opts.onDiagnostic?.(d);
   };
   const results: IngestFileResult[] = [];
-  const emptyResult = (path: string, status: IngestFileResult['status'], note: string): IngestFileResult => ({
-    path, status, note, frames: 0, ipPackets: 0, bytes: 0, firstTs: null, lastTs: null, errors: status === 'failed' ? 1 : 0, warnings: 0,
-  });
+  let failed = false;
 
-  const expanded = await expandInputs(inputs);
-  for (const d of expanded.diagnostics) report(d);
-  let failed = expanded.diagnostics.some((d) => d.severity === 'error');
-
-  // Plan: fingerprint, skip known content, resume grown files, order by first timestamp.
-  const plan: Planned[] = [];
-  const seen = new Set<string>();
-  for (const path of expanded.files) {
-    let fp: { id: string; head: string; size: number };
-    try {
-      fp = await fingerprintFile(path);
-    } catch (e) {
-      report({ code: 'CAPTURE_UNREADABLE', severity: 'error', message: (e as Error).message, file: path });
-      results.push(emptyResult(path, 'failed', (e as Error).message));
-      failed = true;
-      continue;
-    }
-    if (seen.has(fp.id)) {
-      results.push(emptyResult(path, 'skipped', 'same content as another input of this run'));
-      continue;
-    }
-    seen.add(fp.id);
-    const known = baseline.captureByFingerprint(fp.id);
-    if (known) {
-      results.push(emptyResult(path, 'skipped', `already in the baseline (as ${known.path})`));
-      continue;
-    }
-    let grown = baseline.grownFrom(fp.head, fp.size);
-    if (!grown) {
-      // A file that was shorter than the head when ingested: compare the same prefix.
-      for (const c of baseline.capturesAtPath(path)) {
-        if (c.size < fp.size && c.size < HEAD_BYTES && (await prefixHash(path, c.size)) === c.head_hash) {
-          grown = c;
-          break;
-        }
-      }
-    }
-    const peek = await peekCapture(path);
-    plan.push({
-      path,
-      size: fp.size,
-      fingerprint: fp.id,
-      headHash: fp.head,
-      firstTs: peek.firstTsSec,
-      startOffset: grown ? grown.end_offset : 0,
-      resumedFrom: grown ? grown.id : null,
-      note: grown ? `grew since it was ingested as ${grown.path} (${grown.size} bytes): resumed at byte ${grown.end_offset}` : undefined,
-    });
+  const plans: SourcePlan[] = [];
+  for (const source of sources) {
+    const plan = await source.plan(baseline);
+    for (const d of plan.diagnostics) report(d);
+    if (plan.diagnostics.some((d) => d.severity === 'error')) failed = true;
+    results.push(...plan.settled);
+    plans.push(plan);
   }
-  plan.sort((a, b) => (a.firstTs ?? Infinity) - (b.firstTs ?? Infinity) || (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
 
-  const bytesTotal = plan.reduce((s, p) => s + p.size, 0);
-  const processor = createProcessor(opts, bytesTotal);
+  const bytesTotal = plans.reduce((s, p) => s + p.bytesTotal, 0);
+  const processor = await createProcessor(opts, bytesTotal, plans.every((p) => p.files), report);
   try {
-    return await readPlan(processor);
+    return await readUnits(processor);
   } finally {
     await processor.close();
   }
 
-  async function readPlan(proc: FileProcessor): Promise<IngestResult> {
+  async function readUnits(proc: FileProcessor): Promise<IngestResult> {
     let bytesBefore = 0;
     let lastCaptureId: number | null = null;
     const totals = { frames: 0, ipPackets: 0, bytes: 0, firstTs: Infinity, lastTs: -Infinity, flows: new Set<string>() };
@@ -195,13 +144,18 @@ export async function ingestCaptures(baseline: Baseline, inputs: string[], opts:
       }
     };
 
-    for (let i = 0; i < plan.length; i++) {
-      const p = plan[i]!;
-      const last = i === plan.length - 1;
+    const known = (pl: SourcePlan): CaptureUnit[] | null => (Array.isArray(pl.units) ? (pl.units as CaptureUnit[]) : null);
+    const files = plans.reduce((n, pl) => n + (known(pl)?.length ?? 0), 0);
+    let i = 0;
+    for (let si = 0; si < plans.length; si++) for await (const p of plans[si]!.units) {
+      i++;
+      // Connections still live are closed at the end of the last unit of the last source that has any.
+      const last = p.last && plans.slice(si + 1).every((pl) => known(pl)?.length === 0);
       const fileStart = bytesBefore;
-      const { summary, batch, log: fileLog } = await proc.run(p.path, p.startOffset, last, (consumed, records) =>
+      const fileIndex = i;
+      const { summary, batch, log: fileLog } = await proc.run(p, last, (consumed, records) =>
         opts.onProgress?.({
-          file: i + 1, files: plan.length, path: p.path, bytesDone: fileStart + consumed, bytesTotal,
+          file: fileIndex, files: Math.max(files, fileIndex), path: p.path, bytesDone: fileStart + consumed, bytesTotal,
           packets: totals.frames + records, elapsedMs: Date.now() - t0,
         }),
       );
@@ -220,12 +174,12 @@ export async function ingestCaptures(baseline: Baseline, inputs: string[], opts:
       const readable = summary.format !== 'unknown' && !(summary.records === 0 && errors > 0 && summary.frames === 0);
       if (!readable) {
         failed = true;
-        results.push({ ...emptyResult(p.path, 'failed', fileLog.kept.find((d) => d.severity === 'error')?.message ?? 'unreadable'), errors });
+        results.push({ ...settledResult(p.path, 'failed', fileLog.kept.find((d) => d.severity === 'error')?.message ?? 'unreadable'), errors });
         if (last && lastCaptureId !== null && hasContent(batch)) baseline.commitDeltas(lastCaptureId, batch);
         continue;
       }
       if (errors > 0) failed = true;
-      lastCaptureId = baseline.commitCapture(
+      const captureId = baseline.commitCapture(
         {
           fingerprint: p.fingerprint, headHash: p.headHash, path: p.path, size: p.size, format: summary.format,
           compression: summary.compression, linktypes: summary.linktypes, endOffset: summary.endOffset, frames: summary.frames,
@@ -235,6 +189,12 @@ export async function ingestCaptures(baseline: Baseline, inputs: string[], opts:
         fileLog.kept,
         fileLog.counts as Map<string, { severity: Severity; count: number }>,
       );
+      if (captureId === null) {
+        // Another process committed the same content while this one read it: one copy is kept.
+        results.push(settledResult(p.path, 'skipped', 'ingested meanwhile by another process'));
+        continue;
+      }
+      lastCaptureId = captureId;
       totals.frames += c.frames;
       totals.ipPackets += c.ipPackets;
       totals.bytes += c.bytes;
@@ -268,15 +228,36 @@ export async function ingestCaptures(baseline: Baseline, inputs: string[], opts:
 /** Worker threads when the input is large enough to repay their start (about 0.2 s each). */
 const PARALLEL_MIN_BYTES = 64e6;
 
-function createProcessor(opts: IngestOptions, bytesTotal: number): FileProcessor {
+/**
+ * The processor for this run: worker threads when more than one is wanted and they can run, else this
+ * thread. Falling back to this thread is never silent: it is a PIPELINE_WORKERS_UNAVAILABLE warning
+ * that says why and what to do (the results are the same, only slower).
+ */
+async function createProcessor(opts: IngestOptions, bytesTotal: number, files: boolean, report: (d: Diagnostic) => void): Promise<FileProcessor> {
   const cores = availableParallelism();
   const wanted = opts.workers ?? (bytesTotal >= PARALLEL_MIN_BYTES ? Math.min(2, cores) : 1);
-  const script = wanted > 1 && opts.registry === undefined ? workerScript() : null;
-  if (script !== null) {
-    return new ShardedProcessor(script, wanted, { decodeAs: opts.decodeAs, maxConnections: opts.maxConnections, scanThreshold: opts.scanThreshold });
+  const inThisThread = (): FileProcessor => {
+    const registry = opts.registry ?? createRegistry(defaultDissectors, { decodeAs: opts.decodeAs });
+    return new InProcessProcessor(registry, { maxConnections: opts.maxConnections, scanThreshold: opts.scanThreshold });
+  };
+  if (wanted <= 1) return inThisThread();
+  const fallBack = (why: string): FileProcessor => {
+    report({
+      code: 'PIPELINE_WORKERS_UNAVAILABLE',
+      severity: 'warning',
+      message: `${wanted} worker threads were wanted, ingesting in one thread instead (same results, slower): ${why}`,
+    });
+    return inThisThread();
+  };
+  if (opts.registry !== undefined) return fallBack('a custom dissector registry runs in this thread only (worker threads build the default one): pass no registry, or workers 1');
+  if (!files) return fallBack('a source that is not a capture file is read in this thread only');
+  const launch = workerLaunch();
+  if ('unavailable' in launch) return fallBack(launch.unavailable);
+  try {
+    return await ShardedProcessor.start(launch, wanted, { decodeAs: opts.decodeAs, maxConnections: opts.maxConnections, scanThreshold: opts.scanThreshold });
+  } catch (e) {
+    return fallBack(`a worker thread could not start (${(e as Error).message.split('\n')[0]}): reinstall or rebuild zonescope, or run with one worker`);
   }
-  const registry = opts.registry ?? createRegistry(defaultDissectors, { decodeAs: opts.decodeAs });
-  return new InProcessProcessor(registry, { maxConnections: opts.maxConnections, scanThreshold: opts.scanThreshold });
 }
 
 function hasContent(b: FlowBatch): boolean {

@@ -1,0 +1,203 @@
+/**
+ * How the driver (ingestSources) reads one unit of capture into a FlowBatch: in this thread (InProcessProcessor),
+ * or split by address pair across worker threads (ShardedProcessor, see ingestWorker.ts), whose
+ * batches are merged. Both keep live connections from one file to the next.
+ */
+import { existsSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { Worker } from 'node:worker_threads';
+import { DiagnosticLog, type Diagnostic, type Severity } from '../diagnostics.js';
+import { decodePacket } from '../decode/decodePacket.js';
+import { DecodedPacket } from '../decode/packet.js';
+import type { Registry } from '../dissectors/registry.js';
+import { DEFAULT_MAX_CONNECTIONS, FlowAggregator, type FlowBatch } from '../flows/flowAggregator.js';
+import { mergeBatches } from '../flows/mergeBatches.js';
+import type { ReadSummary } from '../ingest/readCapture.js';
+import type { CaptureRecord } from '../ingest/record.js';
+import type { WorkerSetup } from './ingestWorker.js';
+import type { CaptureUnit } from './source.js';
+
+export interface FileResult {
+  summary: ReadSummary;
+  batch: FlowBatch;
+  log: DiagnosticLog;
+}
+
+export interface FileProcessor {
+  /** Read one unit; `last` closes every connection at its end. */
+  run(unit: CaptureUnit, last: boolean, onProgress: (consumed: number, records: number) => void): Promise<FileResult>;
+  close(): Promise<void>;
+}
+
+export class InProcessProcessor implements FileProcessor {
+  private readonly agg: FlowAggregator;
+  private readonly pkt = new DecodedPacket();
+  private log = new DiagnosticLog(20);
+  private readonly onRecord: (rec: CaptureRecord) => void;
+  private records = 0;
+
+  constructor(registry: Registry, opts: { maxConnections?: number; scanThreshold?: number }) {
+    const agg = new FlowAggregator({ registry, ...opts, onDiagnostic: (d) => this.log.report(d) });
+    this.agg = agg;
+    const pkt = this.pkt;
+    const loc = agg.loc;
+    this.onRecord = (rec) => {
+      loc.frame = rec.frame;
+      loc.fileOffset = rec.fileOffset;
+      agg.onPacket(rec, pkt, decodePacket(rec, pkt));
+      this.records++;
+    };
+  }
+
+  async run(unit: CaptureUnit, last: boolean, onProgress: (consumed: number, records: number) => void): Promise<FileResult> {
+    this.log = new DiagnosticLog(20);
+    this.agg.loc.file = unit.path;
+    const log = this.log;
+    this.records = 0;
+    const summary = await unit.read(this.onRecord, {
+      onDiagnostic: (d) => log.report(d),
+      onProgress: (consumed) => onProgress(consumed, this.records),
+    });
+    return { summary, batch: this.agg.takeBatch(last), log };
+  }
+
+  async close(): Promise<void> {}
+}
+
+type WorkerReply =
+  | { type: 'progress'; consumed: number; records: number }
+  | { type: 'done'; summary: ReadSummary; batch: FlowBatch; kept: Diagnostic[]; counts: Array<[string, { severity: Severity; count: number }]> }
+  | { type: 'error'; message: string };
+
+/** How to start an ingest worker thread. */
+export interface WorkerLaunch {
+  /** the worker module: ingestWorker.js beside this module, or ingestWorker.ts when running from sources */
+  script: string;
+  /** tsx's ESM API (file URL), registered in the worker before the TypeScript source is imported */
+  tsx: string | null;
+}
+
+/**
+ * The ingest worker beside this module: the compiled ingestWorker.js (dist/), or, when this module runs
+ * from TypeScript sources (tests under ts-jest, tsx), ingestWorker.ts itself through tsx's loader, so
+ * the workers run the same code as this thread. `unavailable` says why neither can start.
+ */
+export function workerLaunch(): WorkerLaunch | { unavailable: string } {
+  const here = fileURLToPath(import.meta.url);
+  const fromSource = here.endsWith('.ts');
+  const script = resolve(dirname(here), fromSource ? 'ingestWorker.ts' : 'ingestWorker.js');
+  if (!existsSync(script)) return { unavailable: `the worker script ${script} is missing: reinstall or rebuild zonescope (npm run build)` };
+  if (!fromSource) return { script, tsx: null };
+  let api: string;
+  try {
+    api = join(dirname(createRequire(import.meta.url).resolve('tsx/package.json')), 'dist', 'esm', 'api', 'index.mjs');
+  } catch {
+    return { unavailable: 'zonescope runs from its TypeScript sources and the tsx package (which loads them in worker threads) is not installed: npm install tsx, or run the build (dist/)' };
+  }
+  if (!existsSync(api)) return { unavailable: `zonescope runs from its TypeScript sources and ${api} (tsx's loader for worker threads) is missing: reinstall tsx` };
+  return { script, tsx: pathToFileURL(api).href };
+}
+
+function startWorker(launch: WorkerLaunch, workerData: WorkerSetup): Worker {
+  if (launch.tsx === null) return new Worker(launch.script, { workerData });
+  const code = `import(${JSON.stringify(launch.tsx)}).then((tsx) => { tsx.register(); return import(${JSON.stringify(pathToFileURL(launch.script).href)}); });`;
+  return new Worker(code, { eval: true, workerData });
+}
+
+export class ShardedProcessor implements FileProcessor {
+  private readonly workers: Worker[];
+  /** The module URL each worker runs (the compiled script, or the TypeScript source under tests). */
+  readonly modules: string[];
+
+  private constructor(workers: Worker[], modules: string[]) {
+    this.workers = workers;
+    this.modules = modules;
+  }
+
+  /**
+   * Start `count` workers and wait until each has loaded (it says 'ready'). Rejects, with every worker
+   * stopped, when one cannot start (a missing or broken worker module, no loader for the sources).
+   */
+  static async start(launch: WorkerLaunch, count: number, opts: { decodeAs?: Record<string, string>; maxConnections?: number; scanThreshold?: number }): Promise<ShardedProcessor> {
+    const workers: Worker[] = [];
+    // The live-connection limit is for the whole ingest: each shard gets its part.
+    const maxConnections = Math.ceil((opts.maxConnections ?? DEFAULT_MAX_CONNECTIONS) / count);
+    const ready: Array<Promise<string>> = [];
+    for (let index = 0; index < count; index++) {
+      const setup: WorkerSetup = { index, count, ...opts, maxConnections };
+      const w = startWorker(launch, setup);
+      workers.push(w);
+      ready.push(
+        new Promise<string>((resolveReady, rejectReady) => {
+          const onMessage = (m: { type: string; module?: string }): void => {
+            if (m.type !== 'ready') return;
+            w.off('message', onMessage);
+            w.off('error', rejectReady);
+            w.off('exit', onExit);
+            resolveReady(m.module ?? '');
+          };
+          const onExit = (code: number): void => rejectReady(new Error(`worker ${index} exited with code ${code} before it was ready`));
+          w.on('message', onMessage);
+          w.on('error', rejectReady);
+          w.on('exit', onExit);
+        }),
+      );
+    }
+    try {
+      return new ShardedProcessor(workers, await Promise.all(ready));
+    } catch (e) {
+      await Promise.all(workers.map((w) => w.terminate()));
+      throw e;
+    }
+  }
+
+  run(unit: CaptureUnit, last: boolean, onProgress: (consumed: number, records: number) => void): Promise<FileResult> {
+    const file = unit.file;
+    if (!file) return Promise.reject(new Error(`${unit.path}: worker threads read files only`));
+    const { path, startOffset } = file;
+    return new Promise((resolvePromise, reject) => {
+      const results: Array<Extract<WorkerReply, { type: 'done' }> | undefined> = new Array(this.workers.length);
+      let pending = this.workers.length;
+      let failed = false;
+      this.workers.forEach((w, i) => {
+        const onMessage = (m: WorkerReply): void => {
+          if (m.type === 'progress') {
+            onProgress(m.consumed, m.records);
+            return;
+          }
+          w.off('message', onMessage);
+          w.off('error', onError);
+          if (m.type === 'error') {
+            failed = true;
+            reject(new Error(`ingest worker ${i}: ${m.message}`));
+            return;
+          }
+          results[i] = m;
+          if (--pending === 0 && !failed) {
+            const log = new DiagnosticLog(20);
+            for (const r of results) {
+              const part = new DiagnosticLog(20);
+              for (const d of r!.kept) part.kept.push(d);
+              for (const [code, c] of r!.counts) part.counts.set(code, c);
+              log.merge(part);
+            }
+            resolvePromise({ summary: results[0]!.summary, batch: mergeBatches(results.map((r) => r!.batch)), log });
+          }
+        };
+        const onError = (e: Error): void => {
+          failed = true;
+          reject(e);
+        };
+        w.on('message', onMessage);
+        w.on('error', onError);
+        w.postMessage({ type: 'file', path, startOffset, last });
+      });
+    });
+  }
+
+  async close(): Promise<void> {
+    await Promise.all(this.workers.map((w) => w.terminate()));
+  }
+}

@@ -1,0 +1,63 @@
+/**
+ * Where the pipeline's frames come from. A source plans units of capture (a capture file today; a
+ * rotation segment of a live interface later), each read once and committed to the store as one
+ * capture row with its deltas, in one transaction. The driver (ingestSources) reads every unit of
+ * every source through ONE flow aggregator, so a connection that spans units stays one connection.
+ */
+import type { Diagnostic } from '../diagnostics.js';
+import type { ReadSummary } from '../ingest/readCapture.js';
+import type { CaptureRecord } from '../ingest/record.js';
+import type { Baseline } from '../baseline/baseline.js';
+import type { IngestFileResult } from './ingestCaptures.js';
+
+/** What a source may ask of the store while planning (a file already ingested, or grown since). */
+export type SourceStore = Pick<Baseline, 'captureByFingerprint' | 'grownFrom' | 'capturesAtPath'>;
+
+/** What the driver writes to: one capture row with its deltas per unit, and end-of-run deltas. */
+export type PipelineStore = SourceStore & Pick<Baseline, 'commitCapture' | 'commitDeltas'>;
+
+export interface UnitReadOptions {
+  onDiagnostic: (d: Diagnostic) => void;
+  /** Bytes of the unit consumed so far (compressed bytes for a file). */
+  onProgress: (consumed: number) => void;
+}
+
+export interface CaptureUnit {
+  /** The name recorded in the store and shown in diagnostics (a file's path). */
+  path: string;
+  /** Bytes to read (for progress); 0 when unknown. */
+  size: number;
+  /** Content identity: a unit whose fingerprint is in the store is never read again. */
+  fingerprint: string;
+  /** Identity of the first 64 KiB: a file that grew keeps it. */
+  headHash: string;
+  /** Records before this (decompressed) offset were ingested already (a grown file resumes). */
+  startOffset: number;
+  /** The capture row of the earlier, shorter version of this unit. */
+  resumedFrom: number | null;
+  /** Said in the unit's result (e.g. what was resumed). */
+  note?: string;
+  /** The last unit of its source: live connections are closed at its end when no source follows. */
+  last: boolean;
+  /** Read the unit's records in this thread; `onRecord` may not keep `rec.data` past the call. */
+  read(onRecord: (rec: CaptureRecord) => void, opts: UnitReadOptions): Promise<ReadSummary>;
+  /** A file that worker threads can read themselves; absent for a unit only this thread can read. */
+  file?: { path: string; startOffset: number };
+}
+
+export interface SourcePlan {
+  /** The units to read, in order. */
+  units: AsyncIterable<CaptureUnit> | Iterable<CaptureUnit>;
+  /** Inputs settled without reading: skipped (known content) or failed (unreadable). */
+  settled: IngestFileResult[];
+  /** Problems found while planning. */
+  diagnostics: Diagnostic[];
+  /** Bytes the units will read in all, for progress; 0 when unknown (a live source). */
+  bytesTotal: number;
+  /** Every unit has `file` (worker threads can share the work). */
+  files: boolean;
+}
+
+export interface CaptureSource {
+  plan(store: SourceStore): Promise<SourcePlan>;
+}
