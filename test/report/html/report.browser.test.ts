@@ -118,6 +118,7 @@ describe('renderReport(demo plant) in Chromium', () => {
   test('writes the screenshot reports/demo/report.png', async () => {
     const { page } = demo;
     await page.fill('header input[type=search]', '');
+    await page.setViewportSize({ width: 1680, height: 1000 });
     await page.evaluate('window.scrollTo(0, 0)');
     await page.locator('#zones [data-zone="Z2-BPCS"] circle').click();
     await page.evaluate('window.scrollTo(0, 0)');

@@ -7,7 +7,7 @@
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Baseline } from '../../../src/baseline/baseline.js';
-import { ingestCaptures } from '../../../src/baseline/ingestCaptures.js';
+import { ingestCaptures } from '../../../src/pipeline/ingestCaptures.js';
 import { BaselineReader, type FlowRecord } from '../../../src/baseline/reader.js';
 import { isoTime } from '../../../src/report/json.js';
 import { REPO_ROOT } from '../../util/captures.js';

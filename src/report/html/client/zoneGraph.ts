@@ -46,7 +46,7 @@ export function zoneGraph(st: State): ZoneGraph {
     const cw = svg.clientWidth || 1100;
     const ch = svg.clientHeight || 560;
     const k = Math.min(cw / vb[2]!, ch / vb[3]!);
-    const shrink = Math.min(1, Math.max(0.72, Math.min(cw / home[2]!, ch / home[3]!)));
+    const shrink = Math.min(1, Math.max(0.8, Math.min(cw / home[2]!, ch / home[3]!)));
     svg.style.setProperty('--k', (k / shrink).toFixed(4));
   };
   setVB();
@@ -227,9 +227,12 @@ export function zoneGraph(st: State): ZoneGraph {
   st.onSelect.push((sel) => { if (sel.kind === 'asset') focusAsset(sel.i); });
 
   const wrap = h('div', { class: 'graphwrap' }, canvas, svg);
-  // As tall as the drawing needs at the page's width, within reason.
-  const width = Math.max(600, (document.querySelector('main')?.clientWidth ?? 1100) - 60);
-  wrap.style.height = `${Math.round(Math.min(640, Math.max(320, (width * vb[3]!) / vb[2]!)))}px`;
+  // As tall as the drawing needs at the box's width (which changes with the details panel), within reason.
+  const fitHeight = (width: number): void => {
+    wrap.style.height = `${Math.round(Math.min(640, Math.max(300, (width * home[3]!) / home[2]! + 30)))}px`;
+  };
+  fitHeight(Math.max(600, (document.querySelector('main')?.clientWidth ?? 1100) - 60));
+  new ResizeObserver((entries) => fitHeight(entries[0]!.contentRect.width)).observe(wrap);
   const tools = h('div', { class: 'tools' }, h('button', { onclick: () => { vb = [...home]; setVB(); } }, 'Fit'));
   if (hasWebGL()) tools.append(h('button', { title: 'draw with WebGL (sigma): for very large plants', onclick: () => webglView(st, lay, wrap, svg) }, 'WebGL view'));
   wrap.append(tools);
