@@ -166,6 +166,8 @@ export interface PQuality {
 export interface Payload {
   v: 1;
   title: string;
+  /** the section ids to show (e.g. ['summary', 'diff'] for `diff --html`); null for all */
+  sections: string[] | null;
   has: { assets: boolean; zones: boolean; diff: boolean; events: boolean };
   summary: {
     first: number | null;

@@ -7,7 +7,7 @@
 import { createHash } from 'node:crypto';
 import { clientScript } from './clientScript.js';
 import type { ReportModel } from './model.js';
-import { reportData } from './reportData.js';
+import { reportData, type ReportOptions } from './reportData.js';
 import { toWire, type Payload } from './payload.js';
 import { REPORT_CSS } from './styles.js';
 
@@ -69,6 +69,7 @@ export function renderPayload(payload: Payload): string {
   ].join('\n');
 }
 
-export function renderReport(model: ReportModel): string {
-  return renderPayload(reportData(model));
+/** The whole report, or only some sections (`{ sections: ['summary', 'diff'] }`: the page `diff --html` writes). */
+export function renderReport(model: ReportModel, opts: ReportOptions = {}): string {
+  return renderPayload(reportData(model, opts));
 }

@@ -118,7 +118,16 @@ function risks(r: ConduitRuleDoc): string[] {
   return [...new Set(out.filter((s) => s !== ''))];
 }
 
-export function reportData(model: ReportModel): Payload {
+/** The report's sections, in page order (ids as in the page's anchors). */
+export const REPORT_SECTIONS = ['summary', 'zones', 'purdue', 'conduits', 'assets', 'flows', 'activity', 'completeness', 'diff', 'events', 'quality'] as const;
+export type ReportSection = (typeof REPORT_SECTIONS)[number];
+
+export interface ReportOptions {
+  /** show only these sections (e.g. ['summary', 'diff'] for the page `diff --html` writes) */
+  sections?: readonly ReportSection[];
+}
+
+export function reportData(model: ReportModel, opts: ReportOptions = {}): Payload {
   const ov = model.baseline.overview;
   const first = ov.firstSeen;
   const baseHour = first !== null ? Math.floor(first / 3600) : 0;
@@ -257,6 +266,7 @@ export function reportData(model: ReportModel): Payload {
   return {
     v: 1,
     title: model.title,
+    sections: opts.sections ? REPORT_SECTIONS.filter((x) => opts.sections!.includes(x)) : null,
     has: { assets: model.assets !== undefined, zones: model.zones !== undefined, diff: diff !== null, events: events !== null },
     summary: {
       first, last: ov.lastSeen, captures: ov.captures, frames: ov.frames, ipPackets: ov.ipPackets, bytes: ov.bytes,

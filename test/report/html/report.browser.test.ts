@@ -138,4 +138,39 @@ describe('renderReport(demo plant) in Chromium', () => {
     expect(await o.page.locator('#flows .foot').innerText()).toBe(`${reader.overview().flows} rows`);
     await o.page.context().close();
   });
+
+  test('renderReport(model, only summary and diff) is the diff page of its own: those two sections, every breaking flow', async () => {
+    const page2 = join(tmp, 'diff.html');
+    writeFileSync(page2, renderReport(buildReportModel(reader, parts), { sections: ['summary', 'diff'] }));
+    const o = await openReport(browser, page2);
+    expect(o.consoleErrors).toEqual([]);
+    expect(await o.page.locator('section.card').evaluateAll((els) => els.map((e) => e.id))).toEqual(['summary', 'diff']);
+    expect(await o.page.locator('#diff tbody tr').count()).toBeGreaterThanOrEqual(GROUND_TRUTH.expected_breaking.length);
+    await o.page.context().close();
+  });
+
+  test('the WebGL view (sigma) opens over the same layout without an error where WebGL exists', async () => {
+    const o = await openReport(browser, file);
+    await o.page.locator('#zones button', { hasText: 'WebGL view' }).click();
+    await o.page.waitForSelector('#zones .sigma canvas');
+    await o.page.waitForTimeout(500);
+    expect(o.consoleErrors).toEqual([]);
+    expect(o.pageErrors).toEqual([]);
+    await o.page.locator('#zones button', { hasText: 'SVG view' }).click();
+    expect(await o.page.locator('#zones .sigma').count()).toBe(0);
+    await o.page.context().close();
+  });
+
+  test('without WebGL the zone graph is the SVG drawing and no WebGL view is offered', async () => {
+    const noGl = await launch(['--disable-webgl', '--disable-3d-apis']);
+    try {
+      const o = await openReport(noGl, file);
+      expect(await o.page.evaluate('!!document.createElement("canvas").getContext("webgl")')).toBe(false);
+      expect(await o.page.locator('#zones circle.asset').count()).toBe(GROUND_TRUTH.assets.length);
+      expect(await o.page.locator('#zones button', { hasText: 'WebGL view' }).count()).toBe(0);
+      expect(o.consoleErrors).toEqual([]);
+    } finally {
+      await noGl.close();
+    }
+  });
 });

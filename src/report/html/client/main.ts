@@ -94,6 +94,10 @@ function boot(): void {
   ];
   st.onActivity.push(() => document.getElementById('activity')!.scrollIntoView());
   const bodies = new Map<string, HTMLElement>();
+  if (d.sections) {
+    const keep = new Set(d.sections);
+    for (let i = sections.length - 1; i >= 0; i--) if (!keep.has(sections[i]!.id)) sections.splice(i, 1);
+  }
   for (const sec of sections) {
     nav.append(h('a', { href: `#${sec.id}`, class: sec.off ? 'off' : null }, h('span', {}, sec.title), h('span', { class: 'n' }, sec.count ?? '')));
     const body = h('div', {});
@@ -112,15 +116,14 @@ function boot(): void {
   };
   const painted = (f: () => void): void => void requestAnimationFrame(() => requestAnimationFrame(f));
   // First what the engineer looks at, then the rest, one section per task.
-  render('summary');
-  render('zones');
-  render('assets');
+  const first = ['summary', 'zones', 'assets'].filter((id) => bodies.has(id));
+  for (const id of first) render(id);
   painted(() => {
     window.__zsTimes.graph = performance.now();
     window.__zsTimes.assets = performance.now();
     setTimeout(next, 0);
   });
-  const rest = sections.map((x) => x.id).filter((id) => !['summary', 'zones', 'assets'].includes(id));
+  const rest = sections.map((x) => x.id).filter((id) => !first.includes(id));
   const next = (): void => {
     const id = rest.shift();
     if (id === undefined) {

@@ -60,8 +60,9 @@ export function conduitsSection(st: State): HTMLElement {
   const block = (ci: number): HTMLElement => {
     const c = d.conduits[ci]!;
     const pairsCell = (pairs: Array<[number, number]>): Child => {
-      const shown = pairs.slice(0, 6).map(([a, b]) => `${st.assetLabel(a)} → ${st.assetLabel(b)}`).join('; ');
-      return h('span', { class: 'pairs' }, pairs.length > 6 ? `${shown}; … ${pairs.length - 6} more` : shown);
+      const text = (list: Array<[number, number]>): string => list.map(([a, b]) => `${st.assetLabel(a)} → ${st.assetLabel(b)}`).join('; ');
+      if (pairs.length <= 6) return h('span', { class: 'pairs' }, text(pairs));
+      return h('details', { class: 'pairs' }, h('summary', {}, `${text(pairs.slice(0, 3))}; … ${pairs.length} host pairs`), text(pairs));
     };
     return h('div', { class: 'conduit-block' },
       h('div', { class: 'ch', onclick: () => st.select({ kind: 'conduit', i: ci }) }, h('strong', { class: 'mono' }, c.id), h('span', {}, `${st.zoneLabel(c.a)} ↔ ${st.zoneLabel(c.b)}`), h('span', { class: 'note' }, plural(c.rules.length, 'rule'))),
