@@ -115,6 +115,19 @@ describe('renderReport(demo plant) in Chromium', () => {
     await page.selectOption('#flows select[aria-label="operation class"]', '');
   });
 
+  test('selecting a flow shows its own activity, hour by day, in the heatmap', async () => {
+    const { page } = demo;
+    const flows = reader.flows();
+    const pk = (f: (typeof flows)[number]): number => f.packetsToInitiator + f.packetsToResponder;
+    const top = flows.reduce((a, b) => (pk(b) > pk(a) ? b : a));
+    await page.locator('#flows .row').first().click();
+    expect(await page.locator('#activity strong').innerText()).toContain(`${top.protocol}/${top.port}`);
+    const cells = await page.locator('#activity rect title').allTextContents();
+    const shown = cells.reduce((n, t) => n + Number(/: ([\d,]+) packets$/.exec(t)![1]!.replace(/,/g, '')), 0);
+    expect(shown).toBe(top.hours.reduce((n, h) => n + h.packets, 0));
+    expect(cells.filter((t) => !t.endsWith(': 0 packets')).length).toBe(top.hours.length);
+  });
+
   test('writes the screenshot reports/demo/report.png', async () => {
     const { page } = demo;
     await page.fill('header input[type=search]', '');

@@ -95,7 +95,7 @@ export function detailsPanel(st: State): HTMLElement {
         ['Initiator', h('span', {}, assetLink(f.s), ' · ', zoneLink(d.assets[f.s]!.zone))], ['Responder', h('span', {}, assetLink(f.d), ' · ', zoneLink(d.assets[f.d]!.zone))],
         ['Packets', num(f.pk)], ['Bytes', bytes(f.b)], ['Connections', num(f.c)], ['Days seen', num(f.days)], ['First seen', time(f.f)], ['Last seen', time(f.l)],
       ]),
-      h('button', { onclick: () => st.showActivity([fi], `${st.assetLabel(f.s)} → ${st.assetLabel(f.d)} ${f.pr}/${f.p}`) }, 'Show activity'),
+      h('button', { onclick: () => st.showActivity([fi], `${st.assetLabel(f.s)} → ${st.assetLabel(f.d)} ${f.pr}/${f.p}`) }, 'Show activity (hour × day)'),
       h('h3', {}, 'Functions'),
       f.fn.length
         ? table(['space', 'code', 'name', 'class', 'req', 'resp', 'exc'], f.fn.map((x) => [x[0], String(x[1]), x[2], badge(x[3], x[3]), num(x[4]), num(x[5]), num(x[6])]), { numeric: [4, 5, 6] })

@@ -68,6 +68,17 @@ export function heatmap(st: State): HTMLElement {
     draw(ci > 0 ? { packed: opts[ci]!.packed } : { flows }, label);
     picker.value = ci > 0 ? String(ci) : '';
   });
+  // Selecting a flow or a conduit anywhere shows its activity here.
+  st.onSelect.push((sel) => {
+    if (sel.kind === 'flow') {
+      const f = d.flows[sel.i]!;
+      draw({ flows: [sel.i] }, `${st.assetLabel(f.s)} → ${st.assetLabel(f.d)} ${f.pr}/${f.p}`);
+      picker.value = '';
+    } else if (sel.kind === 'conduit') {
+      draw({ packed: opts[sel.i + 1]!.packed }, opts[sel.i + 1]!.label);
+      picker.value = String(sel.i + 1);
+    }
+  });
   draw({ packed: opts[0]!.packed }, opts[0]!.label);
   return h('div', {}, h('div', { class: 'heat' }, h('span', {}, 'Activity of'), picker, title, h('span', { class: 'note' }, '(click a flow or a conduit to show its own)')), chart);
 }
