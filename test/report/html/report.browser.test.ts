@@ -79,6 +79,14 @@ describe('renderReport(demo plant) in Chromium', () => {
     expect(t).toContain('→');
   });
 
+  test('the Purdue view has one lane per level seen, every asset, and the breaking cross-level flows in red', async () => {
+    const { page } = demo;
+    const lanes = await page.locator('#purdue text.lanelabel').allTextContents();
+    expect(lanes).toEqual(['L4', 'L3.5 DMZ', 'L3', 'L2', 'L1']);
+    expect(await page.locator('#purdue circle.asset').count()).toBe(GROUND_TRUTH.assets.length);
+    expect(await page.locator('#purdue path.xflow.bad').count()).toBeGreaterThan(0);
+  });
+
   test('searching an IP selects the asset', async () => {
     const { page } = demo;
     await page.fill('header input[type=search]', '10.30.1.30');
