@@ -9,6 +9,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser } from 'playwright-core';
 import type { BaselineReader } from '../../../src/baseline/reader.js';
+import { Baseline } from '../../../src/baseline/baseline.js';
+import { BaselineReader as Reader } from '../../../src/baseline/reader.js';
 import { buildReportModel } from '../../../src/report/html/buildReportModel.js';
 import { renderReport } from '../../../src/report/html/renderReport.js';
 import { REPO_ROOT } from '../../util/captures.js';
@@ -73,6 +75,8 @@ describe('renderReport(demo plant) in Chromium', () => {
     const { page } = demo;
     await page.locator('#zones circle[data-asset="10.20.3.77"]').click({ force: true });
     expect(await page.locator('aside.details').innerText()).toContain('LAPTOP-X');
+    await page.keyboard.press('Escape');
+    expect(await page.locator('aside.details').isVisible()).toBe(false);
     await page.locator('#zones line[data-conduit="C01"]').click({ force: true });
     const t = await page.locator('aside.details').innerText();
     expect(t).toMatch(/conduit\s+C01/i);
@@ -157,6 +161,22 @@ describe('renderReport(demo plant) in Chromium', () => {
     expect(await o.page.locator('#zones').innerText()).toMatch(/No zone proposal/);
     expect(await o.page.locator('#diff').innerText()).toMatch(/No design was given/);
     expect(await o.page.locator('#flows .foot').innerText()).toBe(`${reader.overview().flows} rows`);
+    await o.page.context().close();
+  });
+
+  test('renderReport(an empty baseline with an empty proposal) says there is nothing yet, without an error', async () => {
+    const db = join(tmp, 'empty.db');
+    Baseline.open(db).close();
+    const empty = Reader.open(db);
+    const page1 = join(tmp, 'empty.html');
+    writeFileSync(page1, renderReport(buildReportModel(empty, { zones: { schema: 'zonescope/zones@1', zones: [], conduits: [] } })));
+    empty.close();
+    const o = await openReport(browser, page1);
+    expect(o.consoleErrors).toEqual([]);
+    expect(o.pageErrors).toEqual([]);
+    expect(await o.page.locator('#summary').innerText()).toMatch(/no traffic yet/i);
+    expect(await o.page.locator('#zones').innerText()).toMatch(/holds no assets/);
+    expect(await o.page.locator('#flows .foot').innerText()).toBe('0 rows');
     await o.page.context().close();
   });
 

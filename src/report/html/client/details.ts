@@ -8,10 +8,12 @@ export function detailsPanel(st: State): HTMLElement {
   const close = h('button', { class: 'close', 'aria-label': 'close details' }, '✕');
   const body = h('div', {});
   const el = h('aside', { class: 'details', 'aria-label': 'details' }, close, body);
-  close.addEventListener('click', () => {
+  const hide = (): void => {
     el.classList.remove('open');
     document.body.classList.remove('with-details');
-  });
+  };
+  close.addEventListener('click', hide);
+  document.addEventListener('keydown', (e) => { if (e.key === 'Escape' && el.classList.contains('open')) hide(); });
   const assetLink = (i: number): HTMLElement => link(st.assetLabel(i), () => st.select({ kind: 'asset', i }));
   const zoneLink = (z: number): Child => (z < 0 ? 'no zone' : link(d.zones[z]!.id, () => st.select({ kind: 'zone', i: z })));
   const flowRows = (flows: number[]): HTMLElement =>

@@ -81,8 +81,12 @@ function boot(): void {
   const sections: Array<{ id: string; title: string; count?: string; off?: boolean; note?: string; build: () => HTMLElement }> = [
     { id: 'summary', title: 'Summary', build: () => summary(st) },
     { id: 'zones', title: 'Zone graph', count: num(m.zones), off: !d.has.zones, note: 'zones as groups, conduits between them',
-      build: () => (d.has.zones ? zoneGraph(st).el : h('p', { class: 'absent' }, 'No zone proposal in this report, so there is no zone graph. Run zonescope propose (or analyze) to add one.')) },
-    { id: 'purdue', title: 'Purdue view', note: 'assets by level, coloured by zone', build: () => purdueView(st) },
+      build: () =>
+        !d.has.zones ? h('p', { class: 'absent' }, 'No zone proposal in this report, so there is no zone graph. Run zonescope propose (or analyze) to add one.')
+          : d.assets.length === 0 ? h('p', { class: 'absent' }, 'The baseline holds no assets: there is nothing to zone yet.')
+            : zoneGraph(st).el },
+    { id: 'purdue', title: 'Purdue view', note: 'assets by level, coloured by zone',
+      build: () => (d.assets.length ? purdueView(st) : h('p', { class: 'absent' }, 'The baseline holds no assets.')) },
     { id: 'conduits', title: 'Conduits', count: num(m.conduits), off: !d.has.zones, build: () => conduitsSection(st) },
     { id: 'assets', title: 'Assets', count: num(m.assets), build: () => assetsTable(st).el },
     { id: 'flows', title: 'Flows', count: num(m.flows), build: () => flowsTable(st) },

@@ -8,7 +8,7 @@ const kpi = (v: string, l: string, cls = ''): HTMLElement => h('div', { class: `
 export function summary(st: State): HTMLElement {
   const m = st.data.summary;
   const d = st.data;
-  const period = m.first !== null && m.last !== null ? `${day(m.first)} → ${day(m.last)}` : 'empty';
+  const period = m.first !== null && m.last !== null ? `${day(m.first)} → ${day(m.last)}` : 'no traffic yet';
   const problems = m.errors + m.warnings;
   const absent: string[] = [];
   if (!d.has.assets) absent.push('no assets document (identities, roles and levels are not shown)');
