@@ -1,5 +1,7 @@
 /** Every command the CLI offers beyond the built-in ones of main.ts, in help order. */
+import { captureCommand } from './capture.js';
 import type { Command } from './command.js';
+import { interfacesCommand } from './interfaces.js';
 import { reportCommand } from './report.js';
 
-export const COMMANDS: Command[] = [reportCommand];
+export const COMMANDS: Command[] = [captureCommand, interfacesCommand, reportCommand];
