@@ -7,5 +7,12 @@ import { modbusTcp } from './modbus-tcp/modbusTcp.js';
 import { cipIo, enip } from './enip/index.js';
 import { s7comm } from './s7comm/index.js';
 import { opcua } from './opcua/index.js';
+import { dns } from './dns/dns.js';
+import { netbiosNs } from './netbios-ns/netbiosNs.js';
+import { llmnr, mdns } from './llmnr-mdns/index.js';
+import { dhcp } from './dhcp/dhcp.js';
 
-export const defaultDissectors: readonly Dissector[] = [modbusTcp, enip, cipIo, s7comm, opcua] as readonly Dissector[];
+export const defaultDissectors: readonly Dissector[] = [
+  modbusTcp, enip, cipIo, s7comm, opcua,
+  dns, netbiosNs, mdns, llmnr, dhcp,
+] as readonly Dissector[];

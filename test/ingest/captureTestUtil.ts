@@ -11,6 +11,7 @@ import { join } from 'node:path';
 import type { Diagnostic } from '../../src/diagnostics.js';
 import { readCaptureFile, readCaptureStream, type ReadOptions, type ReadSummary } from '../../src/ingest/readCapture.js';
 import type { CaptureRecord } from '../../src/ingest/record.js';
+import { ParseState } from '../../src/ingest/parseState.js';
 
 import { CAPTURES_DIR } from '../util/captures.js';
 
@@ -258,4 +259,28 @@ export function frame(tag: number, size = 60): Buffer {
   b[23] = 17;
   b.writeUInt32BE(tag >>> 0, size - 4);
   return b;
+}
+
+// ------------------------------------------------------------------------------------------------
+// A ParseState loaded with bytes, for the tests of the format modules
+
+export interface LoadedState {
+  s: ParseState;
+  records: CaptureRecord[];
+  diags: Diagnostic[];
+}
+
+/** A ParseState whose window holds `bytes` (at file offset 0); records are copied as delivered. */
+export function loadedState(bytes: Buffer, startOffset = 0): LoadedState {
+  const records: CaptureRecord[] = [];
+  const diags: Diagnostic[] = [];
+  const s = new ParseState(
+    (r) => records.push({ ...r, data: Buffer.from(r.data.subarray(r.offset, r.offset + r.caplen)), offset: 0 }),
+    { fileName: 'test.cap', startOffset, onDiagnostic: (d) => diags.push(d) },
+    bytes.length + 1,
+  );
+  bytes.copy(s.buf, 0);
+  s.end = bytes.length;
+  s.bytes = bytes.length;
+  return { s, records, diags };
 }

@@ -140,7 +140,8 @@ describe('crafted pcapng', () => {
     const path = join(dir, 'crafted.pcapng');
     await writeFile(path, craft());
     const got = await collectFile(path);
-    expect(got.diags).toEqual([]);
+    // The SPB (frame 5, interface 0) carries frame 4's time (2023, interface 2): far back on interface 0.
+    expect(got.diags).toEqual([expect.objectContaining({ code: 'CAPTURE_TIME_BACKWARDS', severity: 'warning', frame: 5 })]);
     expect(got.lines).toEqual(expected);
     expect(got.lines[0]).toBe('1\t1738823410.493630309\t60\t60');
     expect(got.interfaces).toEqual([0, 1, 2, 0, 3, 0, 0, 0, 0, 0]);

@@ -4,6 +4,7 @@
  * Pure and deterministic: the same model gives the same payload, in a stable order.
  */
 import type { FlowRecord } from '../../baseline/reader.js';
+import { CARRIER_CLASS } from '../flowsDocument.js';
 import { baselineCompleteness } from './completeness.js';
 import type { AssetDoc, ConduitRuleDoc, ReportModel } from './model.js';
 import type { PAsset, PBreaking, PConduit, PDiff, PEvent, PEvidence, PFlow, PQuality, PRule, PZone, Payload } from './payload.js';
@@ -194,7 +195,8 @@ export function reportData(model: ReportModel, opts: ReportOptions = {}): Payloa
   const flowHours = model.flows.reduce((n, f) => n + f.hours.length, 0) <= FLOW_HOURS_BUDGET;
   const flows: PFlow[] = model.flows.map((f, i): PFlow => {
     const ops: Record<string, number> = {};
-    for (const fn of f.functions) if (fn.requests > 0) ops[fn.opClass] = (ops[fn.opClass] ?? 0) + fn.requests;
+    // Carriers (SendRRData, Unconnected Send, OPC UA chunks ...) are no operation: the service they carry is (flows@2).
+    for (const fn of f.functions) if (fn.requests > 0 && fn.opClass !== CARRIER_CLASS) ops[fn.opClass] = (ops[fn.opClass] ?? 0) + fn.requests;
     return {
       s: flowSD[i]![0], d: flowSD[i]![1], t: f.transport, p: f.port, pr: f.protocol,
       pk: f.packetsToResponder + f.packetsToInitiator, b: f.bytesToResponder + f.bytesToInitiator, c: f.connections,

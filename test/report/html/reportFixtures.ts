@@ -39,7 +39,7 @@ export const demoStore = (dir: string): Promise<BaselineReader> => ingestStore(d
 const LEVEL_OF_ZONE: Record<string, number> = { 'Z1-SIS': 1, 'Z2-BPCS': 1, 'Z3-OPS': 3, 'Z4-DMZ': 3.5, 'Z5-ENT': 4 };
 
 function opsOf(f: FlowRecord): string[] {
-  return [...new Set(f.functions.filter((x) => x.requests > 0 && x.space !== 'encapsulation').map((x) => x.opClass))].sort();
+  return [...new Set(f.functions.filter((x) => x.requests > 0 && x.opClass !== 'carrier' && x.space !== 'encapsulation').map((x) => x.opClass))].sort();
 }
 
 /** zonescope/assets@1, zones@1, diff@1 and events@1 documents for the demo plant (test data). */
