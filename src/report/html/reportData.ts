@@ -246,7 +246,7 @@ export function reportData(model: ReportModel, opts: ReportOptions = {}): Payloa
       }
       return {
         iz, rz, transport: r.transport ?? '', port: r.port ?? null, protocol: r.protocol ?? '',
-        ops: r.operations ?? [], fcs: (r.function_codes ?? []).map(String), packets: r.packets ?? 0, bytes: r.bytes ?? 0,
+        ops: (r.operations ?? []).filter((o) => o !== CARRIER_CLASS), fcs: (r.function_codes ?? []).map(String), packets: r.packets ?? 0, bytes: r.bytes ?? 0,
         first: secs(r.first_seen), last: secs(r.last_seen), days: r.days_seen ?? null, pairs, risks: risks(r), flows: carried,
       };
     });
