@@ -30,7 +30,6 @@ export type { CaptureSource, CaptureUnit, SourcePlan, PipelineStore, SourceStore
 export { FLOWS_SCHEMA, flowsDocument, operationTotals } from './report/flowsDocument.js';
 export { canonicalJson, isoTime } from './report/json.js';
 export { DiagnosticLog, formatDiagnostic } from './diagnostics.js';
-export type { Diagnostic, Severity } from './diagnostics.js';
 export { buildAssets, assetsFrom } from './assets/buildAssets.js';
 export type { AssetInputs, BuildAssetsOptions } from './assets/buildAssets.js';
 export { assetsDocument, assetsCsv, writeAssetsJson } from './report/assetsDocument.js';
@@ -57,6 +56,8 @@ export { proposeZones, DEFAULT_PROPOSE_OPTIONS, DEFAULT_SEED } from './zones/pro
 export type { Proposal, ProposeOptions, Zone, ZoneKind, Conduit, ConduitRule, RiskFlag, Adjustment, AssetPlacement, ProposalQuality } from './zones/types.js';
 export { zonesDocument } from './report/zonesDocument.js';
 export { zonesYaml } from './report/zonesYaml.js';
+export type { Diagnostic, DiagnosticCode, Severity } from './diagnostics.js';
+export { DIAGNOSTIC_CATALOGUE, diagnosticInfo, isDiagnosticCode, type DiagnosticInfo } from './diagnosticCatalogue.js';
 export { renderReport, renderPayload } from './report/html/renderReport.js';
 export { buildReportModel } from './report/html/buildReportModel.js';
 export type { ReportParts } from './report/html/buildReportModel.js';

@@ -12,6 +12,7 @@
  * Bad bytes never throw: they become diagnostics with file, frame and byte offset, and the parser
  * resynchronises on the next plausible record header / block so later good records are delivered.
  */
+import type { DiagnosticCode } from '../diagnosticCatalogue.js';
 import type { Diagnostic, Severity } from '../diagnostics.js';
 import { detectFormat } from './detectFormat.js';
 import { ParseState, type CaptureFormat } from './parseState.js';
@@ -129,7 +130,7 @@ export class CaptureParser {
    * A problem of the input around the parser (open/read failures, gzip): reported with the file
    * name, at `offset` (default: the decompressed bytes so far). `truncates` marks the input cut short.
    */
-  report(code: string, severity: Severity, message: string, opts: { offset?: number; truncates?: boolean } = {}): void {
+  report(code: DiagnosticCode, severity: Severity, message: string, opts: { offset?: number; truncates?: boolean } = {}): void {
     if (opts.truncates) this.s.truncated = true;
     this.s.diag(code, severity, message, undefined, opts.offset ?? this.s.bytes);
   }

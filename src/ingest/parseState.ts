@@ -7,6 +7,7 @@
  * Window: valid bytes are buf[start, end); buf[0] is at (decompressed) file offset `base`; `need` is
  * how many bytes from `start` parsing waits for.
  */
+import type { DiagnosticCode } from '../diagnosticCatalogue.js';
 import type { Diagnostic, Severity } from '../diagnostics.js';
 import { escapeControls } from './escapeControls.js';
 import { newCaptureRecord, type CaptureRecord } from './record.js';
@@ -100,7 +101,7 @@ export class ParseState {
     this.end = rest;
   }
 
-  diag(code: string, severity: Severity, message: string, frame?: number, offset?: number): void {
+  diag(code: DiagnosticCode, severity: Severity, message: string, frame?: number, offset?: number): void {
     if (severity === 'error') this.errors++;
     else if (severity === 'warning') this.warnings++;
     const cb = this.onDiagnostic;
@@ -112,7 +113,7 @@ export class ParseState {
   }
 
   /** A record dropped for its time: an error with frame and offset, counted. */
-  badTime(code: string, message: string, frame: number, offset: number): void {
+  badTime(code: DiagnosticCode, message: string, frame: number, offset: number): void {
     this.badTimestamps++;
     this.diag(code, 'error', `${message}; record dropped`, frame, offset);
   }

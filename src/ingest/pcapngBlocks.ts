@@ -5,6 +5,7 @@
  * (§3.1: a reader skips blocks it does not know). A packet whose time a Date cannot hold (a huge
  * if_tsoffset, a coarse if_tsresol, garbage) is dropped with an error; an odd one is kept with a warning.
  */
+import type { DiagnosticCode } from '../diagnosticCatalogue.js';
 import type { ParseState } from './parseState.js';
 import { PcapngSection, readInterfaceBlock, readSectionBlock, unitText, type PcapngInterface } from './pcapngInterfaces.js';
 import { MAX_CAPLEN } from './pcapRecords.js';
@@ -99,7 +100,7 @@ export function parsePcapngBlocks(s: ParseState, section: PcapngSection): boolea
 }
 
 /** Reports a damaged block at p and leaves the window one byte past it, for the resync. */
-export function badBlock(s: ParseState, p: number, code: string, message: string): true {
+export function badBlock(s: ParseState, p: number, code: DiagnosticCode, message: string): true {
   // A damaged packet block still counts as a frame, so the frames after it keep their numbers.
   const packet = isPacketBlock(s.dv.getUint32(p, s.le));
   if (packet) s.frames++;

@@ -4,10 +4,11 @@
  * set); the first of each kind in a file is a warning with frame and offset, the rest are counted
  * and summed up in one note at the end of the file.
  */
+import type { DiagnosticCode } from '../diagnosticCatalogue.js';
 import type { Severity } from '../diagnostics.js';
 import { BACKWARDS_WARN_SEC, isoTime, isPlausibleTime } from './timestamps.js';
 
-export type DiagFn = (code: string, severity: Severity, message: string, frame?: number, offset?: number) => void;
+export type DiagFn = (code: DiagnosticCode, severity: Severity, message: string, frame?: number, offset?: number) => void;
 
 export class TimeWatch {
   private readonly lastSec: number[] = [];

@@ -30,9 +30,9 @@ test('ParseState.compact() grows the buffer (power of 2) when one record needs m
 
 test('ParseState.diag() counts errors and warnings, not notes, and escapes control characters in file and message', () => {
   const { s, diags } = state(16);
-  s.diag('X', 'error', 'bad\tthing', 3, 40);
-  s.diag('Y', 'warning', 'odd');
-  s.diag('Z', 'note', 'fyi', undefined, 0);
+  s.diag('PCAP_BAD_RECORD_LENGTH', 'error', 'bad\tthing', 3, 40);
+  s.diag('PCAP_TRUNCATED_RECORD', 'warning', 'odd');
+  s.diag('CAPTURE_RESYNC', 'note', 'fyi', undefined, 0);
   expect([s.errors, s.warnings]).toEqual([1, 1]);
   expect(diags).toEqual([
     { code: 'X', severity: 'error', message: 'bad\\tthing', file: 'cap\\n1.pcap', frame: 3, offset: 40 },

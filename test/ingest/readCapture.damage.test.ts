@@ -14,13 +14,12 @@ import {
   frame,
   idb,
   listCaptures,
-  pcapHeader,
-  pcapRecord,
   shb,
   tmpDir,
   tsharkLines,
   type Collected,
 } from './captureTestUtil.js';
+import { pcapHeader, pcapRecord } from '../util/pcap.js';
 
 let dir = '';
 beforeAll(async () => {

@@ -10,6 +10,7 @@
  * point back into the message), DNS_NAME_TOO_LONG (over 255 bytes, RFC 1035 section 2.3.4),
  * DNS_TRAILING_BYTES (bytes after the last record the header counts).
  */
+import type { DiagnosticCode } from '../../diagnosticCatalogue.js';
 import type { PduSink } from '../types.js';
 import { KIND_EXCEPTION, KIND_REQUEST, KIND_RESPONSE } from '../types.js';
 import { printable } from './nameFacts.js';
@@ -46,7 +47,8 @@ export interface DnsHeader {
 export interface NameRead {
   name: string;
   next: number;
-  error: string;
+  /** '' when the name was read */
+  error: DiagnosticCode | '';
   errorAt: number;
   message: string;
 }
@@ -55,7 +57,7 @@ export function newNameRead(): NameRead {
   return { name: '', next: -1, error: '', errorAt: 0, message: '' };
 }
 
-function fail(r: NameRead, code: string, message: string, at: number): false {
+function fail(r: NameRead, code: DiagnosticCode, message: string, at: number): false {
   r.error = code;
   r.message = message;
   r.errorAt = at;
@@ -135,7 +137,7 @@ export function walkDnsMessage(
   let p = off + DNS_HEADER;
   for (let i = 0; i < h.qd; i++) {
     if (!readName(buf, off, end, p, r, false)) {
-      sink.violation(r.error, `question ${i + 1}: ${r.message}`, r.errorAt);
+      sink.violation(r.error || 'DNS_TRUNCATED', `question ${i + 1}: ${r.message}`, r.errorAt);
       return h;
     }
     p = r.next;
@@ -150,7 +152,7 @@ export function walkDnsMessage(
   for (let s = 0; s < 3; s++) {
     for (let i = 0; i < sections[s]!; i++) {
       if (!readName(buf, off, end, p, r, false)) {
-        sink.violation(r.error, `record ${i + 1} of section ${s + 1}: ${r.message}`, r.errorAt);
+        sink.violation(r.error || 'DNS_TRUNCATED', `record ${i + 1} of section ${s + 1}: ${r.message}`, r.errorAt);
         return h;
       }
       const at = p;

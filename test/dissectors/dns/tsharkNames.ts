@@ -6,7 +6,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { udpFrame } from '../../util/frameBuilder.js';
-import { buildPcap } from '../../util/frames.js';
+import { buildPcap } from '../../util/pcap.js';
 import { tshark } from '../../util/tshark.js';
 import { RecordingSink } from '../../util/recordingSink.js';
 import { DIR_TO_CLIENT, DIR_TO_SERVER } from '../../../src/dissectors/types.js';

@@ -12,7 +12,7 @@ import { BaselineReader, type FlowRecord } from '../../../src/baseline/reader.js
 import { isoTime } from '../../../src/report/json.js';
 import { REPO_ROOT } from '../../util/captures.js';
 import { modbusAdu, tcpFrame } from '../../util/frameBuilder.js';
-import { buildPcap } from '../../util/frames.js';
+import { buildPcap } from '../../util/pcap.js';
 import { encap, identityImage, listIdentityReply } from '../../dissectors/enip/enipBuilders.js';
 
 interface GtAsset { id: string; name: string; ip: string; mac: string; vendor: string; role: string; purdue_level: number; zone: string | null; in_inventory: boolean }
