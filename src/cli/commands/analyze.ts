@@ -4,7 +4,7 @@
  * zones.json and zones.yaml (the proposal and its minimum conduits) and, with --design, diff.json
  * (every observed flow the design would break). Exit 1 when the design breaks flows.
  */
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import type { Argv } from 'yargs';
 import { buildAssets } from '../../assets/buildAssets.js';
 import { loadInventory } from '../../assets/inventory.js';
@@ -16,7 +16,10 @@ import type { DiffResult } from '../../design/types.js';
 import { formatDiagnostic, type Diagnostic } from '../../diagnostics.js';
 import { assetsDocument } from '../../report/assetsDocument.js';
 import { diffDocument } from '../../report/diffDocument.js';
+import { buildReportModel } from '../../report/html/buildReportModel.js';
+import { renderReport } from '../../report/html/renderReport.js';
 import { canonicalJson } from '../../report/json.js';
+import { zonesDocument } from '../../report/zonesDocument.js';
 import { proposeZones } from '../../zones/proposeZones.js';
 import { exitCode } from '../exitCode.js';
 import { atInterrupt } from '../interrupt.js';
@@ -93,17 +96,20 @@ export const analyzeCommand: Command = {
       const overview = reader.overview();
       write('flows.json', canonicalJson(readFlowsDocument(reader, flows)));
       const assets = buildAssets(reader, { inventory, safety });
-      write('assets.json', canonicalJson(assetsDocument(assets)));
+      const assetsDoc = assetsDocument(assets);
+      write('assets.json', canonicalJson(assetsDoc));
       const proposal = proposeZones(assets.assets, flows);
       written.push(...writeProposal(proposal, outDir, overview));
       if (!a.quiet) ctx.out(proposalSummary(proposal, overview));
+      let diffDoc: unknown;
       if (a.design !== undefined) {
         const loaded = loadDesign(a.design, { inventory: inventory ?? null, file: a.design });
         if (problems(loaded.diagnostics)) inputFailed = true;
         if (loaded.design && !loaded.diagnostics.some((d) => d.severity === 'error')) {
           diff = diffDesign(loaded.design, flows, assets.assets, { hostMacs: reader.hostMacs(), inventory: inventory ?? null });
           problems(diff.diagnostics);
-          write('diff.json', canonicalJson(diffDocument(diff, loaded.diagnostics)));
+          diffDoc = diffDocument(diff, loaded.diagnostics);
+          write('diff.json', canonicalJson(diffDoc));
           const s = diff.summary;
           say(
             `zonescope: design ${a.design}: ${s.breaking} of ${s.observedFlows} observed flows would break` +
@@ -114,6 +120,11 @@ export const analyzeCommand: Command = {
           ctx.err(`zonescope: ${a.design}: the design has errors; no diff written\n`);
         }
       }
+      const model = buildReportModel(reader, {
+        title: basename(outDir), assets: assetsDoc, zones: zonesDocument(proposal, overview), diff: diffDoc,
+        designName: a.design === undefined ? undefined : basename(a.design),
+      });
+      write('report.html', renderReport(model));
       say(`wrote ${written.join(', ')}\n`);
     } finally {
       unregister();
