@@ -17,6 +17,7 @@ import { launch, openReport } from './browser.js';
 import { GROUND_TRUTH } from './reportFixtures.js';
 
 const tmp = mkdtempSync(join(tmpdir(), 'zs-report-stages-'));
+const analyzed = join(tmp, 'analyze');
 let browser: Browser;
 const run = async (args: string[]): Promise<number> => {
   const out = new NullStream();
@@ -32,6 +33,8 @@ beforeAll(async () => {
   expect(await run(['assets', '--db', db, '--inventory', inventory, '--json', join(tmp, 'assets.json')])).toBe(0);
   expect(await run(['diff', design, '--db', db, '--inventory', inventory, '--json', join(tmp, 'diff.json')])).toBe(1);
   expect(await run(['report', '--db', db, '--out', tmp, '--title', 'refinery-unit3'])).toBe(0);
+  // The main job in one go: analyze writes the same documents and the report into its folder (exit 1: the design breaks flows).
+  expect(await run(['analyze', join(REPO_ROOT, 'fixtures/refinery-unit3'), '--out', analyzed, '--design', design, '--inventory', inventory, '-q'])).toBe(1);
   browser = await launch();
 });
 afterAll(async () => {
@@ -39,12 +42,15 @@ afterAll(async () => {
   rmSync(tmp, { recursive: true, force: true });
 });
 
-describe('zonescope report (propose, assets and diff documents of the demo plant)', () => {
-  test('report.html of the stage documents: own file only, no error, every zone and conduit id, zone click shows its assets, every breaking flow', async () => {
-    const file = join(tmp, 'report.html');
+describe('zonescope report (propose, assets and diff documents of the demo plant) and zonescope analyze', () => {
+  test.each([
+    ['zonescope report of the stage documents', tmp],
+    ['zonescope analyze --design --inventory', analyzed],
+  ])('report.html of %s: own file only, no error, every zone and conduit id, zone click shows its assets, every breaking flow', async (_what, dir) => {
+    const file = join(dir, 'report.html');
     expect(statSync(file).size).toBeLessThan(1_000_000);
-    const zones = JSON.parse(readFileSync(join(tmp, 'zones.json'), 'utf8')) as { zones: Array<{ id: string; assets: string[] }>; conduits: Array<{ id: string }> };
-    const diff = JSON.parse(readFileSync(join(tmp, 'diff.json'), 'utf8')) as { breaking: Array<{ src: string; reason: string }> };
+    const zones = JSON.parse(readFileSync(join(dir, 'zones.json'), 'utf8')) as { zones: Array<{ id: string; assets: string[] }>; conduits: Array<{ id: string }> };
+    const diff = JSON.parse(readFileSync(join(dir, 'diff.json'), 'utf8')) as { breaking: Array<{ src: string; reason: string }> };
     const o = await openReport(browser, file);
     const { page } = o;
     expect(o.requests).toEqual([`file://${file}`]);
