@@ -6,7 +6,7 @@
  */
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import type { Argv } from 'yargs';
 import { loadInventory } from '../../assets/inventory.js';
 import type { Inventory } from '../../assets/types.js';
@@ -19,6 +19,8 @@ import { loadDesign } from '../../design/loadDesign.js';
 import { parseTimeOption } from '../../design/timeWindow.js';
 import { BREAK_REASONS, type DiffResult, type FlowVerdict } from '../../design/types.js';
 import { breakingInOrder, diffDocument } from '../../report/diffDocument.js';
+import { buildReportModel } from '../../report/html/buildReportModel.js';
+import { renderReport } from '../../report/html/renderReport.js';
 import { implementationReport } from '../../report/implementationReport.js';
 import { canonicalJson, isoTime } from '../../report/json.js';
 import { exitCode } from '../exitCode.js';
@@ -32,6 +34,7 @@ interface DiffArgs {
   db?: string;
   inventory?: string;
   json?: string;
+  html?: string;
   format?: string;
   since?: string;
   until?: string;
@@ -53,6 +56,7 @@ export const diffCommand: Command = {
       .option('db', { type: 'string', describe: 'baseline store (default ./zonescope.db, else ./zonescope-out/zonescope.db)' })
       .option('inventory', { type: 'string', describe: 'asset inventory CSV (name,id,ip,mac,purdue_level,role) resolving names and ids' })
       .option('json', { type: 'string', describe: 'write zonescope/diff@1 JSON to FILE (- for stdout)' })
+      .option('html', { type: 'string', requiresArg: true, describe: 'write the diff as a self-contained HTML page to FILE (the report renderer, summary and diff sections)' })
       .option('format', { type: 'string', choices: FORMATS, default: 'table', describe: 'terminal output' })
       .option('since', { type: 'string', describe: 'evaluate flows from T: ISO date/time or a duration back from the last record (14d, 36h)' })
       .option('until', { type: 'string', describe: 'evaluate flows up to T (same forms as --since)' })
@@ -97,6 +101,11 @@ async function runDiff(a: DiffArgs, ctx: CliContext): Promise<number> {
       const text = canonicalJson(diffDocument(result, loaded.diagnostics));
       if (a.json === '-') ctx.out(text);
       else writeFileSync(a.json, text);
+    }
+    if (a.html !== undefined) {
+      const model = buildReportModel(reader, { title: basename(a.design), diff: diffDocument(result, loaded.diagnostics), designName: basename(a.design) });
+      writeFileSync(a.html, renderReport(model, { sections: ['summary', 'diff'] }));
+      if (!a.quiet) ctx.err(`wrote ${a.html}\n`);
     }
     if (a.json !== '-') {
       if (a.format === 'implementation-report') {

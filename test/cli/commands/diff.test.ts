@@ -41,6 +41,19 @@ describe('zonescope diff', () => {
     expect(r.out).toMatch(/^zonescope diff: /);
   });
 
+  test('zonescope diff --html FILE writes the diff as a self-contained page listing every breaking flow', async () => {
+    const h = join(tmp, 'diff.html');
+    const j = join(tmp, 'diff-for-html.json');
+    const r = await run(['diff', DEMO_DESIGN, '--db', store.db, '--inventory', DEMO_INVENTORY, '--html', h, '--json', j]);
+    expect(r.code).toBe(1);
+    const html = readFileSync(h, 'utf8');
+    const doc = JSON.parse(readFileSync(j, 'utf8')) as { breaking: Array<{ src: string; dst: string }> };
+    expect(doc.breaking.length).toBeGreaterThan(0);
+    expect(html).toMatch(/<meta http-equiv="Content-Security-Policy" content="default-src &#39;none&#39;; script-src &#39;sha256-/);
+    expect(html).not.toMatch(/(src|href)="https?:/);
+    for (const b of doc.breaking) expect(html).toContain(b.src);
+  });
+
   test('zonescope diff (an inventory with a bad row) reports it with its line, evaluates with the good rows, exits 2', async () => {
     const inv = join(tmp, 'bad.csv');
     writeFileSync(inv, `${readFileSync(DEMO_INVENTORY, 'utf8')}Broken,BAD-01,10.0.0.300,,1,plc\n`);
