@@ -14,6 +14,9 @@ import type { BaselineOverview } from '../../baseline/reader.js';
 import { formatDiagnostic } from '../../diagnostics.js';
 import { canonicalJson } from '../../report/json.js';
 import { zonesDocument } from '../../report/zonesDocument.js';
+import { assetsDocument } from '../../report/assetsDocument.js';
+import { buildReportModel } from '../../report/html/buildReportModel.js';
+import { renderReport } from '../../report/html/renderReport.js';
 import { zonesYaml } from '../../report/zonesYaml.js';
 import { DEFAULT_SEED, dissectorMainSpace, proposeZones } from '../../zones/proposeZones.js';
 import type { Proposal } from '../../zones/types.js';
@@ -61,15 +64,20 @@ export const proposeCommand: Command = {
     const reader = openReader(a.db, ctx);
     let proposal: Proposal;
     let overview: BaselineOverview;
+    let html: string;
     try {
       const flows = reader.flows();
       overview = reader.overview();
-      const assets = buildAssets(reader, { inventory: inventory ?? undefined, safety }).assets;
-      proposal = proposeZones(assets, flows, { resolution: a.resolution, seed: a.seed, maxZoneSize: a['max-zone-size'] });
+      const assetSet = buildAssets(reader, { inventory: inventory ?? undefined, safety });
+      proposal = proposeZones(assetSet.assets, flows, { resolution: a.resolution, seed: a.seed, maxZoneSize: a['max-zone-size'] });
+      html = renderReport(buildReportModel(reader, { assets: assetsDocument(assetSet), zones: zonesDocument(proposal, overview) }));
     } finally {
       reader.close();
     }
     const paths = writeProposal(proposal, a.out, overview);
+    const reportPath = join(resolve(a.out), 'report.html');
+    writeFileSync(reportPath, html);
+    paths.push(reportPath);
     ctx.out(proposalSummary(proposal, overview));
     ctx.err(`wrote ${paths.join(', ')}\n`);
     return exitCode({ inputFailed: badInput });

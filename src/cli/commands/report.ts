@@ -8,6 +8,18 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { Argv } from 'yargs';
+import { buildAssets } from '../../assets/buildAssets.js';
+import { loadInventory } from '../../assets/inventory.js';
+import type { Inventory } from '../../assets/types.js';
+import { diffDesign } from '../../design/diffDesign.js';
+import { loadDesign } from '../../design/loadDesign.js';
+import { formatDiagnostic, type Diagnostic } from '../../diagnostics.js';
+import { assetsDocument } from '../../report/assetsDocument.js';
+import { diffDocument } from '../../report/diffDocument.js';
+import { zonesDocument } from '../../report/zonesDocument.js';
+import { proposeZones } from '../../zones/proposeZones.js';
+import { exitCode } from '../exitCode.js';
+import { parseSafetyOption } from './assets.js';
 import { buildReportModel, type ReportParts } from '../../report/html/buildReportModel.js';
 import { ReportModelError } from '../../report/html/model.js';
 import { renderReport } from '../../report/html/renderReport.js';
@@ -25,6 +37,10 @@ interface ReportArgs {
   zones?: string;
   diff?: string;
   events?: string;
+  design?: string;
+  inventory?: string;
+  safety?: string;
+  quiet?: boolean;
 }
 
 function readJson(path: string, part: string): unknown {
@@ -53,6 +69,9 @@ export const reportCommand: Command = {
       .option('zones', { type: 'string', describe: 'zonescope/zones@1 JSON' })
       .option('diff', { type: 'string', describe: 'zonescope/diff@1 JSON' })
       .option('events', { type: 'string', describe: 'zonescope/events@1 JSON' })
+      .option('design', { type: 'string', requiresArg: true, describe: 'a zone/conduit design YAML: the report gets its diff section (computed now)' })
+      .option('inventory', { type: 'string', requiresArg: true, describe: 'asset inventory CSV: the assets (and the design names) are resolved with it (computed now)' })
+      .option('safety', { type: 'string', requiresArg: true, describe: 'comma-separated IPs of safety assets' })
       .option('quiet', { type: 'boolean', alias: 'q', default: false }),
   async run(a: ReportArgs, ctx: CliContext): Promise<number> {
     const outDir = resolve(a.out);
@@ -67,9 +86,37 @@ export const reportCommand: Command = {
         ctx.err(`zonescope: using ${inOut}\n`);
       }
     }
+    const safety = parseSafetyOption(a.safety);
+    let inputFailed = false;
+    const show = (ds: readonly Diagnostic[]): void => {
+      for (const d of ds) if (d.severity !== 'note') ctx.err(`${formatDiagnostic(d)}\n`);
+      if (ds.some((d) => d.severity === 'error')) inputFailed = true;
+    };
+    let inventory: Inventory | undefined;
+    if (a.inventory !== undefined) {
+      inventory = loadInventory(a.inventory);
+      show(inventory.diagnostics);
+    }
     const reader = openReader(a.db, ctx);
     let html: string;
     try {
+      // What the stored documents do not hold, or what --inventory/--safety/--design change, is computed now.
+      const compute = a.inventory !== undefined || a.safety !== undefined || parts.assets === undefined || parts.zones === undefined || a.design !== undefined;
+      if (compute) {
+        const flows = reader.flows();
+        const assets = buildAssets(reader, { inventory, safety });
+        if (a.assets === undefined && (parts.assets === undefined || a.inventory !== undefined || a.safety !== undefined)) parts.assets = assetsDocument(assets);
+        if (parts.zones === undefined) parts.zones = zonesDocument(proposeZones(assets.assets, flows), reader.overview());
+        if (a.design !== undefined) {
+          const loaded = loadDesign(a.design, { inventory: inventory ?? null, file: a.design });
+          show(loaded.diagnostics);
+          if (loaded.design && !loaded.diagnostics.some((d) => d.severity === 'error')) {
+            const result = diffDesign(loaded.design, flows, assets.assets, { hostMacs: reader.hostMacs(), inventory: inventory ?? null });
+            parts.diff = diffDocument(result, loaded.diagnostics);
+            parts.designName = a.design.replace(/^.*[\\/]/, '');
+          } else ctx.err(`zonescope: ${a.design}: the design has errors; the report has no diff section\n`);
+        }
+      }
       html = renderReport(buildReportModel(reader, parts));
     } catch (e) {
       if (e instanceof ReportModelError) throw new CliInputError(e.message);
@@ -81,6 +128,6 @@ export const reportCommand: Command = {
     const path = join(outDir, 'report.html');
     writeFileSync(path, html);
     ctx.err(`wrote ${path} (${bytes(Buffer.byteLength(html))})\n`);
-    return 0;
+    return exitCode({ inputFailed });
   },
 };

@@ -41,6 +41,24 @@ describe('zonescope report', () => {
     expect(readFileSync(join(out, 'report.html'), 'utf8')).toContain('ZX-TEST');
   });
 
+  test('main(report --design --inventory) on the demo computes the diff section: every breaking flow of diff --json is in the page', async () => {
+    const demo = join(tmp, 'demo.db');
+    expect((await run(['ingest', 'fixtures/refinery-unit3', '--db', demo, '-q'])).code).toBe(0);
+    const design = 'fixtures/examples/refinery-unit3.yaml';
+    const inventory = 'fixtures/examples/refinery-unit3.assets.csv';
+    const json = join(tmp, 'demo-diff.json');
+    expect((await run(['diff', design, '--db', demo, '--inventory', inventory, '--json', json, '-q'])).code).toBe(1);
+    const out = join(tmp, 'out-design');
+    const r = await run(['report', '--db', demo, '--out', out, '--design', design, '--inventory', inventory]);
+    expect(r.code).toBe(0);
+    const html = readFileSync(join(out, 'report.html'), 'utf8');
+    const data = JSON.parse(html.slice(html.indexOf('<script type="application/json" id="zs-data">') + 45, html.indexOf('</script>', html.indexOf('id="zs-data"')))) as Record<string, unknown>;
+    const breaking = (JSON.parse(readFileSync(json, 'utf8')) as { breaking: unknown[] }).breaking;
+    expect(breaking.length).toBe(12);
+    expect(JSON.stringify(data)).toContain('operation-not-allowed');
+    expect((data.summary as { breaking: number }).breaking).toBe(breaking.length);
+  });
+
   test('main(report --zones BAD) exits 2 with the part and path, and writes nothing', async () => {
     const out = join(tmp, 'out3');
     const bad = join(tmp, 'bad.json');
