@@ -9,5 +9,6 @@ import { s7comm } from './s7comm/index.js';
 import { opcua } from './opcua/index.js';
 import { dnp3 } from './dnp3/index.js';
 import { iec104 } from './iec104/index.js';
+import { bacnet } from './bacnet/index.js';
 
-export const defaultDissectors: readonly Dissector[] = [modbusTcp, enip, cipIo, s7comm, opcua, dnp3, iec104] as readonly Dissector[];
+export const defaultDissectors: readonly Dissector[] = [modbusTcp, enip, cipIo, s7comm, opcua, dnp3, iec104, bacnet] as readonly Dissector[];
