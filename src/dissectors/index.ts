@@ -10,5 +10,6 @@ import { opcua } from './opcua/index.js';
 import { dnp3 } from './dnp3/index.js';
 import { iec104 } from './iec104/index.js';
 import { bacnet } from './bacnet/index.js';
+import { mms, s7commPlus } from './mms/index.js';
 
-export const defaultDissectors: readonly Dissector[] = [modbusTcp, enip, cipIo, s7comm, opcua, dnp3, iec104, bacnet] as readonly Dissector[];
+export const defaultDissectors: readonly Dissector[] = [modbusTcp, enip, cipIo, s7comm, opcua, dnp3, iec104, bacnet, mms, s7commPlus] as readonly Dissector[];
