@@ -9,11 +9,25 @@ import { dirname, resolve } from 'node:path';
 import Database from 'better-sqlite3';
 import type { Diagnostic } from '../diagnostics.js';
 import { decodeRangeKey } from '../flows/conn.js';
-import type { FlowBatch } from '../flows/flowAggregator.js';
+import {
+  EVIDENCE_RULES,
+  FLOW_RULES,
+  FUNCTION_RULES,
+  HOUR_RULES,
+  IDENTITY_RULES,
+  L2_RULES,
+  MAC_RULES,
+  OBJECT_RULES,
+  PROTOCOL_RULES,
+  RANGE_RULES,
+  SCAN_RULES,
+  type FlowBatch,
+} from '../flows/flowDelta.js';
 import { BaselineError } from './baselineError.js';
 import { BaselineReader } from './reader.js';
 import { isBusy, storageError } from './storageError.js';
 import { openForReading, prepareForWriting } from './storeFile.js';
+import { prepareUpsert } from './upsertSql.js';
 
 export { BaselineError };
 
@@ -251,107 +265,47 @@ export class Baseline {
     this.write('closing the connections of this run', () => this.writeBatch(batch, captureId));
   }
 
+  /**
+   * Add a batch's deltas: every counter by the merge rules of src/flows/flowDelta.ts (prepareUpsert
+   * writes the SQL from them), the functions also per UTC day (flow_function_days).
+   */
   private writeBatch(batch: FlowBatch, captureId: number): void {
     const db = this.db;
-    const upFlow = db.prepare(
-      `INSERT INTO flows (src, dst, transport, port, protocol, packets_to_responder, packets_to_initiator,
-         bytes_to_responder, bytes_to_initiator, connections, first_seen, last_seen)
-       VALUES (@src, @dst, @transport, @port, @protocol, @ptr, @pti, @btr, @bti, @conns, @first, @last)
-       ON CONFLICT (src, dst, transport, port, protocol) DO UPDATE SET
-         packets_to_responder = packets_to_responder + excluded.packets_to_responder,
-         packets_to_initiator = packets_to_initiator + excluded.packets_to_initiator,
-         bytes_to_responder = bytes_to_responder + excluded.bytes_to_responder,
-         bytes_to_initiator = bytes_to_initiator + excluded.bytes_to_initiator,
-         connections = connections + excluded.connections,
-         first_seen = min(first_seen, excluded.first_seen),
-         last_seen = max(last_seen, excluded.last_seen)
-       RETURNING id`,
-    );
-    const upEv = db.prepare(
-      `INSERT INTO flow_evidence (flow_id, evidence, connections) VALUES (?, ?, ?)
-       ON CONFLICT (flow_id, evidence) DO UPDATE SET connections = connections + excluded.connections`,
-    );
-    const upHour = db.prepare(
-      `INSERT INTO flow_hours (flow_id, hour, packets, bytes) VALUES (?, ?, ?, ?)
-       ON CONFLICT (flow_id, hour) DO UPDATE SET packets = packets + excluded.packets, bytes = bytes + excluded.bytes`,
-    );
-    const upFn = db.prepare(
-      `INSERT INTO flow_functions (flow_id, space, code, variant, name, op_class, requests, responses, exceptions)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
-       ON CONFLICT (flow_id, space, code, variant) DO UPDATE SET requests = requests + excluded.requests,
-         responses = responses + excluded.responses, exceptions = exceptions + excluded.exceptions`,
-    );
-    const upRange = db.prepare(
-      `INSERT INTO flow_ranges (flow_id, tbl, start, count, write, requests) VALUES (?, ?, ?, ?, ?, ?)
-       ON CONFLICT (flow_id, tbl, start, count, write) DO UPDATE SET requests = requests + excluded.requests`,
-    );
-    const upObj = db.prepare(
-      `INSERT INTO flow_objects (flow_id, space, key, reads, writes) VALUES (?, ?, ?, ?, ?)
-       ON CONFLICT (flow_id, space, key) DO UPDATE SET reads = reads + excluded.reads, writes = writes + excluded.writes`,
-    );
+    const upFlow = prepareUpsert(db, 'flows', ['src', 'dst', 'transport', 'port', 'protocol'], [], FLOW_RULES, 'id');
+    const upEv = prepareUpsert(db, 'flow_evidence', ['flow_id', 'evidence'], [], EVIDENCE_RULES);
+    const upHour = prepareUpsert(db, 'flow_hours', ['flow_id', 'hour'], [], HOUR_RULES);
+    const upFn = prepareUpsert(db, 'flow_functions', ['flow_id', 'space', 'code', 'variant'], ['name', 'op_class'], FUNCTION_RULES);
+    const upFnDay = prepareUpsert(db, 'flow_function_days', ['flow_id', 'space', 'code', 'variant', 'day'], [], FUNCTION_RULES);
+    const upRange = prepareUpsert(db, 'flow_ranges', ['flow_id', 'tbl', 'start', 'count', 'write'], [], RANGE_RULES);
+    const upObj = prepareUpsert(db, 'flow_objects', ['flow_id', 'space', 'key'], [], OBJECT_RULES);
     const upAttr = db.prepare('INSERT OR IGNORE INTO flow_attributes (flow_id, key, value) VALUES (?, ?, ?)');
     for (const f of batch.flows) {
-      const row = upFlow.get({
-        src: f.src, dst: f.dst, transport: f.transport, port: f.port, protocol: f.protocol,
-        ptr: f.packetsToResponder, pti: f.packetsToInitiator, btr: f.bytesToResponder, bti: f.bytesToInitiator,
-        conns: f.connections, first: f.firstTs, last: f.lastTs,
-      }) as { id: number };
-      const id = row.id;
-      for (const [ev, n] of Object.entries(f.evidence)) if (n) upEv.run(id, ev, n);
-      for (const [h, [p, b]] of f.hours) upHour.run(id, h, p, b);
+      const { id } = upFlow.get([f.src, f.dst, f.transport, f.port, f.protocol], f) as { id: number };
+      for (const [ev, n] of Object.entries(f.evidence)) if (n) upEv.run([id, ev], { connections: n });
+      for (const [h, [packets, bytes]] of f.hours) upHour.run([id, h], { packets, bytes });
       for (const fn of f.functions.values()) {
-        upFn.run(id, fn.spaceName, fn.code, fn.variant, fn.name, fn.opClass, fn.requests, fn.responses, fn.exceptions);
+        upFn.run([id, fn.spaceName, fn.code, fn.variant, fn.name, fn.opClass], fn);
+        for (const [day, n] of fn.days) upFnDay.run([id, fn.spaceName, fn.code, fn.variant, day], n);
       }
-      for (const [k, n] of f.ranges) {
+      for (const [k, requests] of f.ranges) {
         const r = decodeRangeKey(k);
-        upRange.run(id, r.table, r.start, r.count, r.write ? 1 : 0, n);
+        upRange.run([id, r.table, r.start, r.count, r.write ? 1 : 0], { requests });
       }
-      for (const o of f.objects.values()) upObj.run(id, o.spaceName, String(o.key), o.reads, o.writes);
+      for (const o of f.objects.values()) upObj.run([id, o.spaceName, o.key], o);
       for (const [k, vs] of f.attributes) for (const v of vs) upAttr.run(id, k, v);
     }
-    const upIdent = db.prepare(
-      `INSERT INTO identities (ip, protocol, key, value, count, first_seen, last_seen, capture_id, frame)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
-       ON CONFLICT (ip, protocol, key, value) DO UPDATE SET count = count + excluded.count,
-         first_seen = min(first_seen, excluded.first_seen), last_seen = max(last_seen, excluded.last_seen)`,
-    );
-    for (const i of batch.identities) upIdent.run(i.ip, i.protocol, i.key, i.value, i.count, i.firstTs, i.lastTs, captureId, i.frame);
-    const macSql = (table: string): Database.Statement =>
-      db.prepare(
-        `INSERT INTO ${table} (ip, mac, packets, first_seen, last_seen) VALUES (?, ?, ?, ?, ?)
-         ON CONFLICT (ip, mac) DO UPDATE SET packets = packets + excluded.packets,
-           first_seen = min(first_seen, excluded.first_seen), last_seen = max(last_seen, excluded.last_seen)`,
-      );
-    const upMac = macSql('host_macs');
-    for (const m of batch.macs) upMac.run(m.ip, m.mac, m.packets, m.firstTs, m.lastTs);
-    const upArp = macSql('arp');
-    for (const m of batch.arp) upArp.run(m.ip, m.mac, m.packets, m.firstTs, m.lastTs);
-    const upL2 = db.prepare(
-      `INSERT INTO l2_frames (mac, ethertype, packets, bytes, first_seen, last_seen) VALUES (?, ?, ?, ?, ?, ?)
-       ON CONFLICT (mac, ethertype) DO UPDATE SET packets = packets + excluded.packets, bytes = bytes + excluded.bytes,
-         first_seen = min(first_seen, excluded.first_seen), last_seen = max(last_seen, excluded.last_seen)`,
-    );
-    for (const l of batch.l2) upL2.run(l.mac, l.etherType, l.packets, l.bytes, l.firstTs, l.lastTs);
-    const upScan = db.prepare(
-      `INSERT INTO scans (kind, host, transport, attempts, packets, bytes, peers, ports, first_seen, last_seen)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-       ON CONFLICT (kind, host, transport) DO UPDATE SET attempts = attempts + excluded.attempts,
-         packets = packets + excluded.packets, bytes = bytes + excluded.bytes,
-         peers = max(peers, excluded.peers), ports = max(ports, excluded.ports),
-         first_seen = min(first_seen, excluded.first_seen), last_seen = max(last_seen, excluded.last_seen)`,
-    );
-    for (const s of batch.scans) upScan.run(s.kind, s.host, s.transport, s.attempts, s.packets, s.bytes, s.peers, s.ports, s.firstTs, s.lastTs);
-    const upProto = db.prepare(
-      `INSERT INTO protocol_stats (capture_id, protocol, connections, pdus, malformed, unparsed_bytes, gap_bytes, retransmitted_bytes)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?)
-       ON CONFLICT (capture_id, protocol) DO UPDATE SET connections = connections + excluded.connections,
-         pdus = pdus + excluded.pdus, malformed = malformed + excluded.malformed,
-         unparsed_bytes = unparsed_bytes + excluded.unparsed_bytes, gap_bytes = gap_bytes + excluded.gap_bytes,
-         retransmitted_bytes = retransmitted_bytes + excluded.retransmitted_bytes`,
-    );
-    for (const p of batch.protocols) {
-      upProto.run(captureId, p.protocol, p.connections, p.pdus, p.malformed, p.unparsedBytes, p.gapBytes, p.retransmittedBytes);
-    }
+    const upIdent = prepareUpsert(db, 'identities', ['ip', 'protocol', 'key', 'value'], ['capture_id', 'frame'], IDENTITY_RULES);
+    for (const i of batch.identities) upIdent.run([i.ip, i.protocol, i.key, i.value, captureId, i.frame], i);
+    const upMac = prepareUpsert(db, 'host_macs', ['ip', 'mac'], [], MAC_RULES);
+    for (const m of batch.macs) upMac.run([m.ip, m.mac], m);
+    const upArp = prepareUpsert(db, 'arp', ['ip', 'mac'], [], MAC_RULES);
+    for (const m of batch.arp) upArp.run([m.ip, m.mac], m);
+    const upL2 = prepareUpsert(db, 'l2_frames', ['mac', 'ethertype'], [], L2_RULES);
+    for (const l of batch.l2) upL2.run([l.mac, l.etherType], l);
+    const upScan = prepareUpsert(db, 'scans', ['kind', 'host', 'transport'], [], SCAN_RULES);
+    for (const sc of batch.scans) upScan.run([sc.kind, sc.host, sc.transport], sc);
+    const upProto = prepareUpsert(db, 'protocol_stats', ['capture_id', 'protocol'], [], PROTOCOL_RULES);
+    for (const p of batch.protocols) upProto.run([captureId, p.protocol], p);
   }
 
   /**

@@ -11,7 +11,8 @@ import { ingestCaptures, type IngestResult } from '../pipeline/ingestCaptures.js
 import { formatDiagnostic, type Diagnostic } from '../diagnostics.js';
 import { defaultDissectors } from '../dissectors/index.js';
 import { createRegistry, type Registry } from '../dissectors/registry.js';
-import { flowsDocument } from '../report/flowsDocument.js';
+import { BaselineReader } from '../baseline/reader.js';
+import { flowsDocument, operationTotals } from '../report/flowsDocument.js';
 import { canonicalJson } from '../report/json.js';
 import { EXIT_BAD_INPUT, EXIT_INTERNAL, exitCode } from './exitCode.js';
 import { bytes, day, duration, num } from './format.js';
@@ -82,7 +83,7 @@ export async function main(argv: string[], io: Io = { stdout: process.stdout, st
         const db = a.db ?? join(outDir, 'zonescope.db');
         code = await runIngest(a.inputs as string[], db, a, io);
         if (code === EXIT_INTERNAL) return;
-        const baseline = Baseline.open(db, { readonly: true });
+        const baseline = BaselineReader.open(db);
         try {
           const registry = createRegistry(defaultDissectors);
           const flowsPath = join(outDir, 'flows.json');
@@ -96,7 +97,7 @@ export async function main(argv: string[], io: Io = { stdout: process.stdout, st
     .command(
       'flows',
       'the observed flows with their per-protocol operations',
-      (y) => withStoreOptions(y).option('json', { type: 'string', describe: 'write zonescope/flows@1 JSON to FILE (- for stdout)' }),
+      (y) => withStoreOptions(y).option('json', { type: 'string', describe: 'write zonescope/flows@2 JSON to FILE (- for stdout)' }),
       (a) => {
         const baseline = openExisting(a.db);
         try {
@@ -168,8 +169,8 @@ function stdoutDashes(argv: string[]): string[] {
   return out;
 }
 
-function openExisting(path: string): Baseline {
-  return Baseline.open(path, { readonly: true });
+function openExisting(path: string): BaselineReader {
+  return BaselineReader.open(path);
 }
 
 function parseDecodeAs(list: string[] | undefined): Record<string, string> {
@@ -193,7 +194,7 @@ function checkedDecodeAs(decodeAs: string[] | undefined): Record<string, string>
   return map;
 }
 
-export function buildFlowsDocument(baseline: Baseline, registry: Registry): Record<string, unknown> {
+export function buildFlowsDocument(baseline: BaselineReader, registry: Registry): Record<string, unknown> {
   return flowsDocument(baseline.flows(), {
     mainSpace: (p) => registry.byId(p)?.spaces[0],
     scans: baseline.scans(),
@@ -290,19 +291,18 @@ function summaryText(r: IngestResult, dbPath: string, printed: number): string {
   return `${lines.join('\n')}\n`;
 }
 
-function flowsTable(baseline: Baseline): string {
+function flowsTable(baseline: BaselineReader): string {
   const rows = baseline.flows();
   const lines = [
     ['SRC', 'DST', 'PROTO', 'PORT', 'PACKETS', 'BYTES', 'CONNS', 'OPERATIONS'].join('\t'),
   ];
   for (const f of rows) {
-    const ops = new Map<string, number>();
-    for (const fn of f.functions) if (fn.requests > 0) ops.set(fn.op_class, (ops.get(fn.op_class) ?? 0) + fn.requests);
+    const ops = operationTotals(f.functions);
     lines.push(
       [
-        f.src, f.dst, `${f.transport}/${f.protocol}`, String(f.port), String(f.packets_to_responder + f.packets_to_initiator),
-        String(f.bytes_to_responder + f.bytes_to_initiator), String(f.connections),
-        [...ops].sort().map(([k, v]) => `${k}:${v}`).join(' '),
+        f.src, f.dst, `${f.transport}/${f.protocol}`, String(f.port), String(f.packetsToResponder + f.packetsToInitiator),
+        String(f.bytesToResponder + f.bytesToInitiator), String(f.connections),
+        Object.entries(ops).map(([k, v]) => `${k}:${v}`).join(' '),
       ].join('\t'),
     );
   }

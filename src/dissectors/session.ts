@@ -70,6 +70,9 @@ class CountingSink implements PduSink {
   attribute(key: string, value: string): void {
     if (!this.violationsOnly) this.target!.attribute(key, value);
   }
+  originator(who: number): void {
+    if (!this.violationsOnly) this.target!.originator(who);
+  }
   violation(code: string, message: string, at: number): void {
     this.violations++;
     this.target!.violation(code, message, at);

@@ -6,9 +6,21 @@
  * no reference to `buf` past the call (the buffer is reused).
  */
 
-/** Operation classes (../shared/design/INTERFACES.md "Operation classes"). */
-export type OpClass = 'read' | 'write' | 'program' | 'control' | 'diagnostic' | 'session' | 'other';
-export const OP_CLASSES: readonly OpClass[] = ['read', 'write', 'program', 'control', 'diagnostic', 'session', 'other'];
+/**
+ * Operation classes (docs/INTERFACES.md "Operation classes"). `io`: CIP class-1 cyclic I/O and other
+ * implicit exchanges (they carry outputs, so they are not reads).
+ */
+export type OpClass = 'read' | 'write' | 'program' | 'control' | 'diagnostic' | 'session' | 'io' | 'other';
+export const OP_CLASSES: readonly OpClass[] = ['read', 'write', 'program', 'control', 'diagnostic', 'session', 'io', 'other'];
+
+/**
+ * The class of a counted code: an operation class, or `carrier` for a transport or encapsulation
+ * message that carries a service counted on its own (ENIP SendRRData / SendUnitData, CIP Unconnected
+ * Send and Multiple Service Packet, OPC UA MSG / OPN / CLO chunks, COTP data TPDUs). A carrier is
+ * listed with its counts but is no operation: each PDU counts in one operation class only.
+ */
+export type FunctionClass = OpClass | 'carrier';
+export const CARRIER = 'carrier';
 
 /** PDU kinds for PduSink.fn(). */
 export const KIND_REQUEST = 0;
@@ -29,7 +41,7 @@ export const WHO_RECEIVER = 1;
 export interface FunctionInfo {
   /** Upper-snake name as the protocol spec names it, e.g. READ_HOLDING_REGISTERS; `Unknown (0x5a)` if unknown. */
   name: string;
-  opClass: OpClass;
+  opClass: FunctionClass;
 }
 
 /**
@@ -54,11 +66,18 @@ export interface PduSink {
   range(table: number, start: number, count: number, write: boolean): void;
   /**
    * A named object touched (CIP symbolic tag or class/instance/attribute path, S7 area/DB, class-1 I/O
-   * connection id, OPC UA node). Call only for requests and keep the key cheap (a number when possible).
+   * connection id, OPC UA node) in object space `space` (Dissector.objectSpaces). Call only for
+   * requests and keep the key cheap (a number when possible): Dissector.describeObject renders it.
    */
   object(space: number, key: number | string, write: boolean): void;
   /** Asset identity evidence (vendor, product, product_code, revision, serial, order_number, firmware, application_uri, ...). */
   identity(who: number, key: string, value: string): void;
+  /**
+   * The PDU's sender (WHO_SENDER) or receiver (WHO_RECEIVER) originates implicit connections to the
+   * other host (a CIP Forward Open request): the flow stage takes that side for the initiator of their
+   * class-1 I/O, whose datagrams carry no such knowledge, and for its direction (originator outputs).
+   */
+  originator(who: number): void;
   /** A connection-level attribute (e.g. opcua security_mode=SignAndEncrypt, security_policy=...). */
   attribute(key: string, value: string): void;
   /**
@@ -83,6 +102,18 @@ export interface Dissector<S = unknown> {
   readonly ports: readonly number[];
   /** Names of the code spaces used in fn(): index = space number. First is the main one. */
   readonly spaces: readonly string[];
+  /**
+   * True when this protocol's connections are set up by another connection (CIP class-1 I/O by a
+   * Forward Open): the flow stage takes the side reported through PduSink.originator for their
+   * initiator and tells the dissector the direction (DIR_TO_SERVER = from the originator).
+   */
+  readonly implicit?: boolean;
+  /**
+   * Names of the object spaces used in object(): index = space number (their own names, not the code
+   * spaces': e.g. Modbus `unit`, S7 `variable`, `block`, `szl`). Absent or empty when no objects are
+   * reported (an unnamed space is shown as `object-N`).
+   */
+  readonly objectSpaces?: readonly string[];
   /**
    * Cheap test on the first payload bytes seen on a connection (either direction); used for
    * connections on ports no dissector claims. Must not throw on any input.
@@ -109,6 +140,12 @@ export interface Dissector<S = unknown> {
   carried?(state: S): string | undefined;
   /** Name and operation class of a code (never throws; unknown codes: `Unknown (0x5a)`, class 'other'). */
   describe(space: number, code: number, variant?: number): FunctionInfo;
+  /**
+   * The rendered key of an object reported with object(space, key): `class 0x01 / instance 1 /
+   * attribute 7`, `DB10.DBX4.0`, `OB1`, `unit 1`; string keys (tag names) as they are. Never throws;
+   * called when a connection is folded, not per PDU. Absent: keys are shown as they are.
+   */
+  describeObject?(space: number, key: number | string): string;
 }
 
 /** `Unknown (0x5a)`: unknown codes keep their number and are never dropped. */

@@ -46,8 +46,13 @@ export class Conn {
   firstFromA: boolean;
   /** Side A is the client according to the protocol (first request/response seen): 1 yes, 0 no, -1 unknown. */
   protoClientIsA = -1;
-  /** CIP class-1 I/O: side A is the Forward Open originator: 1 yes, 0 no, -1 unknown. */
-  forwardOpenAIsOriginator = -1;
+  /**
+   * Side A originates this connection by an earlier one (a CIP Forward Open reported through
+   * PduSink.originator, for class-1 I/O): 1 yes, 0 no, -1 unknown. Decided when the session opens.
+   */
+  originatorIsA = -1;
+  /** InitiatorDecider.generation when the originator was last looked up (-1 never). */
+  originatorGeneration = -1;
   /** Initiator decision, fixed at the first fold: 1 A initiated, 0 B initiated, -1 not yet. */
   initiatorIsA = -1;
   evidence: InitiatorEvidence = 'first-sender';
@@ -79,6 +84,9 @@ export class Conn {
   hourPkts = 0;
   hourBytes = 0;
   hours: number[] | null = null;
+  /** UTC day (floor(unix seconds / 86400)) of the current `fns`; earlier days' counters in pastFns. */
+  day = -1;
+  pastFns: Array<{ day: number; fns: Map<number, FnCounter> }> | null = null;
 
   /** MAC addresses (48-bit numbers) seen as source of A's / B's packets, -1 none. */
   macA = -1;
@@ -133,9 +141,22 @@ export class Conn {
       this.hour = h;
       this.hourPkts = 0;
       this.hourBytes = 0;
+      const d = Math.floor(h / 24);
+      if (d !== this.day) this.newDay(d);
     }
     this.hourPkts++;
     this.hourBytes += bytes;
+  }
+
+  /** A packet of another UTC day: the function counters so far belong to the day before. */
+  private newDay(d: number): void {
+    if (this.fns !== null) {
+      (this.pastFns ??= []).push({ day: this.day, fns: this.fns });
+      this.fns = null;
+      this.lastFn = null;
+      this.lastFnKey = -1;
+    }
+    this.day = d;
   }
 
   /** Packets since the last fold. */

@@ -21,7 +21,7 @@
 import type { Diagnostic, Severity } from '../diagnostics.js';
 import { newCaptureRecord, type CaptureRecord } from './record.js';
 
-export type CaptureFormat = 'pcap' | 'pcapng' | 'unknown';
+export type CaptureFormat = 'pcap' | 'pcapng' | 'live' | 'unknown';
 
 /** Largest caplen we accept (Wireshark's WTAP_MAX_PACKET_SIZE_STANDARD). */
 export const MAX_CAPLEN = 262144;

@@ -63,6 +63,13 @@ interface CapModule {
 
 let capModule: CapModule | null | undefined;
 
+/**
+ * cap 0.2.1 leaves a handle whose open() failed (bad filter, no privilege) half-initialised; its
+ * destructor then stops a libuv poll that was never started and aborts the process at the next
+ * garbage collection. Such handles are kept referenced here so that their destructor never runs.
+ */
+const failedHandles: CapHandle[] = [];
+
 /** The `cap` binding, or a LiveCaptureError saying how to enable it. */
 export function loadCap(): CapModule {
   if (capModule === undefined) {
@@ -137,6 +144,7 @@ export class LiveCapture {
     try {
       link = this.#cap.open(opts.interface, opts.filter ?? '', opts.bufferSize ?? 64 * 1024 * 1024, buffer);
     } catch (e) {
+      failedHandles.push(this.#cap);
       throw classifyOpenError(opts, (e as Error).message);
     }
     const lt = LINKTYPES[link];

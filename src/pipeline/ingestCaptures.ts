@@ -10,7 +10,15 @@ import { DiagnosticLog, type Diagnostic, type Severity } from '../diagnostics.js
 import { availableParallelism } from 'node:os';
 import { defaultDissectors } from '../dissectors/index.js';
 import { createRegistry, type Registry } from '../dissectors/registry.js';
-import type { FlowBatch } from '../flows/flowAggregator.js';
+import {
+  PROTOCOL_RULES,
+  SCAN_RULES,
+  mergeCounters,
+  newProtocolStats,
+  type FlowBatch,
+  type ProtocolStatsDelta,
+  type ScanDelta,
+} from '../flows/flowDelta.js';
 import { InProcessProcessor, ShardedProcessor, workerLaunch, type FileProcessor } from './fileProcessors.js';
 import { fileSource, settledResult } from './fileSource.js';
 import type { CaptureSource, CaptureUnit, PipelineStore, SourcePlan } from './source.js';
@@ -50,11 +58,11 @@ export interface IngestResult {
   lastTs: number | null;
   /** Flows and scans touched by this run. */
   flows: number;
-  scans: Array<{ kind: 'scan' | 'flood'; host: string; transport: string; attempts: number; peers: number; ports: number }>;
+  scans: ScanDelta[];
   /** Every problem of the run, counted per code (the first few of each kept in full). */
   diagnostics: DiagnosticLog;
-  /** Dissection coverage of this run per protocol. */
-  protocols: Map<string, { connections: number; pdus: number; malformed: number; unparsedBytes: number; gapBytes: number }>;
+  /** Dissection coverage of this run per protocol (the batches' deltas added by PROTOCOL_RULES). */
+  protocols: Map<string, ProtocolStatsDelta>;
   elapsedMs: number;
   /** True when any input failed or had an error (the CLI exits 2). */
   failed: boolean;
@@ -127,20 +135,13 @@ export async function ingestSources(baseline: PipelineStore, sources: CaptureSou
       for (const s of batch.scans) {
         const k = `${s.kind}|${s.host}|${s.transport}`;
         const e = scans.get(k);
-        if (e) {
-          e.attempts += s.attempts;
-          e.peers = Math.max(e.peers, s.peers);
-          e.ports = Math.max(e.ports, s.ports);
-        } else scans.set(k, { kind: s.kind, host: s.host, transport: s.transport, attempts: s.attempts, peers: s.peers, ports: s.ports });
+        if (e) mergeCounters(SCAN_RULES, e, s);
+        else scans.set(k, { ...s });
       }
       for (const p of batch.protocols) {
-        const e = protocols.get(p.protocol) ?? { connections: 0, pdus: 0, malformed: 0, unparsedBytes: 0, gapBytes: 0 };
-        e.connections += p.connections;
-        e.pdus += p.pdus;
-        e.malformed += p.malformed;
-        e.unparsedBytes += p.unparsedBytes;
-        e.gapBytes += p.gapBytes;
-        protocols.set(p.protocol, e);
+        let e = protocols.get(p.protocol);
+        if (!e) protocols.set(p.protocol, (e = newProtocolStats(p.protocol)));
+        mergeCounters(PROTOCOL_RULES, e, p);
       }
     };
 

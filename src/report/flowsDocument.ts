@@ -1,17 +1,24 @@
 /**
- * The `zonescope/flows@1` document (../shared/design/INTERFACES.md "Flows JSON"): one entry per
- * (initiator, responder, transport, responder port, protocol), with per-protocol operations.
- * `functions` lists the codes of the protocol's main code space (Modbus function, CIP service,
- * S7 parameter function, OPC UA service type id); other code spaces (ENIP `encapsulation`, S7
- * `userdata`, OPC UA `message` ...) are listed under their own key.
+ * The `zonescope/flows@2` document (docs/INTERFACES.md "Flows JSON"): one entry per (initiator,
+ * responder, transport, responder port, protocol), with per-protocol operations, read from the
+ * BaselineReader's FlowRecords. `functions` lists the codes of the protocol's main code space
+ * (Modbus function, CIP service, S7 parameter function, OPC UA service type id); other code spaces
+ * (ENIP `encapsulation`, S7 `userdata` and `cotp`, OPC UA `message` ...) are listed under their own
+ * key. `operations` counts requests per operation class, each PDU once: a `carrier` (a transport or
+ * encapsulation message that carries a service counted on its own) is listed but is no operation.
+ * Objects carry their object space's own name and their rendered key (`DB10.DBX4.0`, `unit 1`).
  */
-import type { FlowRow, ScanRow } from '../baseline/baseline.js';
+import type { FlowFunction, FlowRecord, ScanRecord } from '../baseline/reader.js';
 import { isoTime } from './json.js';
+
+export const FLOWS_SCHEMA = 'zonescope/flows@2';
+/** The class of codes that carry another PDU and are no operation of their own. */
+export const CARRIER_CLASS = 'carrier';
 
 export interface FlowsDocumentOptions {
   /** The main code space of a protocol (a dissector's spaces[0]); undefined when not dissected. */
   mainSpace: (protocol: string) => string | undefined;
-  scans?: ScanRow[];
+  scans?: readonly ScanRecord[];
 }
 
 interface FunctionEntry {
@@ -24,21 +31,28 @@ interface FunctionEntry {
   variant?: number;
 }
 
-export function flowEntry(f: FlowRow, mainSpace: string | undefined): Record<string, unknown> {
+/** Requests per operation class, each PDU once (carriers left out), in key order. */
+export function operationTotals(functions: readonly FlowFunction[]): Record<string, number> {
+  const ops: Record<string, number> = {};
+  for (const fn of functions) {
+    if (fn.requests > 0 && fn.opClass !== CARRIER_CLASS) ops[fn.opClass] = (ops[fn.opClass] ?? 0) + fn.requests;
+  }
+  const sorted: Record<string, number> = {};
+  for (const k of Object.keys(ops).sort()) sorted[k] = ops[k]!;
+  return sorted;
+}
+
+export function flowEntry(f: FlowRecord, mainSpace: string | undefined): Record<string, unknown> {
   const days = new Set<number>();
   for (const h of f.hours) days.add(Math.floor(h.hour / 24));
-  const operations: Record<string, number> = {};
   const spaces = new Map<string, FunctionEntry[]>();
   for (const fn of f.functions) {
-    if (fn.requests > 0) operations[fn.op_class] = (operations[fn.op_class] ?? 0) + fn.requests;
-    const e: FunctionEntry = { code: fn.code, name: fn.name, class: fn.op_class, requests: fn.requests, responses: fn.responses, exceptions: fn.exceptions };
+    const e: FunctionEntry = { code: fn.code, name: fn.name, class: fn.opClass, requests: fn.requests, responses: fn.responses, exceptions: fn.exceptions };
     if (fn.variant !== 0) e.variant = fn.variant;
     const list = spaces.get(fn.space) ?? [];
     list.push(e);
     spaces.set(fn.space, list);
   }
-  const sortedOps: Record<string, number> = {};
-  for (const k of Object.keys(operations).sort()) sortedOps[k] = operations[k]!;
   const entry: Record<string, unknown> = {
     src: f.src,
     dst: f.dst,
@@ -47,25 +61,25 @@ export function flowEntry(f: FlowRow, mainSpace: string | undefined): Record<str
     protocol: f.protocol,
     initiator_evidence: strongestEvidence(f.evidence),
     initiator_evidence_connections: f.evidence,
-    packets: f.packets_to_responder + f.packets_to_initiator,
-    bytes: f.bytes_to_responder + f.bytes_to_initiator,
-    packets_to_responder: f.packets_to_responder,
-    packets_to_initiator: f.packets_to_initiator,
-    bytes_to_responder: f.bytes_to_responder,
-    bytes_to_initiator: f.bytes_to_initiator,
+    packets: f.packetsToResponder + f.packetsToInitiator,
+    bytes: f.bytesToResponder + f.bytesToInitiator,
+    packets_to_responder: f.packetsToResponder,
+    packets_to_initiator: f.packetsToInitiator,
+    bytes_to_responder: f.bytesToResponder,
+    bytes_to_initiator: f.bytesToInitiator,
     connections: f.connections,
-    first_seen: isoTime(f.first_seen),
-    last_seen: isoTime(f.last_seen),
+    first_seen: isoTime(f.firstSeen),
+    last_seen: isoTime(f.lastSeen),
     days_seen: days.size,
     hours_seen: f.hours.length,
-    operations: sortedOps,
+    operations: operationTotals(f.functions),
     functions: (mainSpace !== undefined ? spaces.get(mainSpace) : undefined) ?? [],
   };
   for (const [space, list] of [...spaces].sort((a, b) => (a[0] < b[0] ? -1 : 1))) {
     if (space !== mainSpace) entry[space] = list;
   }
-  if (f.ranges.length > 0) entry.ranges = f.ranges;
-  if (f.objects.length > 0) entry.objects = f.objects;
+  if (f.ranges.length > 0) entry.ranges = f.ranges.map((r) => ({ table: r.table, start: r.start, count: r.count, write: r.write, requests: r.requests }));
+  if (f.objects.length > 0) entry.objects = f.objects.map((o) => ({ space: o.space, key: o.key, reads: o.reads, writes: o.writes }));
   if (f.attributes.length > 0) {
     const attrs: Record<string, string[]> = {};
     for (const a of f.attributes) (attrs[a.key] ??= []).push(a.value);
@@ -89,16 +103,16 @@ function strongestEvidence(ev: Record<string, number>): string {
   return best;
 }
 
-export function flowsDocument(rows: FlowRow[], opts: FlowsDocumentOptions): Record<string, unknown> {
+export function flowsDocument(flows: readonly FlowRecord[], opts: FlowsDocumentOptions): Record<string, unknown> {
   const doc: Record<string, unknown> = {
-    schema: 'zonescope/flows@1',
-    flows: rows.map((f) => flowEntry(f, opts.mainSpace(f.protocol))),
+    schema: FLOWS_SCHEMA,
+    flows: flows.map((f) => flowEntry(f, opts.mainSpace(f.protocol))),
   };
   if (opts.scans && opts.scans.length > 0) {
     // Failed attempts summarised instead of listed as flows (see the store's `scans` table).
     doc.scans = opts.scans.map((s) => ({
       kind: s.kind, host: s.host, transport: s.transport, attempts: s.attempts, packets: s.packets, bytes: s.bytes,
-      peers: s.peers, ports: s.ports, first_seen: isoTime(s.first_seen), last_seen: isoTime(s.last_seen),
+      peers: s.peers, ports: s.ports, first_seen: isoTime(s.firstSeen), last_seen: isoTime(s.lastSeen),
     }));
   }
   return doc;

@@ -6,12 +6,12 @@
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { Baseline } from '../../src/baseline/baseline.js';
-import { ingestCaptures } from '../../src/pipeline/ingestCaptures.js';
+import type { ingestCaptures } from '../../src/pipeline/ingestCaptures.js';
 import { defaultDissectors } from '../../src/dissectors/index.js';
 import { createRegistry } from '../../src/dissectors/registry.js';
 import { flowsDocument } from '../../src/report/flowsDocument.js';
 import { REPO_ROOT } from '../util/captures.js';
+import { ingestToTempStore } from '../util/tempStore.js';
 
 const DEMO = join(REPO_ROOT, 'fixtures', 'refinery-unit3');
 
@@ -60,10 +60,10 @@ describe('the demo plant (fixtures/refinery-unit3)', () => {
 
   beforeAll(async () => {
     const registry = createRegistry(defaultDissectors);
-    const b = Baseline.open(':memory:');
-    result = await ingestCaptures(b, [DEMO], { registry });
-    flows = flowsDocument(b.flows(), { mainSpace: (p) => registry.byId(p)?.spaces[0] }).flows as Array<Record<string, unknown>>;
-    b.close();
+    const store = await ingestToTempStore([DEMO], { registry });
+    result = store.result;
+    flows = flowsDocument(store.reader.flows(), { mainSpace: (p) => registry.byId(p)?.spaces[0] }).flows as Array<Record<string, unknown>>;
+    store.dispose();
   });
 
   test('ingestCaptures(the 28 demo files) ingests every file with no problem at all', () => {

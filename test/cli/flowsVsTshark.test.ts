@@ -125,7 +125,7 @@ function ourCounts(flows: FlowJson[]): Counts {
     for (const s of ['encapsulation', 'userdata']) if (Array.isArray(f[s])) spaces.push([s, f[s] as FlowJson['functions']]);
     for (const [space, fns] of spaces) {
       for (const fn of fns) {
-        if (f.protocol === 's7comm' && space === 'function' && fn.code >= 0x100) continue; // COTP and bookkeeping codes
+        if (f.protocol === 's7comm' && space === 'function' && fn.code >= 0x100) continue; // the unmatched-Ack pseudo-code (COTP is in space 'cotp')
         const n = f.protocol === 'opcua' ? fn.requests + fn.responses + fn.exceptions : fn.requests;
         if (n > 0) add(m, key(f.src, f.dst, f.port, space, fn.code), n);
       }
@@ -148,7 +148,7 @@ describe('zonescope flows --json equals tshark per flow and per function', () =>
     expect(await runCli(['ingest', file, '--db', db, '--quiet'])).toBe(0);
     expect(await runCli(['flows', '--db', db, '--json', out])).toBe(0);
     const doc = JSON.parse(readFileSync(out, 'utf8')) as { schema: string; flows: FlowJson[] };
-    expect(doc.schema).toBe('zonescope/flows@1');
+    expect(doc.schema).toBe('zonescope/flows@2');
     const ours = ourCounts(doc.flows);
     const theirs = tsharkCounts(file);
     if (rel === 'opcua/cisagov_opcua_with-gap_with-handshake.pcap') {

@@ -111,7 +111,7 @@ describe('zonescope CLI', () => {
     expect(r.status).toBe(0);
     expect(existsSync(join(out, 'zonescope.db'))).toBe(true);
     const doc = JSON.parse(readFileSync(join(out, 'flows.json'), 'utf8')) as { schema: string; flows: Array<{ protocol: string }> };
-    expect(doc.schema).toBe('zonescope/flows@1');
+    expect(doc.schema).toBe('zonescope/flows@2');
     expect(new Set(doc.flows.map((f) => f.protocol))).toEqual(new Set(['enip', 'cip-io']));
     const help = spawnSync(process.execPath, [bin, '--help'], { encoding: 'utf8' });
     expect(help.status).toBe(0);

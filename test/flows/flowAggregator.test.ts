@@ -1,9 +1,11 @@
 import { decodePacket } from '../../src/decode/decodePacket.js';
 import { DecodedPacket } from '../../src/decode/packet.js';
+import { cipIo, enip } from '../../src/dissectors/enip/index.js';
 import { modbusTcp } from '../../src/dissectors/modbus-tcp/modbusTcp.js';
 import { createRegistry } from '../../src/dissectors/registry.js';
 import { FlowAggregator, type FlowBatch } from '../../src/flows/flowAggregator.js';
 import { modbusAdu, record, tcpFrame, udpFrame } from '../util/frameBuilder.js';
+import { syntheticConversation } from '../dissectors/enip/enipBuilders.js';
 
 const SYN = 0x02;
 const ACK = 0x10;
@@ -176,5 +178,71 @@ describe('FlowAggregator', () => {
     const f = agg.takeBatch(true).flows[0]!;
     expect([f.src, f.dst, f.port, f.protocol]).toEqual(['10.30.1.50', '10.30.1.1', 53, 'dns']);
     expect(Object.keys(f.evidence)).toEqual(['port']);
+  });
+});
+
+describe('FlowAggregator with EtherNet/IP and class-1 I/O', () => {
+  const enipRegistry = createRegistry([enip, cipIo]);
+
+  /** A class-1 I/O datagram on connection `id`: sequenced address item, connected data item. */
+  function ioDatagram(id: number, seq: number): Buffer {
+    const b = Buffer.alloc(2 + 4 + 8 + 4 + 6);
+    b.writeUInt16LE(2, 0);
+    b.writeUInt16LE(0x8002, 2);
+    b.writeUInt16LE(8, 4);
+    b.writeUInt32LE(id, 6);
+    b.writeUInt32LE(seq, 10);
+    b.writeUInt16LE(0x00b1, 14);
+    b.writeUInt16LE(6, 16);
+    b.writeUInt16LE(seq & 0xffff, 18);
+    return b;
+  }
+
+  test('onPacket(Forward Open, then I/O sent first by the target) makes the originator the initiator, outputs and inputs apart, class io', () => {
+    const agg = new FlowAggregator({ registry: enipRegistry });
+    const scanner = '10.20.1.16';
+    const adapter = '10.20.1.10';
+    const fo = syntheticConversation().find((p) => p.name === 'Forward Open request')!.pdu;
+    const t0 = 1_767_600_000;
+    const frames: Array<[Buffer, number]> = [
+      [tcpFrame({ src: scanner, dst: adapter, sport: 51000, dport: 44818, seq: 1, flags: SYN }), t0],
+      [tcpFrame({ src: adapter, dst: scanner, sport: 44818, dport: 51000, seq: 9, ack: 2, flags: SYN | ACK }), t0 + 0.001],
+      [tcpFrame({ src: scanner, dst: adapter, sport: 51000, dport: 44818, seq: 2, ack: 10, flags: PSH | ACK, payload: fo }), t0 + 0.002],
+    ];
+    for (let i = 0; i < 3; i++) {
+      frames.push([udpFrame({ src: adapter, dst: scanner, sport: 2222, dport: 2222, payload: ioDatagram(0x1001, i) }), t0 + 1 + i]);
+      frames.push([udpFrame({ src: scanner, dst: adapter, sport: 2222, dport: 2222, payload: ioDatagram(0x2002, i) }), t0 + 1.5 + i]);
+    }
+    feed(agg, frames);
+    const b = agg.takeBatch(true);
+    const io = b.flows.find((f) => f.protocol === 'cip-io')!;
+    expect([io.src, io.dst, io.port, io.evidence]).toEqual([scanner, adapter, 2222, { 'forward-open': 1 }]);
+    const fns = [...io.functions.values()].map((f) => [f.name, f.opClass, f.requests, f.responses]);
+    expect(fns.sort()).toEqual([['IMPLICIT_IO_INPUTS', 'io', 0, 3], ['IMPLICIT_IO_OUTPUTS', 'io', 3, 0]]);
+    expect([...io.objects.values()].map((o) => `${o.spaceName} ${o.key}`).sort()).toEqual(['connection 0x00001001', 'connection 0x00002002']);
+    const e = b.flows.find((f) => f.protocol === 'enip')!;
+    const classes = [...e.functions.values()].map((f) => `${f.spaceName} ${f.name} ${f.opClass}`).sort();
+    expect(classes).toEqual(['cip FORWARD_OPEN session', 'encapsulation SEND_RR_DATA carrier']);
+  });
+
+  test('onPacket(I/O with no Forward Open seen) falls back to the first sender and IMPLICIT_IO without direction', () => {
+    const agg = new FlowAggregator({ registry: enipRegistry });
+    feed(agg, [
+      [udpFrame({ src: '10.20.1.10', dst: '10.20.1.16', sport: 2222, dport: 2222, payload: ioDatagram(0x1001, 0) }), 1_767_600_000],
+      [udpFrame({ src: '10.20.1.16', dst: '10.20.1.10', sport: 2222, dport: 2222, payload: ioDatagram(0x2002, 0) }), 1_767_600_001],
+    ]);
+    const io = agg.takeBatch(true).flows[0]!;
+    expect([io.src, io.evidence]).toEqual(['10.20.1.10', { protocol: 1 }]);
+    expect([...io.functions.values()].map((f) => [f.name, f.requests])).toEqual([['IMPLICIT_IO', 2]]);
+  });
+
+  test('onPacket(Modbus polls across midnight UTC) keeps function counts per day in the flow delta', () => {
+    const agg = new FlowAggregator({ registry: createRegistry([modbusTcp]) });
+    const midnight = 20455 * 86400;
+    feed(agg, modbusSession('10.30.1.50', '10.20.1.10', 50123, midnight - 2.5, 4));
+    const f = agg.takeBatch(true).flows[0]!;
+    const fc3 = f.functions.get(3)!;
+    expect(fc3.requests).toBe(4);
+    expect([...fc3.days].map(([d, n]) => [d, n.requests, n.responses])).toEqual([[20454, 2, 2], [20455, 2, 2]]);
   });
 });

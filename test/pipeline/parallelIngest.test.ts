@@ -22,12 +22,15 @@ async function snapshot(inputs: string[], workers: number): Promise<unknown> {
     const r = await ingestCaptures(b, inputs, { workers });
     const reader = b.reader();
     const flows = reader.flows().map(({ id: _id, ...rest }) => rest);
+    // One UTC day's function counts (flow_function_days) too.
+    const day = Math.floor((reader.overview().firstSeen ?? 0) / 86400) * 86400 + 86400;
+    const dayFunctions = reader.flows({ since: day, until: day + 86399 }).map((f) => [f.src, f.dst, f.port, f.protocol, f.functions]);
     const captures = reader.captures().map((c) => [c.path, c.frames, c.ipPackets, c.bytes, c.firstSeen, c.lastSeen, c.errors, c.warnings]);
     const identities = reader.identities().map(({ capture: _c, frame: _f, ...rest }) => rest);
     const macs = reader.hostMacs();
     const stats = reader.protocolStats();
     const diags = [...r.diagnostics.counts].sort();
-    return { flows, captures, identities, macs, stats, diags, failed: r.failed };
+    return { flows, dayFunctions, captures, identities, macs, stats, diags, failed: r.failed };
   } finally {
     b.close();
   }

@@ -4,21 +4,19 @@
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { Baseline } from '../../src/baseline/baseline.js';
-import { ingestCaptures } from '../../src/pipeline/ingestCaptures.js';
 import { defaultDissectors } from '../../src/dissectors/index.js';
 import { createRegistry } from '../../src/dissectors/registry.js';
 import { flowsDocument } from '../../src/report/flowsDocument.js';
 import { canonicalJson, isoTime } from '../../src/report/json.js';
 import { REPO_ROOT } from '../util/captures.js';
+import { ingestToTempStore } from '../util/tempStore.js';
 
-describe('flows@1 golden', () => {
+describe('flows@2 golden', () => {
   test('flowsDocument(the demo plant) equals reports/demo/flows.json', async () => {
-    const b = Baseline.open(':memory:');
-    await ingestCaptures(b, [join(REPO_ROOT, 'fixtures', 'refinery-unit3')], { workers: 1 });
+    const store = await ingestToTempStore([join(REPO_ROOT, 'fixtures', 'refinery-unit3')], { workers: 1 });
     const registry = createRegistry(defaultDissectors);
-    const text = canonicalJson(flowsDocument(b.flows(), { mainSpace: (p) => registry.byId(p)?.spaces[0], scans: b.scans() }));
-    b.close();
+    const text = canonicalJson(flowsDocument(store.reader.flows(), { mainSpace: (p) => registry.byId(p)?.spaces[0], scans: store.reader.scans() }));
+    store.dispose();
     const golden = join(REPO_ROOT, 'reports', 'demo', 'flows.json');
     if (process.env.UPDATE_GOLDEN === '1') writeFileSync(golden, text);
     expect(text).toBe(readFileSync(golden, 'utf8'));

@@ -8,6 +8,7 @@ export class RecordingSink implements PduSink {
   identities: Array<{ who: number; key: string; value: string }> = [];
   attributes: Array<{ key: string; value: string }> = [];
   violations: Array<{ code: string; message: string; at: number }> = [];
+  originators: number[] = [];
 
   fn(space: number, code: number, kind: number, variant = 0): void {
     this.fns.push({ space, code, kind, variant });
@@ -24,6 +25,9 @@ export class RecordingSink implements PduSink {
   attribute(key: string, value: string): void {
     this.attributes.push({ key, value });
   }
+  originator(who: number): void {
+    this.originators.push(who);
+  }
   violation(code: string, message: string, at: number): void {
     this.violations.push({ code, message, at });
   }
@@ -34,5 +38,6 @@ export class RecordingSink implements PduSink {
     this.identities = [];
     this.attributes = [];
     this.violations = [];
+    this.originators = [];
   }
 }

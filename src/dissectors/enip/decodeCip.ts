@@ -10,7 +10,9 @@
 import type { PduSink } from '../types.js';
 import { KIND_EXCEPTION, KIND_REQUEST, KIND_RESPONSE, WHO_SENDER } from '../types.js';
 import {
+  CIP_FORWARD_OPEN,
   CIP_GET_ATTRIBUTES_ALL,
+  CIP_LARGE_FORWARD_OPEN,
   CIP_MULTIPLE_SERVICE_PACKET,
   CIP_UNCONNECTED_SEND,
   CLASS_CONNECTION_MANAGER,
@@ -30,10 +32,44 @@ const GS_EMBEDDED_ERROR = 0x1e;
 /** Containers nest (an Unconnected Send carrying a Multiple Service Packet ...); bound the depth. */
 export const CIP_MAX_DEPTH = 4;
 
-/** Object key of a logical path: class << 16 | instance (instances above 0xFFFF: class * 2^32 + instance). */
-export function cipObjectKey(classId: number, instance: number): number {
-  const inst = instance < 0 ? 0 : instance;
-  return inst <= 0xffff ? classId * 0x10000 + inst : classId * 0x100000000 + inst;
+/** Object spaces of the ENIP dissector (Dissector.objectSpaces): logical paths and Logix tag names. */
+export const OBJ_PATH = 0;
+export const OBJ_TAG = 1;
+
+const TWO_16 = 0x10000;
+
+/**
+ * Object key of a logical path (class, instance, attribute; -1 when absent): a number below 2^48,
+ * ((class * 2^16 + instance + 1) * 2^16 + attribute + 1), for the paths met in plants; a path with a
+ * class, instance or attribute past the 16-bit range is rendered as text at once (rare).
+ */
+export function cipObjectKey(classId: number, instance: number, attribute = -1): number | string {
+  const inst = instance < 0 ? -1 : instance;
+  const attr = attribute < 0 ? -1 : attribute;
+  if (classId < 0 || classId > 0xffff || inst > 0xfffe || attr > 0xfffe) return cipPathText(classId, inst, attr);
+  return (classId * TWO_16 + inst + 1) * TWO_16 + attr + 1;
+}
+
+function cipPathText(classId: number, instance: number, attribute: number): string {
+  const width = classId > 0xff ? 4 : 2;
+  let s = `class 0x${classId.toString(16).padStart(width, '0')}`;
+  if (instance >= 0) s += ` / instance ${instance}`;
+  if (attribute >= 0) s += ` / attribute ${attribute}`;
+  return s;
+}
+
+/** Human form of a path key: `class 0x01 / instance 1 / attribute 7`, `class 0x6b`. */
+export function formatCipObjectKey(key: number | string): string {
+  if (typeof key === 'string') return key;
+  const attr = (key % TWO_16) - 1;
+  const rest = Math.floor(key / TWO_16);
+  const inst = (rest % TWO_16) - 1;
+  return cipPathText(Math.floor(rest / TWO_16), inst, attr);
+}
+
+/** Dissector.describeObject of enip: paths rendered, tag names as they are. */
+export function describeCipObject(space: number, key: number | string): string {
+  return space === OBJ_PATH ? formatCipObjectKey(key) : String(key);
 }
 
 /**
@@ -78,6 +114,10 @@ function decodeRequest(st: EnipState, sink: PduSink, buf: Buffer, off: number, l
   const symbols = path.symbols;
   sink.fn(0, service, KIND_REQUEST, isObjectSpecific(service) && classId > 0 ? classId : 0);
   pending.push(service, classId);
+  // Forward Open (Vol. 1 3-5.5.2): the sender originates the connections, their class-1 I/O too.
+  if ((service === CIP_FORWARD_OPEN || service === CIP_LARGE_FORWARD_OPEN) && (classId === CLASS_CONNECTION_MANAGER || classId < 0)) {
+    sink.originator(WHO_SENDER);
+  }
 
   const dataOff = off + 2 + pathLen;
   const end = off + len;
@@ -100,8 +140,8 @@ function decodeRequest(st: EnipState, sink: PduSink, buf: Buffer, off: number, l
     return;
   }
   const write = cipOpClass(service, classId) === 'write';
-  if (symbols > 0 && pathOk) sink.object(0, st.tags.get(buf, off + 2, pathLen), write);
-  else if (classId >= 0) sink.object(0, cipObjectKey(classId, instance), write);
+  if (symbols > 0 && pathOk) sink.object(OBJ_TAG, st.tags.get(buf, off + 2, pathLen), write);
+  else if (classId >= 0) sink.object(OBJ_PATH, cipObjectKey(classId, instance, path.attribute), write);
 }
 
 function decodeReply(st: EnipState, sink: PduSink, buf: Buffer, off: number, len: number, base: number, depth: number, service: number): void {

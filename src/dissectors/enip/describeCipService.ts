@@ -5,7 +5,7 @@
  * Modbus object (Vol. 7A), PCCC object and the Logix Symbol/Template objects (Rockwell Logix 5000
  * Data Access, publication 1756-PM020). Operation classes follow ../shared/design/INTERFACES.md.
  */
-import type { FunctionInfo, OpClass } from '../types.js';
+import type { FunctionClass, FunctionInfo } from '../types.js';
 import { unknownName } from '../types.js';
 
 export const CIP_GET_ATTRIBUTES_ALL = 0x01;
@@ -30,7 +30,7 @@ export function isObjectSpecific(service: number): boolean {
   return service >= 0x4b && service <= 0x63;
 }
 
-function info(name: string, opClass: OpClass): FunctionInfo {
+function info(name: string, opClass: FunctionClass): FunctionInfo {
   return { name, opClass };
 }
 
@@ -44,8 +44,8 @@ const COMMON = new Map<number, FunctionInfo>([
   [0x07, info('STOP', 'control')],
   [0x08, info('CREATE', 'write')],
   [0x09, info('DELETE', 'write')],
-  // A container: the embedded services are counted with their own classes.
-  [0x0a, info('MULTIPLE_SERVICE_PACKET', 'session')],
+  // A container: the embedded services are counted with their own classes (a carrier, no operation).
+  [0x0a, info('MULTIPLE_SERVICE_PACKET', 'carrier')],
   [0x0d, info('APPLY_ATTRIBUTES', 'write')],
   [0x0e, info('GET_ATTRIBUTE_SINGLE', 'read')],
   [0x10, info('SET_ATTRIBUTE_SINGLE', 'write')],
@@ -63,13 +63,13 @@ const COMMON = new Map<number, FunctionInfo>([
 
 /** (class << 8 | service) -> info, for object-specific services. */
 const SPECIFIC = new Map<number, FunctionInfo>();
-function specific(classId: number, service: number, name: string, opClass: OpClass): void {
+function specific(classId: number, service: number, name: string, opClass: FunctionClass): void {
   SPECIFIC.set(classId * 256 + service, info(name, opClass));
 }
 // Connection Manager (Vol. 1 3-5.5, table 3-5.11).
 specific(CLASS_CONNECTION_MANAGER, 0x4e, 'FORWARD_CLOSE', 'session');
-// A container: the embedded request is counted too (and its reply comes back unwrapped).
-specific(CLASS_CONNECTION_MANAGER, 0x52, 'UNCONNECTED_SEND', 'session');
+// A container: the embedded request is counted too (and its reply comes back unwrapped): a carrier.
+specific(CLASS_CONNECTION_MANAGER, 0x52, 'UNCONNECTED_SEND', 'carrier');
 specific(CLASS_CONNECTION_MANAGER, 0x54, 'FORWARD_OPEN', 'session');
 specific(CLASS_CONNECTION_MANAGER, 0x56, 'GET_CONNECTION_DATA', 'diagnostic');
 specific(CLASS_CONNECTION_MANAGER, 0x57, 'SEARCH_CONNECTION_DATA', 'diagnostic');
@@ -104,7 +104,7 @@ specific(CLASS_SYMBOL, 0x55, 'GET_INSTANCE_ATTRIBUTE_LIST', 'read');
 specific(CLASS_TEMPLATE, 0x4c, 'READ_TEMPLATE', 'read');
 
 /** Operation class of a CIP service without allocating (the hot path's version of describeCipService). */
-export function cipOpClass(service: number, classId = 0): OpClass {
+export function cipOpClass(service: number, classId = 0): FunctionClass {
   const common = COMMON.get(service);
   if (common) return common.opClass;
   if (isObjectSpecific(service)) {

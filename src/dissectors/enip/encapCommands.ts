@@ -26,9 +26,10 @@ const COMMANDS = new Map<number, FunctionInfo>([
   [ENIP_LIST_INTERFACES, { name: 'LIST_INTERFACES', opClass: 'diagnostic' }],
   [ENIP_REGISTER_SESSION, { name: 'REGISTER_SESSION', opClass: 'session' }],
   [ENIP_UNREGISTER_SESSION, { name: 'UNREGISTER_SESSION', opClass: 'session' }],
-  // SendRRData / SendUnitData only carry CIP messages, which are counted (and classed) in space 0.
-  [ENIP_SEND_RR_DATA, { name: 'SEND_RR_DATA', opClass: 'session' }],
-  [ENIP_SEND_UNIT_DATA, { name: 'SEND_UNIT_DATA', opClass: 'session' }],
+  // SendRRData / SendUnitData only carry CIP messages, which are counted (and classed) in space 0:
+  // carriers, no operation of their own (each PDU counts in one operation class).
+  [ENIP_SEND_RR_DATA, { name: 'SEND_RR_DATA', opClass: 'carrier' }],
+  [ENIP_SEND_UNIT_DATA, { name: 'SEND_UNIT_DATA', opClass: 'carrier' }],
   [ENIP_INDICATE_STATUS, { name: 'INDICATE_STATUS', opClass: 'diagnostic' }],
   [ENIP_CANCEL, { name: 'CANCEL', opClass: 'session' }],
   [ENIP_START_DTLS, { name: 'START_DTLS', opClass: 'session' }],

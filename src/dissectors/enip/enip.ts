@@ -5,11 +5,14 @@
  * Common Packet Format items (Vol. 2 2-6); ListIdentity replies carry the device identity.
  *
  * Counting: space 1 = encapsulation command (request from the client, reply from the server;
- * encapsulation status != 0 -> KIND_EXCEPTION); space 0 = CIP service (see decodeCip).
+ * encapsulation status != 0 -> KIND_EXCEPTION); space 0 = CIP service (see decodeCip). SendRRData and
+ * SendUnitData are carriers: the CIP service they carry is the operation. Objects: space 0 'path'
+ * (class / instance / attribute of a logical path), 1 'tag' (Logix tag names). A Forward Open
+ * request reports its sender as originator (sink.originator) for the class-1 I/O it sets up.
  */
 import type { Dissector, FunctionInfo, PduSink } from '../types.js';
 import { DIR_TO_CLIENT, DIR_TO_SERVER, KIND_EXCEPTION, KIND_REQUEST, KIND_RESPONSE, WHO_SENDER } from '../types.js';
-import { decodeCip } from './decodeCip.js';
+import { decodeCip, describeCipObject } from './decodeCip.js';
 import { describeCipService } from './describeCipService.js';
 import {
   ENIP_LIST_IDENTITY,
@@ -217,6 +220,7 @@ export const enip: Dissector<EnipState> = {
   transports: ['tcp', 'udp'],
   ports: [ENIP_PORT],
   spaces: ['cip', 'encapsulation'],
+  objectSpaces: ['path', 'tag'],
   heuristic(buf: Buffer, off: number, len: number): boolean {
     if (len < ENIP_HEADER || off < 0 || off + ENIP_HEADER > buf.length) return false;
     // A defined command, options 0 (Vol. 2 2-3.1: receivers drop messages with non-zero options).
@@ -235,4 +239,5 @@ export const enip: Dissector<EnipState> = {
     decodeEnip(state, buf, off, len, dir, sink);
   },
   describe: describeEnip,
+  describeObject: describeCipObject,
 };

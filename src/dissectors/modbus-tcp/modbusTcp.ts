@@ -7,7 +7,7 @@
  *    section 7) are KIND_EXCEPTION with the base code. For FC 43 the variant is the MEI type (13 CANopen
  *    General Reference, 14 Read Device Identification); 0 otherwise (and for FC 43 exceptions).
  *  - object(MODBUS_OBJECT_UNIT = 0, unitId, write): the unit identifier of every request (write = the
- *    request is of class 'write').
+ *    request is of class 'write'), in object space 'unit', shown `unit 1`.
  *  - range(table, start, count, write) for requests: table 0 coils, 1 discrete inputs, 3 input
  *    registers, 4 holding registers. FC 23 reports a read and a write range. FC 24 reports the FIFO
  *    pointer register (count 1). File records (FC 20/21) report no range.
@@ -444,6 +444,7 @@ export const modbusTcp: Dissector<ModbusState> = {
   transports: ['tcp'],
   ports: [MODBUS_PORT],
   spaces: ['function'],
+  objectSpaces: ['unit'],
 
   /** MBAP framing: protocol id 0, length 2..260 (see MAX_TOLERATED_LEN); total = 6 + length. */
   pduLength(buf: Buffer, off: number, avail: number): number {
@@ -486,5 +487,9 @@ export const modbusTcp: Dissector<ModbusState> = {
       if (i) return i;
     }
     return { name: unknownName(code), opClass: 'other' };
+  },
+
+  describeObject(space: number, key: number | string): string {
+    return space === MODBUS_OBJECT_UNIT && typeof key === 'number' ? `unit ${key}` : String(key);
   },
 };

@@ -7,8 +7,13 @@
  *  - MessageType * 256 + 'A' (e.g. MSG_ABORT): an abort chunk;
  *  - MessageType * 256 + 'C' (e.g. MSG_CONTINUATION): a chunk after the first of a multi-chunk message
  *    (only the first chunk carries the service type, so a message is counted once, on its first chunk).
+ *
+ * Classes: HEL, ACK, ERR, RHE are session; OPN, MSG, CLO carry a service counted in space 0 and are
+ * `carrier`s (no operation of their own), as are the later and abort chunks of a message. A first
+ * chunk whose service cannot be read (encrypted, malformed) has variant MESSAGE_UNREADABLE and the
+ * class known without the body: OPN and CLO session, MSG other.
  */
-import type { FunctionInfo } from '../types.js';
+import type { FunctionClass, FunctionInfo } from '../types.js';
 import { unknownName } from '../types.js';
 
 export const MT_HEL = 0x48454c; // 'HEL' Hello (7.1.2.3)
@@ -63,23 +68,36 @@ export function isChunkedType(mt: number): boolean {
   return mt === MT_MSG;
 }
 
+/** Variant of a first chunk whose service type could not be read (encrypted body, malformed header). */
+export const MESSAGE_UNREADABLE = 1;
+
 const NAMES: ReadonlyMap<number, FunctionInfo> = new Map<number, FunctionInfo>(
   (
     [
-      [MT_HEL, 'HEL'],
-      [MT_ACK, 'ACK'],
-      [MT_ERR, 'ERR'],
-      [MT_RHE, 'RHE'],
-      [MT_OPN, 'OPN'],
-      [MT_MSG, 'MSG'],
-      [MT_CLO, 'CLO'],
-      [abortCode(MT_MSG), 'MSG_ABORT'],
-      [continuationCode(MT_MSG), 'MSG_CONTINUATION'],
-    ] as const
-  ).map(([code, name]) => [code, Object.freeze({ name, opClass: 'session' as const })]),
+      [MT_HEL, 'HEL', 'session'],
+      [MT_ACK, 'ACK', 'session'],
+      [MT_ERR, 'ERR', 'session'],
+      [MT_RHE, 'RHE', 'session'],
+      [MT_OPN, 'OPN', 'carrier'],
+      [MT_MSG, 'MSG', 'carrier'],
+      [MT_CLO, 'CLO', 'carrier'],
+      [abortCode(MT_MSG), 'MSG_ABORT', 'carrier'],
+      [continuationCode(MT_MSG), 'MSG_CONTINUATION', 'carrier'],
+    ] as ReadonlyArray<readonly [number, string, FunctionClass]>
+  ).map(([code, name, opClass]) => [code, Object.freeze({ name, opClass })]),
 );
 
-/** Name and class of a space-1 code; every message type is 'session' (INTERFACES.md: OPC UA HEL/OPN/CLO). */
-export function describeMessageType(code: number): FunctionInfo {
+const UNREADABLE: ReadonlyMap<number, FunctionInfo> = new Map<number, FunctionInfo>([
+  [MT_OPN, Object.freeze({ name: 'OPN_UNREADABLE', opClass: 'session' as const })],
+  [MT_CLO, Object.freeze({ name: 'CLO_UNREADABLE', opClass: 'session' as const })],
+  [MT_MSG, Object.freeze({ name: 'MSG_UNREADABLE', opClass: 'other' as const })],
+]);
+
+/** Name and class of a space-1 code (see the file comment). */
+export function describeMessageType(code: number, variant = 0): FunctionInfo {
+  if (variant === MESSAGE_UNREADABLE) {
+    const u = UNREADABLE.get(code);
+    if (u) return u;
+  }
   return NAMES.get(code) ?? { name: unknownName(code), opClass: 'other' };
 }

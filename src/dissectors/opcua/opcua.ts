@@ -10,9 +10,12 @@
  * What is counted, per PDU (= one MessageChunk, framed by pduLength):
  *  - every chunk with a valid header is counted once in space 1: the message type on the first chunk
  *    of a message, MSG_CONTINUATION on later chunks, MSG_ABORT on abort chunks;
- *  - the first chunk of a readable OPN / MSG / CLO is also counted in space 0 by its service type.
+ *  - the first chunk of a readable OPN / MSG / CLO is also counted in space 0 by its service type;
+ *    the chunk is then a `carrier` (its class is the service's: each PDU in one operation class).
  * Encrypted channels (SignAndEncrypt) are counted in space 1 only: the sequence header and body are
- * ciphertext, so no service is invented and no violation is reported for them.
+ * ciphertext, so no service is invented and no violation is reported for them. Such a first chunk,
+ * or one whose service type cannot be read, is counted with variant MESSAGE_UNREADABLE and classed by
+ * what is known of it (OPN, CLO: session; MSG: other, any service may be inside).
  *
  * Strings are only built for rare PDUs (HEL, RHE, ERR, OPN, CreateSession, GetEndpoints responses)
  * and violations; ordinary MSG chunks allocate nothing. `buf` is never kept past decode().
@@ -41,6 +44,7 @@ import {
   MT_OPN,
   MT_RHE,
   abortCode,
+  MESSAGE_UNREADABLE,
   continuationCode,
   describeMessageType,
   isChunkedType,
@@ -258,7 +262,7 @@ function decodeOpen(st: OpcuaState, cur: BinaryCursor, off: number, dir: number,
   cur.skipString(); // SenderCertificate
   cur.skipString(); // ReceiverCertificateThumbprint
   if (cur.bad) {
-    sink.fn(SPACE_MESSAGE, MT_OPN, kindByDir(st, dir));
+    sink.fn(SPACE_MESSAGE, MT_OPN, kindByDir(st, dir), MESSAGE_UNREADABLE);
     return;
   }
   if (uri.length > 0 && uri !== st.policyUri) {
@@ -267,7 +271,7 @@ function decodeOpen(st: OpcuaState, cur: BinaryCursor, off: number, dir: number,
   }
   if (uri !== SECURITY_POLICY_NONE) {
     st.policy = POLICY_OTHER;
-    sink.fn(SPACE_MESSAGE, MT_OPN, kindByDir(st, dir));
+    sink.fn(SPACE_MESSAGE, MT_OPN, kindByDir(st, dir), MESSAGE_UNREADABLE);
     return;
   }
   st.policy = POLICY_NONE;
@@ -275,7 +279,7 @@ function decodeOpen(st: OpcuaState, cur: BinaryCursor, off: number, dir: number,
   const id = cur.nodeId(true);
   const ns = cur.lastNamespace;
   if (cur.bad || id < 0) {
-    sink.fn(SPACE_MESSAGE, MT_OPN, kindByDir(st, dir));
+    sink.fn(SPACE_MESSAGE, MT_OPN, kindByDir(st, dir), MESSAGE_UNREADABLE);
     if (!cur.bad) sink.violation('OPCUA_BAD_SERVICE_TYPE', 'non-numeric service type', cur.pos - off);
     return;
   }
@@ -347,7 +351,7 @@ function decodeSecured(
   cur.skip(4); // SequenceNumber
   const requestId = cur.u32();
   if (cur.bad) {
-    sink.fn(SPACE_MESSAGE, mt, mt === MT_CLO ? KIND_REQUEST : kindByDir(st, dir));
+    sink.fn(SPACE_MESSAGE, mt, mt === MT_CLO ? KIND_REQUEST : kindByDir(st, dir), MESSAGE_UNREADABLE);
     return;
   }
   const d = dir === DIR_TO_SERVER || dir === DIR_TO_CLIENT ? dir : 2;
@@ -385,7 +389,7 @@ function decodeSecured(
   }
   if (st.policy === POLICY_OTHER && st.mode === MODE_UNKNOWN) reportMode(st, MODE_SIGN, sink);
   if (cur.bad || id < 0) {
-    sink.fn(SPACE_MESSAGE, mt, mt === MT_CLO ? KIND_REQUEST : kindByDir(st, dir));
+    sink.fn(SPACE_MESSAGE, mt, mt === MT_CLO ? KIND_REQUEST : kindByDir(st, dir), MESSAGE_UNREADABLE);
     if (!cur.bad) sink.violation('OPCUA_BAD_SERVICE_TYPE', 'non-numeric service type', typeAt - off);
     return;
   }
@@ -460,11 +464,11 @@ function countUnreadable(st: OpcuaState, mt: number, chunk: number, dir: number,
   }
   const k = mt === MT_CLO ? KIND_REQUEST : kindByDir(st, dir);
   if (chunk === CHUNK_INTERMEDIATE) st.encOpen[d] = 1 + k;
-  sink.fn(SPACE_MESSAGE, mt, k);
+  sink.fn(SPACE_MESSAGE, mt, k, MESSAGE_UNREADABLE);
 }
 
 function describe(space: number, code: number, variant = 0): FunctionInfo {
-  if (space === SPACE_MESSAGE) return describeMessageType(code);
+  if (space === SPACE_MESSAGE) return describeMessageType(code, variant);
   if (space === SPACE_SERVICE && variant === 0) {
     const svc = serviceType(code);
     if (svc) return svc;
@@ -481,9 +485,12 @@ export const opcua: Dissector<OpcuaState> = {
   // here; other ports are found by heuristic().
   ports: [4840],
   spaces: ['service', 'message'],
+  // No object() calls yet (node ids of Read/Write are a later step).
+  objectSpaces: [],
   heuristic,
   pduLength,
   createState,
   decode,
   describe,
+  describeObject: (_space: number, key: number | string): string => String(key),
 };

@@ -26,7 +26,7 @@ import {
   FN_COTP_ER,
   S7_PROTOCOL_ID,
   S7PLUS_PROTOCOL_ID,
-  SPACE_FUNCTION,
+  SPACE_COTP,
 } from './s7Codes.js';
 
 /** RFC 1006 TPKT header length and version. */
@@ -110,13 +110,13 @@ export function decodeS7comm(state: S7State, buf: Buffer, off: number, len: numb
       decodeConnect(buf, off, li, code === COTP_CR, sink);
       return;
     case COTP_DR:
-      sink.fn(SPACE_FUNCTION, FN_COTP_DR, kindByDir(dir, KIND_REQUEST));
+      sink.fn(SPACE_COTP, FN_COTP_DR, kindByDir(dir, KIND_REQUEST));
       return;
     case COTP_DC:
-      sink.fn(SPACE_FUNCTION, FN_COTP_DC, kindByDir(dir, KIND_RESPONSE));
+      sink.fn(SPACE_COTP, FN_COTP_DC, kindByDir(dir, KIND_RESPONSE));
       return;
     case COTP_ER:
-      sink.fn(SPACE_FUNCTION, FN_COTP_ER, KIND_EXCEPTION);
+      sink.fn(SPACE_COTP, FN_COTP_ER, KIND_EXCEPTION);
       return;
     default:
       sink.violation('COTP_UNSUPPORTED_TPDU', `TPDU code 0x${buf[off + 5]!.toString(16)} is not used by class 0 over RFC 1006`, 5);
@@ -146,7 +146,7 @@ function decodeDt(state: S7State, buf: Buffer, off: number, len: number, li: num
     buf.copy(b, held, pay, pay + plen);
     if (!eot) {
       state.cotpLen[slot] = held + plen;
-      sink.fn(SPACE_FUNCTION, FN_COTP_DT_SEGMENT, kindByDir(dir));
+      sink.fn(SPACE_COTP, FN_COTP_DT_SEGMENT, kindByDir(dir));
       return;
     }
     state.cotpLen[slot] = 0;
@@ -181,7 +181,7 @@ function decodePayload(state: S7State, buf: Buffer, p: number, n: number, dir: n
  * of the CPU; S7-1200/1500 with S7comm-plus use text TSAPs such as "SIMATIC-ROOT-ES".
  */
 function decodeConnect(buf: Buffer, off: number, li: number, request: boolean, sink: PduSink): void {
-  sink.fn(SPACE_FUNCTION, request ? FN_COTP_CR : FN_COTP_CC, request ? KIND_REQUEST : KIND_RESPONSE);
+  sink.fn(SPACE_COTP, request ? FN_COTP_CR : FN_COTP_CC, request ? KIND_REQUEST : KIND_RESPONSE);
   if (li < 6) {
     sink.violation('COTP_BAD_LENGTH', `${request ? 'CR' : 'CC'} with length indicator ${li} (6 needed)`, 4);
     return;

@@ -5,7 +5,7 @@
  * identity requests diagnostic, Setup Communication session.
  * Names follow Wireshark's packet-s7comm.c / s7comm_plus plugin (Thomas Wiens), upper-snake.
  */
-import type { FunctionInfo, OpClass } from '../types.js';
+import type { FunctionClass, FunctionInfo } from '../types.js';
 import { unknownName } from '../types.js';
 import {
   FN_COTP_CC,
@@ -25,6 +25,7 @@ import {
   PLUS_EXT_KEEP_ALIVE,
   PLUS_KEEP_ALIVE,
   PLUS_NOTIFICATION,
+  SPACE_COTP,
   SPACE_FUNCTION,
   SPACE_PLUS,
   SPACE_USERDATA,
@@ -32,11 +33,11 @@ import {
 
 type Table = ReadonlyMap<number, FunctionInfo>;
 
-function table(rows: Array<[number, string, OpClass]>): Table {
+function table(rows: Array<[number, string, FunctionClass]>): Table {
   return new Map(rows.map(([code, name, opClass]) => [code, Object.freeze({ name, opClass })]));
 }
 
-/** Space 0: S7comm parameter function codes and transport pseudo-codes. */
+/** Space 0: S7comm parameter function codes (and the unmatched-Ack pseudo-code). */
 const FUNCTIONS = table([
   [0x00, 'CPU_SERVICES', 'other'],
   [0x04, 'READ_VAR', 'read'],
@@ -50,13 +51,20 @@ const FUNCTIONS = table([
   [0x28, 'PI_SERVICE', 'control'],
   [0x29, 'PLC_STOP', 'control'],
   [0xf0, 'SETUP_COMMUNICATION', 'session'],
+  [FN_S7_ACK, 'ACK', 'other'],
+]);
+
+/**
+ * Space 3: COTP TPDUs that carry no S7 PDU. Connection set-up and tear-down are session; a DT
+ * segment carries part of an S7 PDU, which is counted (once) by its own function when complete.
+ */
+const COTP = table([
   [FN_COTP_CR, 'COTP_CONNECTION_REQUEST', 'session'],
   [FN_COTP_CC, 'COTP_CONNECTION_CONFIRM', 'session'],
   [FN_COTP_DR, 'COTP_DISCONNECT_REQUEST', 'session'],
   [FN_COTP_DC, 'COTP_DISCONNECT_CONFIRM', 'session'],
   [FN_COTP_ER, 'COTP_TPDU_ERROR', 'session'],
-  [FN_COTP_DT_SEGMENT, 'COTP_DT_SEGMENT', 'other'],
-  [FN_S7_ACK, 'ACK', 'other'],
+  [FN_COTP_DT_SEGMENT, 'COTP_DT_SEGMENT', 'carrier'],
 ]);
 
 /** PI service variants of FN_PI_SERVICE (all 'control' per INTERFACES.md: "PI services"). */
@@ -190,6 +198,7 @@ export function describeS7(space: number, code: number, variant = 0): FunctionIn
   if (space === SPACE_FUNCTION) t = FUNCTIONS;
   else if (space === SPACE_USERDATA) t = USERDATA;
   else if (space === SPACE_PLUS) t = PLUS;
+  else if (space === SPACE_COTP) t = COTP;
   const info = t?.get(code);
   if (!info) return unknown(code);
   if (space === SPACE_FUNCTION && code === FN_PI_SERVICE && variant !== 0) {

@@ -1,17 +1,19 @@
 /**
- * Code numbers of the s7comm dissector's three code spaces (Dissector.spaces):
+ * Code numbers of the s7comm dissector's four code spaces (Dissector.spaces):
  *
  *  space 0 'function'    : the S7comm parameter function code of Job / Ack / Ack_Data PDUs
- *                          (0x00..0xff), plus pseudo-codes >= 0x100 for the ISO transport layer
- *                          (COTP TPDUs that carry no S7 PDU) and for an Ack whose Job was not seen.
+ *                          (0x00..0xff), plus the pseudo-code 0x200 for an Ack whose Job was not seen.
  *  space 1 'userdata'    : S7comm Userdata (ROSCTR 7): (function group << 8) | subfunction.
  *  space 2 's7comm-plus' : S7comm-plus (protocol id 0x72) function code (0x0000..0xffff), plus
  *                          pseudo-codes >= 0x10000 for PDUs that carry no function code.
+ *  space 3 'cotp'        : ISO 8073 COTP TPDUs that carry no S7 PDU, by their TPDU code (never among
+ *                          the S7 functions: they are the transport, not S7 requests).
  */
 
 export const SPACE_FUNCTION = 0;
 export const SPACE_USERDATA = 1;
 export const SPACE_PLUS = 2;
+export const SPACE_COTP = 3;
 
 // --- S7comm protocol (Wireshark packet-s7comm.c naming; no public Siemens spec) ---
 export const S7_PROTOCOL_ID = 0x32;
@@ -38,17 +40,17 @@ export const FN_PLC_STOP = 0x29;
 export const FN_SETUP_COMMUNICATION = 0xf0;
 
 /**
- * Pseudo-codes in space 0 for ISO transport (RFC 1006 TPKT + ISO 8073 COTP class 0) TPDUs:
- * 0x100 | TPDU code (ISO 8073 13.1, table 8). COTP DT TPDUs that complete an S7 PDU are counted by
- * the S7 function they carry, never as COTP.
+ * Codes in space 3 ('cotp') for ISO transport (RFC 1006 TPKT + ISO 8073 COTP class 0) TPDUs: the
+ * TPDU code (ISO 8073 13.1, table 8). COTP DT TPDUs that complete an S7 PDU are counted by the S7
+ * function they carry, never as COTP.
  */
-export const FN_COTP_CR = 0x1e0; // connection request
-export const FN_COTP_CC = 0x1d0; // connection confirm
-export const FN_COTP_DR = 0x180; // disconnect request
-export const FN_COTP_DC = 0x1c0; // disconnect confirm
-export const FN_COTP_ER = 0x170; // TPDU error
-/** A COTP DT TPDU without EOT: one segment of an S7 PDU, buffered until the segment with EOT. */
-export const FN_COTP_DT_SEGMENT = 0x1f0;
+export const FN_COTP_CR = 0xe0; // connection request
+export const FN_COTP_CC = 0xd0; // connection confirm
+export const FN_COTP_DR = 0x80; // disconnect request
+export const FN_COTP_DC = 0xc0; // disconnect confirm
+export const FN_COTP_ER = 0x70; // TPDU error
+/** A COTP DT TPDU without EOT: one segment of an S7 PDU, buffered until the segment with EOT (a carrier). */
+export const FN_COTP_DT_SEGMENT = 0xf0;
 /** ROSCTR 2 Ack whose Job (same PDU reference) was not seen on this connection. */
 export const FN_S7_ACK = 0x200;
 
@@ -127,7 +129,7 @@ export const AREA_DI = 0x85;
 export const AREA_LOCAL = 0x86;
 export const AREA_PREVIOUS_LOCAL = 0x87;
 
-/** Object spaces used in sink.object(). */
+/** Object spaces used in sink.object() (Dissector.objectSpaces: 'variable', 'block', 'szl'). */
 export const OBJ_VARIABLE = 0; // Read/Write Var item: s7ObjectKey(area, db, address)
 export const OBJ_BLOCK = 1; // program block: s7BlockKey(type, number)
 export const OBJ_SZL = 2; // SZL id << 16 | index

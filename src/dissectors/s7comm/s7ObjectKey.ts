@@ -26,6 +26,9 @@ import {
   AREA_SYSFLAGS,
   AREA_SYSINFO,
   AREA_TIMER,
+  OBJ_BLOCK,
+  OBJ_SZL,
+  OBJ_VARIABLE,
 } from './s7Codes.js';
 
 const TWO_24 = 0x1000000;
@@ -90,4 +93,38 @@ export function s7BlockKey(blockType: number, number: number): number {
 /** Key of an SZL read: SZL id << 16 | index. */
 export function szlKey(id: number, index: number): number {
   return (id & 0xffff) * 0x10000 + (index & 0xffff);
+}
+
+/** Block type codes (the two hex characters of a block file name, Wireshark packet-s7comm.c). */
+const BLOCK_TYPES: ReadonlyMap<number, string> = new Map([
+  [0x08, 'OB'],
+  [0x0a, 'DB'],
+  [0x0b, 'SDB'],
+  [0x0c, 'FC'],
+  [0x0d, 'SFC'],
+  [0x0e, 'FB'],
+  [0x0f, 'SFB'],
+]);
+
+/** Human form of a block key: `OB1`, `FC3`, `DB10`; an unknown type `block 0x41 7`. */
+export function formatS7BlockKey(key: number): string {
+  const type = Math.floor(key / 0x100000) & 0xff;
+  const number = key % 0x100000;
+  const letters = BLOCK_TYPES.get(type);
+  return letters ? `${letters}${number}` : `block 0x${type.toString(16).padStart(2, '0')} ${number}`;
+}
+
+/** Human form of an SZL key: `SZL 0x0011 index 0x0000`. */
+export function formatSzlKey(key: number): string {
+  const hex = (n: number): string => `0x${n.toString(16).padStart(4, '0')}`;
+  return `SZL ${hex(Math.floor(key / 0x10000) & 0xffff)} index ${hex(key % 0x10000)}`;
+}
+
+/** Dissector.describeObject of s7comm: object spaces 'variable', 'block', 'szl'. */
+export function describeS7Object(space: number, key: number | string): string {
+  if (typeof key === 'string') return key;
+  if (space === OBJ_VARIABLE) return formatS7ObjectKey(key);
+  if (space === OBJ_BLOCK) return formatS7BlockKey(key);
+  if (space === OBJ_SZL) return formatSzlKey(key);
+  return String(key);
 }

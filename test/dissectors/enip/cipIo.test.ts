@@ -1,5 +1,6 @@
 import { execFileSync } from 'node:child_process';
 import { cipIo } from '../../../src/dissectors/enip/index.js';
+import { IO_INPUTS, IO_OUTPUTS } from '../../../src/dissectors/enip/cipIo.js';
 import { EnipState } from '../../../src/dissectors/enip/EnipState.js';
 import { DIR_TO_CLIENT, DIR_TO_SERVER, DIR_UNKNOWN, KIND_REQUEST, KIND_RESPONSE } from '../../../src/dissectors/types.js';
 import { runDissectorContract } from '../contract.js';
@@ -71,10 +72,14 @@ describe('cipIo.decode', () => {
     expect(sink.objects).toEqual([{ space: 0, key: 0x004b0603, write: false }]);
   });
 
-  test('cipIo.decode(datagram, DIR_TO_CLIENT) counts a response', () => {
+  test('cipIo.decode(datagram, DIR_TO_CLIENT / DIR_TO_SERVER) counts target inputs as responses, originator outputs as requests', () => {
     const sink = new RecordingSink();
     cipIo.decode(new EnipState(), first, 0, first.length, DIR_TO_CLIENT, sink);
-    expect(sink.fns[0]!.kind).toBe(KIND_RESPONSE);
+    cipIo.decode(new EnipState(), first, 0, first.length, DIR_TO_SERVER, sink);
+    expect(sink.fns).toEqual([
+      { space: 0, code: 0, kind: KIND_RESPONSE, variant: IO_INPUTS },
+      { space: 0, code: 0, kind: KIND_REQUEST, variant: IO_OUTPUTS },
+    ]);
   });
 
   test('cipIo.decode(datagram without an address item) reports ENIP_NO_CONNECTION_ID and counts nothing', () => {
@@ -90,8 +95,12 @@ describe('cipIo.decode', () => {
     expect(cipIo.heuristic!(hex('6300 0000 00000000 00000000 0000000000000000 00000000'), 0, 24)).toBe(false);
   });
 
-  test('cipIo.describe(0, 0) is IMPLICIT_IO, class write', () => {
-    expect(cipIo.describe(0, 0)).toEqual({ name: 'IMPLICIT_IO', opClass: 'write' });
+  test('cipIo.describe(0, 0, direction) is IMPLICIT_IO class io, outputs O->T and inputs T->O apart', () => {
+    expect(cipIo.describe(0, 0)).toEqual({ name: 'IMPLICIT_IO', opClass: 'io' });
+    expect(cipIo.describe(0, 0, IO_OUTPUTS)).toEqual({ name: 'IMPLICIT_IO_OUTPUTS', opClass: 'io' });
+    expect(cipIo.describe(0, 0, IO_INPUTS)).toEqual({ name: 'IMPLICIT_IO_INPUTS', opClass: 'io' });
+    expect(cipIo.describe(0, 0, 9)).toEqual({ name: 'Unknown (0x0)', opClass: 'other' });
+    expect(cipIo.describeObject!(0, 0x004b0603)).toBe('0x004b0603');
     expect(cipIo.describe(0, 7)).toEqual({ name: 'Unknown (0x7)', opClass: 'other' });
   });
 });

@@ -28,7 +28,7 @@ describe('describeCipService', () => {
   });
 
   test('describeCipService(0x52, class) tells Unconnected Send (6), Read Tag Fragmented (0x6b) and unknown (0) apart', () => {
-    expect(describeCipService(0x52, 0x06)).toEqual({ name: 'UNCONNECTED_SEND', opClass: 'session' });
+    expect(describeCipService(0x52, 0x06)).toEqual({ name: 'UNCONNECTED_SEND', opClass: 'carrier' });
     expect(describeCipService(0x52, 0x6b)).toEqual({ name: 'READ_TAG_FRAGMENTED', opClass: 'read' });
     expect(describeCipService(0x52, 0)).toEqual({ name: 'Unknown (0x52)', opClass: 'other' });
     expect(describeCipService(0x55, 0x6b)).toEqual({ name: 'GET_INSTANCE_ATTRIBUTE_LIST', opClass: 'read' });

@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { enip } from '../../../src/dissectors/enip/index.js';
 import { EnipState } from '../../../src/dissectors/enip/EnipState.js';
+import { OBJ_PATH, OBJ_TAG, cipObjectKey, formatCipObjectKey } from '../../../src/dissectors/enip/decodeCip.js';
 import { DIR_TO_CLIENT, DIR_TO_SERVER, DIR_UNKNOWN, KIND_EXCEPTION, KIND_REQUEST, KIND_RESPONSE, WHO_SENDER } from '../../../src/dissectors/types.js';
 import { runDissectorContract, type ContractSample } from '../contract.js';
 import { RecordingSink } from '../../util/recordingSink.js';
@@ -179,8 +180,13 @@ describe('enip.decode on real PDUs', () => {
     expect(sink.violations).toEqual([]);
     expect(sink.fns.map((f) => [f.space, f.code, f.kind])).toEqual([[1, 0x70, 0], [0, 0x0a, 0], ...Array.from({ length: 11 }, () => [0, 0x03, 0])]);
     // Paths as tshark shows them: Identity 1/1, 0x69/0, 0x73/1, 0xac/1, 0x68/0x2420 (16-bit instance) ...
-    expect(sink.objects.map((o) => o.key)).toEqual([
-      0x10001, 0x690000, 0x730001, 0xac0001, 0x682420, 0x700001, 0x8e0001, 0x690000, 0x680000, 0x770001, 0x8b0001,
+    const paths: Array<[number, number]> = [
+      [0x01, 1], [0x69, 0], [0x73, 1], [0xac, 1], [0x68, 0x2420], [0x70, 1], [0x8e, 1], [0x69, 0], [0x68, 0], [0x77, 1], [0x8b, 1],
+    ];
+    expect(sink.objects.map((o) => o.key)).toEqual(paths.map(([c, i]) => cipObjectKey(c, i)));
+    expect(sink.objects.every((o) => o.space === OBJ_PATH)).toBe(true);
+    expect(sink.objects.slice(0, 5).map((o) => enip.describeObject!(o.space, o.key))).toEqual([
+      'class 0x01 / instance 1', 'class 0x69 / instance 0', 'class 0x73 / instance 1', 'class 0xac / instance 1', 'class 0x68 / instance 9248',
     ]);
     expect(sink.objects.every((o) => !o.write)).toBe(true);
   });
@@ -191,7 +197,10 @@ describe('enip.decode on real PDUs', () => {
       { space: 1, code: 0x70, kind: KIND_REQUEST, variant: 0 },
       { space: 0, code: 0x10, kind: KIND_REQUEST, variant: 0 },
     ]);
-    expect(sink.objects).toEqual([{ space: 0, key: 0x10000, write: true }]);
+    expect(sink.objects).toHaveLength(1);
+    expect(sink.objects[0]!.write).toBe(true);
+    // tshark: Request Path: Identity, Instance: 0x00 (2 words, no attribute segment).
+    expect(enip.describeObject!(sink.objects[0]!.space, sink.objects[0]!.key)).toBe('class 0x01 / instance 0');
   });
 });
 
@@ -207,7 +216,8 @@ describe('enip.decode on synthetic PDUs', () => {
       { space: 0, code: 0x52, kind: KIND_REQUEST, variant: 0x06 },
       { space: 0, code: 0x4c, kind: KIND_REQUEST, variant: 0x6b },
     ]);
-    expect(req.objects).toEqual([{ space: 0, key: 'Program:Main.Motor[3]', write: false }]);
+    expect(req.objects).toEqual([{ space: OBJ_TAG, key: 'Program:Main.Motor[3]', write: false }]);
+    expect(enip.objectSpaces).toEqual(['path', 'tag']);
     const rep = decodeOne(byName('Read Tag reply (via Unconnected Send)'), DIR_TO_CLIENT, st);
     expect(rep.fns).toEqual([
       { space: 1, code: 0x6f, kind: KIND_RESPONSE, variant: 0 },
@@ -235,11 +245,12 @@ describe('enip.decode on synthetic PDUs', () => {
   test('enip.decode(MSP request) reports tag objects with write flags: Write Tag Setpoint is a write', () => {
     const req = decodeOne(byName('Multiple Service Packet request (connected)'), DIR_TO_SERVER);
     expect(req.objects).toEqual([
-      { space: 0, key: 'Program:Main.Motor[3]', write: false },
-      { space: 0, key: 'Setpoint', write: true },
-      { space: 0, key: 'BigArray', write: false },
-      { space: 0, key: 0x10001, write: false },
+      { space: OBJ_TAG, key: 'Program:Main.Motor[3]', write: false },
+      { space: OBJ_TAG, key: 'Setpoint', write: true },
+      { space: OBJ_TAG, key: 'BigArray', write: false },
+      { space: OBJ_PATH, key: cipObjectKey(0x01, 1, 7), write: false },
     ]);
+    expect(req.objects.map((o) => enip.describeObject!(o.space, o.key))).toEqual(['Program:Main.Motor[3]', 'Setpoint', 'BigArray', 'class 0x01 / instance 1 / attribute 7']);
   });
 
   test('enip.decode(Unconnected Send error reply) returns 0x52 class 6 exception', () => {
@@ -247,7 +258,7 @@ describe('enip.decode on synthetic PDUs', () => {
     decodeOne(byName('Unconnected Send request (to time out)'), DIR_TO_SERVER, st);
     const rep = decodeOne(byName('Unconnected Send error reply'), DIR_TO_CLIENT, st);
     expect(rep.fns[1]).toEqual({ space: 0, code: 0x52, kind: KIND_EXCEPTION, variant: 6 });
-    expect(enip.describe(0, 0x52, 6)).toEqual({ name: 'UNCONNECTED_SEND', opClass: 'session' });
+    expect(enip.describe(0, 0x52, 6)).toEqual({ name: 'UNCONNECTED_SEND', opClass: 'carrier' });
   });
 
   test('enip.decode(Get_Attributes_All reply of the Identity object) reports the identity (Siemens AG, 1251)', () => {
@@ -321,6 +332,38 @@ describe('enip.decode on synthetic PDUs', () => {
     enip.decode(new EnipState(), pdu, 0, pdu.length - 1, DIR_TO_SERVER, sink);
     expect(sink.violations[0]!.code).toBe('ENIP_LENGTH_MISMATCH');
     expect(sink.fns).toEqual([{ space: 1, code: 0x6f, kind: KIND_REQUEST, variant: 0 }]);
+  });
+});
+
+describe('enip Forward Open originator, carriers and object keys', () => {
+  const conv = syntheticConversation();
+  const byName = (name: string): Buffer => conv.find((p) => p.name === name)!.pdu;
+
+  test('enip.decode(Forward Open / Large Forward Open request) reports its sender as originator; replies and other services do not', () => {
+    expect(decodeOne(byName('Forward Open request'), DIR_TO_SERVER).originators).toEqual([WHO_SENDER]);
+    expect(decodeOne(byName('Large Forward Open request'), DIR_TO_SERVER).originators).toEqual([WHO_SENDER]);
+    const st = new EnipState();
+    decodeOne(byName('Forward Open request'), DIR_TO_SERVER, st);
+    expect(decodeOne(byName('Forward Open reply'), DIR_TO_CLIENT, st).originators).toEqual([]);
+    expect(decodeOne(byName('Unconnected Send(Read Tag) request'), DIR_TO_SERVER).originators).toEqual([]);
+  });
+
+  test('enip.describe(SendRRData, SendUnitData, Unconnected Send, MSP) are carriers: the CIP service they carry is the operation', () => {
+    expect(enip.describe(1, 0x6f)).toEqual({ name: 'SEND_RR_DATA', opClass: 'carrier' });
+    expect(enip.describe(1, 0x70)).toEqual({ name: 'SEND_UNIT_DATA', opClass: 'carrier' });
+    expect(enip.describe(0, 0x52, 6).opClass).toBe('carrier');
+    expect(enip.describe(0, 0x0a).opClass).toBe('carrier');
+    expect(enip.describe(1, 0x65).opClass).toBe('session');
+  });
+
+  test('cipObjectKey(class, instance, attribute) renders class 0x01 / instance 1 / attribute 7; large paths are text at once', () => {
+    expect(formatCipObjectKey(cipObjectKey(0x01, 1, 7))).toBe('class 0x01 / instance 1 / attribute 7');
+    expect(formatCipObjectKey(cipObjectKey(0x6b, -1))).toBe('class 0x6b');
+    expect(formatCipObjectKey(cipObjectKey(0x1234, 0, 0))).toBe('class 0x1234 / instance 0 / attribute 0');
+    expect(formatCipObjectKey(cipObjectKey(0xffff, 0xfffe, 0xfffe))).toBe('class 0xffff / instance 65534 / attribute 65534');
+    expect(cipObjectKey(0x02, 0x12345)).toBe('class 0x02 / instance 74565');
+    expect(Number.isSafeInteger(cipObjectKey(0xffff, 0xfffe, 0xfffe))).toBe(true);
+    expect(new Set([cipObjectKey(1, 1), cipObjectKey(1, 1, 0), cipObjectKey(1, 0), cipObjectKey(1, -1)]).size).toBe(4);
   });
 });
 

@@ -314,3 +314,12 @@ describe('modbusTcp.describe', () => {
     expect(modbusTcp.describe(0, 43, 13).name).toBe('CANOPEN_GENERAL_REFERENCE');
   });
 });
+
+describe('modbusTcp.describeObject', () => {
+  test('modbusTcp.describeObject(unit id) renders `unit 1` in object space `unit`, not in the function space', () => {
+    expect(modbusTcp.objectSpaces).toEqual(['unit']);
+    expect(modbusTcp.describeObject!(MODBUS_OBJECT_UNIT, 1)).toBe('unit 1');
+    expect(modbusTcp.describeObject!(MODBUS_OBJECT_UNIT, 255)).toBe('unit 255');
+    expect(modbusTcp.objectSpaces![MODBUS_OBJECT_UNIT]).not.toBe(modbusTcp.spaces[0]);
+  });
+});

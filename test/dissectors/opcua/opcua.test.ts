@@ -150,14 +150,18 @@ describe('opcua dissector', () => {
     expect(s!.attributes).toEqual([]);
   });
 
-  test('opcua.decode(encrypted channel) counts OPN and MSG in space 1 only and reports SignAndEncrypt once', () => {
+  test('opcua.decode(encrypted channel) counts OPN and MSG in space 1 only, as unreadable (variant 1), and reports SignAndEncrypt once', () => {
     const s1 = encrypted.filter((p) => p.stream === 1);
     const sinks = run(s1);
     expect(sinks.map(fns).flat()).toEqual([
-      '1:HEL/0', '1:ACK/1', '1:OPN/0', '1:OPN/1',
-      '1:MSG/0', '1:MSG/1', '1:MSG/0', '1:MSG/1', '1:MSG/0', '1:MSG/1', '1:MSG/0', '1:MSG/1',
-      '1:CLO/0',
+      '1:HEL/0', '1:ACK/1', '1:OPN_UNREADABLE/0/ns1', '1:OPN_UNREADABLE/1/ns1',
+      '1:MSG_UNREADABLE/0/ns1', '1:MSG_UNREADABLE/1/ns1', '1:MSG_UNREADABLE/0/ns1', '1:MSG_UNREADABLE/1/ns1',
+      '1:MSG_UNREADABLE/0/ns1', '1:MSG_UNREADABLE/1/ns1', '1:MSG_UNREADABLE/0/ns1', '1:MSG_UNREADABLE/1/ns1',
+      '1:CLO_UNREADABLE/0/ns1',
     ]);
+    // An unreadable MSG may carry any service: class other (a "read only" conduit does not allow it).
+    expect(opcua.describe(1, MT_MSG, 1)).toEqual({ name: 'MSG_UNREADABLE', opClass: 'other' });
+    expect(opcua.describe(1, MT_OPN, 1).opClass).toBe('session');
     const attrs = sinks.flatMap((s) => s.attributes);
     expect(attrs).toEqual([
       { key: 'security_policy', value: 'http://opcfoundation.org/UA/SecurityPolicy#Basic128Rsa15' },
@@ -196,7 +200,7 @@ describe('opcua dissector', () => {
     const c = Buffer.from(firstMsg.pdu);
     c[3] = 0x43; // 'C'
     const sinks = run([...s1.slice(0, 4), { pdu: c, dir: DIR_TO_SERVER }, { pdu: c, dir: DIR_TO_SERVER }, { pdu: firstMsg.pdu, dir: DIR_TO_SERVER }, { pdu: firstMsg.pdu, dir: DIR_TO_SERVER }]);
-    expect(sinks.slice(4).map(fns)).toEqual([['1:MSG/0'], ['1:MSG_CONTINUATION/0'], ['1:MSG_CONTINUATION/0'], ['1:MSG/0']]);
+    expect(sinks.slice(4).map(fns)).toEqual([['1:MSG_UNREADABLE/0/ns1'], ['1:MSG_CONTINUATION/0'], ['1:MSG_CONTINUATION/0'], ['1:MSG_UNREADABLE/0/ns1']]);
   });
 
   test('opcua.decode(ServiceFault) counts SERVICE_FAULT as an exception', () => {
@@ -309,8 +313,12 @@ describe('opcua dissector', () => {
     expect(d(446)).toMatchObject({ name: 'OPEN_SECURE_CHANNEL_REQUEST', opClass: 'session' });
     expect(d(397)).toMatchObject({ name: 'SERVICE_FAULT', kind: KIND_EXCEPTION });
     expect(d(631, 0)).not.toEqual(opcua.describe(0, 631, 2)); // namespace 2: not the standard service
-    for (const [code, name] of [[MT_HEL, 'HEL'], [MT_ACK, 'ACK'], [MT_ERR, 'ERR'], [MT_RHE, 'RHE'], [MT_OPN, 'OPN'], [MT_MSG, 'MSG'], [MT_CLO, 'CLO']] as const) {
+    for (const [code, name] of [[MT_HEL, 'HEL'], [MT_ACK, 'ACK'], [MT_ERR, 'ERR'], [MT_RHE, 'RHE']] as const) {
       expect(d(code, 1)).toEqual({ name, opClass: 'session' });
+    }
+    // OPN, MSG, CLO carry the service counted in space 0: carriers, no operation of their own.
+    for (const [code, name] of [[MT_OPN, 'OPN'], [MT_MSG, 'MSG'], [MT_CLO, 'CLO']] as const) {
+      expect(d(code, 1)).toEqual({ name, opClass: 'carrier' });
     }
     expect(d(0x5a, 1)).toEqual({ name: 'Unknown (0x5a)', opClass: 'other' });
     expect(SERVICE_TYPES.size).toBe(83);

@@ -49,7 +49,7 @@ describe('tpktPduLength', () => {
 describe('decodeS7comm: COTP', () => {
   test('decodeS7comm(COTP CR to TSAP 0x0101) counts a session request and reports rack 0 slot 1 of the receiver', () => {
     const s = decode(pduOfFrame('cisagov_s7ident.pcap', 4).pdu, DIR_TO_SERVER);
-    expect(s.fns).toEqual([{ space: 0, code: FN_COTP_CR, kind: KIND_REQUEST, variant: 0 }]);
+    expect(s.fns).toEqual([{ space: 3, code: FN_COTP_CR, kind: KIND_REQUEST, variant: 0 }]);
     expect(s.identities).toEqual([{ who: WHO_RECEIVER, key: 'rack_slot', value: '0/1' }]);
     expect(s.attributes).toEqual([{ key: 's7_connection_type', value: 'PG' }]);
     expect(s.violations).toEqual([]);
@@ -57,7 +57,7 @@ describe('decodeS7comm: COTP', () => {
 
   test('decodeS7comm(COTP CC) counts a session response and reports rack/slot of the sender', () => {
     const s = decode(pduOfFrame('cisagov_s7ident.pcap', 6).pdu, DIR_TO_CLIENT);
-    expect(s.fns).toEqual([{ space: 0, code: FN_COTP_CC, kind: KIND_RESPONSE, variant: 0 }]);
+    expect(s.fns).toEqual([{ space: 3, code: FN_COTP_CC, kind: KIND_RESPONSE, variant: 0 }]);
     expect(s.identities).toEqual([{ who: WHO_SENDER, key: 'rack_slot', value: '0/1' }]);
   });
 
@@ -90,11 +90,11 @@ describe('decodeS7comm: COTP', () => {
   test('decodeS7comm(DR, DC, ER) counts session codes: DR/DC by direction, ER as exception', () => {
     const dr = Buffer.from('0300000b06800001000600', 'hex');
     const dc = Buffer.from('0300000a05c000060001', 'hex');
-    expect(decode(dr, DIR_TO_SERVER).fns).toEqual([{ space: 0, code: FN_COTP_DR, kind: KIND_REQUEST, variant: 0 }]);
-    expect(decode(dr, DIR_TO_CLIENT).fns).toEqual([{ space: 0, code: FN_COTP_DR, kind: KIND_RESPONSE, variant: 0 }]);
-    expect(decode(dc, DIR_UNKNOWN).fns).toEqual([{ space: 0, code: FN_COTP_DC, kind: KIND_RESPONSE, variant: 0 }]);
+    expect(decode(dr, DIR_TO_SERVER).fns).toEqual([{ space: 3, code: FN_COTP_DR, kind: KIND_REQUEST, variant: 0 }]);
+    expect(decode(dr, DIR_TO_CLIENT).fns).toEqual([{ space: 3, code: FN_COTP_DR, kind: KIND_RESPONSE, variant: 0 }]);
+    expect(decode(dc, DIR_UNKNOWN).fns).toEqual([{ space: 3, code: FN_COTP_DC, kind: KIND_RESPONSE, variant: 0 }]);
     const er = Buffer.from('030000090470000102', 'hex');
-    expect(decode(er, DIR_TO_CLIENT).fns).toEqual([{ space: 0, code: FN_COTP_ER, kind: KIND_EXCEPTION, variant: 0 }]);
+    expect(decode(er, DIR_TO_CLIENT).fns).toEqual([{ space: 3, code: FN_COTP_ER, kind: KIND_EXCEPTION, variant: 0 }]);
   });
 
   test('decodeS7comm(TPKT length != PDU length) reports TPKT_LENGTH_MISMATCH and counts nothing', () => {

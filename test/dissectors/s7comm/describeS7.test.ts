@@ -28,9 +28,13 @@ describe('describeS7', () => {
     expect(cls(0x28, 99)).toBe('PI_SERVICE:control');
   });
 
-  test('describeS7(COTP pseudo-codes) names CR/CC/DR/DC as session', () => {
-    expect([0x1e0, 0x1d0, 0x180, 0x1c0].map((c) => describeS7(0, c).opClass)).toEqual(['session', 'session', 'session', 'session']);
-    expect(describeS7(0, 0x1e0).name).toBe('COTP_CONNECTION_REQUEST');
+  test('describeS7(cotp space 3) names CR/CC/DR/DC as session and a DT segment as carrier, never in the S7 function space', () => {
+    expect([0xe0, 0xd0, 0x80, 0xc0].map((c) => describeS7(3, c).opClass)).toEqual(['session', 'session', 'session', 'session']);
+    expect(describeS7(3, 0xe0).name).toBe('COTP_CONNECTION_REQUEST');
+    expect(describeS7(3, 0xf0)).toEqual({ name: 'COTP_DT_SEGMENT', opClass: 'carrier' });
+    // The old pseudo-codes are gone from the S7 function space.
+    expect(describeS7(0, 0x1e0).name).toBe('Unknown (0x1e0)');
+    expect(describeS7(0, 0xe0).name).toBe('Unknown (0xe0)');
   });
 
   test('describeS7(userdata) names SZL reads and block functions diagnostic, password session, cyclic read', () => {

@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import { decodeS7ObjectKey, formatS7ObjectKey, s7BlockKey, s7ObjectKey, szlKey } from '../../../src/dissectors/s7comm/index.js';
+import { decodeS7ObjectKey, describeS7Object, formatS7BlockKey, formatS7ObjectKey, formatSzlKey, s7BlockKey, s7ObjectKey, s7comm, szlKey } from '../../../src/dissectors/s7comm/index.js';
 
 describe('s7ObjectKey', () => {
   test('s7ObjectKey(area, db, address) round-trips through decodeS7ObjectKey and stays an exact integer', () => {
@@ -32,5 +32,21 @@ describe('s7ObjectKey', () => {
     expect(s7BlockKey(0x0a, 1)).toBe(0x0a * 0x100000 + 1);
     expect(szlKey(0x0011, 1)).toBe(0x00110001);
     expect(szlKey(0x0011, 1)).not.toBe(szlKey(0x0111, 1));
+  });
+
+  test('describeS7Object(variable, block, szl keys) renders DB10.DBX4.0, M100.0, OB1, FC3, DB10 and SZL ids in their own spaces', () => {
+    expect(s7comm.objectSpaces).toEqual(['variable', 'block', 'szl']);
+    expect(describeS7Object(0, s7ObjectKey(0x84, 10, (4 << 3) | 0))).toBe('DB10.DBX4.0');
+    expect(describeS7Object(0, s7ObjectKey(0x83, 0, 100 << 3))).toBe('M100.0');
+    expect(describeS7Object(1, s7BlockKey(0x08, 1))).toBe('OB1');
+    expect(describeS7Object(1, s7BlockKey(0x0c, 3))).toBe('FC3');
+    expect(describeS7Object(1, s7BlockKey(0x0a, 10))).toBe('DB10');
+    expect(formatS7BlockKey(s7BlockKey(0x41, 7))).toBe('block 0x41 7');
+    expect(describeS7Object(2, szlKey(0x0011, 0x0001))).toBe('SZL 0x0011 index 0x0001');
+    expect(formatSzlKey(szlKey(0x001c, 0))).toBe('SZL 0x001c index 0x0000');
+    // No rendering is a bare number.
+    for (const k of [s7ObjectKey(0x84, 1, 8), s7BlockKey(0x0e, 99999), szlKey(0xffff, 0xffff)]) {
+      for (const space of [0, 1, 2]) expect(describeS7Object(space, k)).not.toMatch(/^\d+$/);
+    }
   });
 });

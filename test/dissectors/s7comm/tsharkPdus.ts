@@ -118,8 +118,8 @@ const ORACLE_FIELDS = [
 ];
 
 /**
- * tshark's counts for a capture, with our conventions: COTP CR/CC/DR/DC/ER as pseudo-codes
- * 0x100 | TPDU code (CR/DR requests, ER exception, CC/DC responses); an Ack without function named by the
+ * tshark's counts for a capture, with our conventions: COTP CR/CC/DR/DC/ER in space 3 ('cotp') by
+ * TPDU code (CR/DR requests, ER exception, CC/DC responses); an Ack without function named by the
  * Job with the same PDU reference (0x200 if none); exception = header error class/code != 0 (Ack,
  * Ack_Data) or userdata parameter error code != 0; userdata push = response; S7comm-plus = a DT TPDU
  * whose payload starts with 0x72, a request when sent to port 102. Retransmissions and keep-alives
@@ -135,7 +135,7 @@ export function tsharkCounts(path: string): Map<string, number> {
     const type = Number(cotp);
     if (type !== 0x0f) {
       const kind = type === 0x0e || type === 0x08 ? KIND_REQUEST : type === 0x07 ? KIND_EXCEPTION : KIND_RESPONSE;
-      add(m, fnKey(stream!, 0, 0x100 | (type << 4), kind));
+      add(m, fnKey(stream!, 3, type << 4, kind));
     } else if (rosctr) {
       const ros = Number(rosctr);
       if (ros === 1) {

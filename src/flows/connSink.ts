@@ -1,0 +1,183 @@
+/**
+ * The PduSink the dissectors report into: it counts each PDU on the live connection being decoded
+ * (functions, ranges, objects, attributes, with one-entry caches because polling repeats itself),
+ * turns violations into located diagnostics, and keeps identities and Forward Open originators.
+ * The hot path: nothing is allocated for an ordinary PDU (a new counter only for a new code).
+ */
+import type { Diagnostic } from '../diagnostics.js';
+import type { CaptureRecord } from '../ingest/record.js';
+import { KIND_REQUEST, KIND_RESPONSE, WHO_SENDER, type PduSink } from '../dissectors/types.js';
+import { fnKey, rangeKey, type Conn, type FnCounter, type ObjectCounter } from './conn.js';
+import type { ConnHosts } from './connHosts.js';
+import type { InitiatorDecider } from './decideInitiator.js';
+import type { IdentityDelta } from './flowDelta.js';
+
+/** Where the current packet is, for diagnostics. Set by the caller before each onPacket(). */
+export interface PacketLocation {
+  file: string;
+  frame: number;
+  fileOffset: number;
+}
+
+/** Bounds of the per-connection maps (a hostile peer must not grow them without end). */
+const MAX_RANGES = 4096;
+const MAX_OBJECTS = 4096;
+const MAX_ATTRIBUTES = 64;
+const MAX_IDENTITY_VALUE = 512;
+
+export class ConnSink implements PduSink {
+  /** Location of the packet being processed (set by the caller; read for diagnostics). */
+  loc: PacketLocation = { file: '', frame: 0, fileOffset: 0 };
+  /** Current connection and direction while a dissector runs. */
+  cur: Conn | null = null;
+  curFromA = true;
+  /** The record being processed (null while closing connections) and capture time. */
+  curRec: CaptureRecord | null = null;
+  now = 0;
+  private identities = new Map<string, IdentityDelta>();
+  /** Where the PDU being decoded is (for violation offsets). */
+  private pduBuf: Buffer | null = null;
+  private pduOff = 0;
+  private readonly hosts: ConnHosts;
+  private readonly initiators: InitiatorDecider;
+  private readonly onDiagnostic: (d: Diagnostic) => void;
+
+  constructor(hosts: ConnHosts, initiators: InitiatorDecider, onDiagnostic: (d: Diagnostic) => void) {
+    this.hosts = hosts;
+    this.initiators = initiators;
+    this.onDiagnostic = onDiagnostic;
+  }
+
+  fn(space: number, code: number, kind: number, variant = 0): void {
+    const conn = this.cur;
+    if (conn === null) return;
+    if (conn.protoClientIsA < 0 && (kind === KIND_REQUEST || kind === KIND_RESPONSE)) {
+      conn.protoClientIsA = (kind === KIND_REQUEST) === this.curFromA ? 1 : 0;
+    }
+    const k = space === 0 && variant === 0 ? code : fnKey(space, code, variant);
+    let f: FnCounter | undefined;
+    if (k === conn.lastFnKey && conn.lastFn !== null) f = conn.lastFn;
+    else {
+      let fns = conn.fns;
+      if (fns === null) fns = conn.fns = new Map();
+      f = fns.get(k);
+      if (f === undefined) {
+        f = { space, code, variant, requests: 0, responses: 0, exceptions: 0 };
+        fns.set(k, f);
+      }
+      conn.lastFnKey = k;
+      conn.lastFn = f;
+    }
+    if (kind === KIND_REQUEST) f.requests++;
+    else if (kind === KIND_RESPONSE) f.responses++;
+    else f.exceptions++;
+  }
+
+  range(table: number, start: number, count: number, write: boolean): void {
+    const conn = this.cur;
+    if (conn === null) return;
+    const k = rangeKey(table, write, start, count);
+    if (k === conn.lastRangeKey && conn.lastRange !== null) {
+      conn.lastRange.n++;
+      return;
+    }
+    let r = conn.ranges;
+    if (r === null) r = conn.ranges = new Map();
+    let c = r.get(k);
+    if (c === undefined) {
+      if (r.size >= MAX_RANGES) return;
+      c = { n: 0 };
+      r.set(k, c);
+    }
+    c.n++;
+    conn.lastRangeKey = k;
+    conn.lastRange = c;
+  }
+
+  object(space: number, key: number | string, write: boolean): void {
+    const conn = this.cur;
+    if (conn === null) return;
+    const k = typeof key === 'number' ? space * 2 ** 48 + key : `${space}\u0000${key}`;
+    let c: ObjectCounter | undefined;
+    if (k === conn.lastObjectKey && conn.lastObject !== null) c = conn.lastObject;
+    else {
+      let o = conn.objects;
+      if (o === null) o = conn.objects = new Map();
+      c = o.get(k);
+      if (c === undefined) {
+        if (o.size >= MAX_OBJECTS) return;
+        c = { space, key, reads: 0, writes: 0 };
+        o.set(k, c);
+      }
+      conn.lastObjectKey = k;
+      conn.lastObject = c;
+    }
+    if (write) c.writes++;
+    else c.reads++;
+  }
+
+  identity(who: number, key: string, value: string): void {
+    const conn = this.cur;
+    if (conn === null) return;
+    const ip = this.hosts.ip(conn, (who === WHO_SENDER) === this.curFromA);
+    const protocol = conn.session?.protocol ?? 'unknown';
+    const v = value.length > MAX_IDENTITY_VALUE ? value.slice(0, MAX_IDENTITY_VALUE) : value;
+    const k = `${ip}\u0000${protocol}\u0000${key}\u0000${v}`;
+    const e = this.identities.get(k);
+    if (e) {
+      e.count++;
+      e.lastTs = this.now;
+    } else {
+      this.identities.set(k, { ip, protocol, key, value: v, count: 1, firstTs: this.now, lastTs: this.now, file: this.loc.file, frame: this.loc.frame });
+    }
+  }
+
+  attribute(key: string, value: string): void {
+    const conn = this.cur;
+    if (conn === null) return;
+    let a = conn.attributes;
+    if (a === null) a = conn.attributes = new Map();
+    if (a.size < MAX_ATTRIBUTES) a.set(key, value);
+  }
+
+  originator(who: number): void {
+    const conn = this.cur;
+    if (conn === null) return;
+    this.initiators.noteOriginator(conn, (who === WHO_SENDER) === this.curFromA);
+  }
+
+  violation(code: string, message: string, at: number): void {
+    const conn = this.cur;
+    if (conn !== null) conn.violationsDelta++;
+    // The faulty byte's offset in the file when the PDU lies in the current frame's bytes; a PDU
+    // rebuilt from several segments points at the record of the frame that completed it.
+    const rec = this.curRec;
+    const exact = rec !== null && this.pduBuf === rec.data && this.pduOff >= rec.offset && this.pduOff + at <= rec.offset + rec.caplen;
+    this.onDiagnostic({
+      code,
+      severity: 'warning',
+      message: exact ? message : `${message} (byte ${at} of a PDU reassembled from several segments)`,
+      file: this.loc.file,
+      frame: this.loc.frame,
+      offset: exact ? rec.dataFileOffset + (this.pduOff - rec.offset) + at : this.loc.fileOffset,
+      protocol: conn?.session?.protocol,
+    });
+  }
+
+  pduStart(buf: Buffer, off: number): void {
+    this.pduBuf = buf;
+    this.pduOff = off;
+  }
+
+  /** A diagnostic about the current frame itself (not a PDU). */
+  frameDiagnostic(code: string, severity: 'error' | 'warning', message: string): void {
+    this.onDiagnostic({ code, severity, message, file: this.loc.file, frame: this.loc.frame, offset: this.loc.fileOffset });
+  }
+
+  /** The identities seen since the previous call. */
+  takeIdentities(): IdentityDelta[] {
+    const out = [...this.identities.values()];
+    this.identities = new Map();
+    return out;
+  }
+}

@@ -1,0 +1,276 @@
+/**
+ * The additive deltas the flow stage hands to the store (one FlowBatch per capture file), and THE
+ * merge rules of their counters, written once: every counter is a sum, a minimum (first seen) or a
+ * maximum (last seen, distinct counts), and maps add up key by key (attributes: union). The same
+ * rules are used where counters meet: folding a connection into its flow, merging the batches of
+ * parallel shards (mergeBatches.ts), the store's upserts (src/baseline writes its SQL from these
+ * rules) and the ingest run's summary.
+ */
+import type { FunctionClass } from '../dissectors/types.js';
+import type { InitiatorEvidence } from './conn.js';
+
+/** How two values of one counter combine. */
+export type MergeRule = 'sum' | 'min' | 'max';
+
+type NumericKeys<T> = { [K in keyof T]-?: T[K] extends number ? K : never }[keyof T];
+
+/** The merge rule of every numeric field of T that is a counter (fields left out are keys). */
+export type MergeRules<T> = { readonly [K in NumericKeys<T>]?: MergeRule };
+
+/** Per-UTC-day counts of one function (day = floor(unix seconds / 86400)). */
+export interface FnDayCounts {
+  requests: number;
+  responses: number;
+  exceptions: number;
+}
+
+export interface FlowFunctionDelta extends FnDayCounts {
+  space: number;
+  code: number;
+  variant: number;
+  /** the dissector's name of the code space (Dissector.spaces) */
+  spaceName: string;
+  name: string;
+  opClass: FunctionClass;
+  /** the same counts split by UTC day: they add up to the totals */
+  days: Map<number, FnDayCounts>;
+}
+
+export interface FlowObjectDelta {
+  /** the dissector's name of the object space (Dissector.objectSpaces) */
+  spaceName: string;
+  /** the rendered key (Dissector.describeObject): `DB10.DBX4.0`, `unit 1`, a tag name */
+  key: string;
+  reads: number;
+  writes: number;
+}
+
+export interface FlowDelta {
+  key: string;
+  src: string;
+  dst: string;
+  transport: string;
+  port: number;
+  protocol: string;
+  evidence: Partial<Record<InitiatorEvidence, number>>;
+  packetsToResponder: number;
+  packetsToInitiator: number;
+  bytesToResponder: number;
+  bytesToInitiator: number;
+  connections: number;
+  firstTs: number;
+  lastTs: number;
+  /** hour (since epoch) -> [packets, bytes] */
+  hours: Map<number, [number, number]>;
+  /** by fnKey(space, code, variant) */
+  functions: Map<number, FlowFunctionDelta>;
+  /** rangeKey -> requests */
+  ranges: Map<number, number>;
+  /** `${spaceName}\u0000${key}` -> counts */
+  objects: Map<string, FlowObjectDelta>;
+  attributes: Map<string, Set<string>>;
+}
+
+export interface IdentityDelta {
+  ip: string;
+  protocol: string;
+  key: string;
+  value: string;
+  count: number;
+  firstTs: number;
+  lastTs: number;
+  file: string;
+  frame: number;
+}
+
+export interface MacDelta {
+  ip: string;
+  mac: string;
+  packets: number;
+  firstTs: number;
+  lastTs: number;
+}
+
+export interface L2Delta {
+  mac: string;
+  etherType: number;
+  packets: number;
+  bytes: number;
+  firstTs: number;
+  lastTs: number;
+}
+
+/** Failed attempts summarised: made by `host` (kind 'scan') or received by `host` (kind 'flood'). */
+export interface ScanDelta {
+  kind: 'scan' | 'flood';
+  host: string;
+  transport: string;
+  attempts: number;
+  packets: number;
+  bytes: number;
+  /** Distinct other hosts: targets of a scan, sources of a flood (within one ingest run). */
+  peers: number;
+  /** Distinct responder ports. */
+  ports: number;
+  firstTs: number;
+  lastTs: number;
+}
+
+export interface ProtocolStatsDelta {
+  protocol: string;
+  connections: number;
+  pdus: number;
+  malformed: number;
+  unparsedBytes: number;
+  gapBytes: number;
+  retransmittedBytes: number;
+}
+
+export interface FrameCounters {
+  frames: number;
+  ipPackets: number;
+  arpPackets: number;
+  otherL2: number;
+  truncated: number;
+  malformed: number;
+  unsupportedLinktype: number;
+  bytes: number;
+  firstTs: number;
+  lastTs: number;
+}
+
+/** Everything aggregated since the previous takeBatch(): what one store transaction writes. */
+export interface FlowBatch {
+  flows: FlowDelta[];
+  identities: IdentityDelta[];
+  macs: MacDelta[];
+  arp: MacDelta[];
+  l2: L2Delta[];
+  scans: ScanDelta[];
+  protocols: ProtocolStatsDelta[];
+  counters: FrameCounters;
+  liveConnections: number;
+}
+
+// ------------------------------------------------------------------------------------------ rules
+
+export const FLOW_RULES: MergeRules<FlowDelta> = {
+  packetsToResponder: 'sum',
+  packetsToInitiator: 'sum',
+  bytesToResponder: 'sum',
+  bytesToInitiator: 'sum',
+  connections: 'sum',
+  firstTs: 'min',
+  lastTs: 'max',
+};
+export const FUNCTION_RULES: MergeRules<FnDayCounts> = { requests: 'sum', responses: 'sum', exceptions: 'sum' };
+/** FlowDelta.hours entries ([packets, bytes] per hour), evidence (connections) and ranges (requests). */
+export const HOUR_RULES: MergeRules<{ packets: number; bytes: number }> = { packets: 'sum', bytes: 'sum' };
+export const EVIDENCE_RULES: MergeRules<{ connections: number }> = { connections: 'sum' };
+export const RANGE_RULES: MergeRules<{ requests: number }> = { requests: 'sum' };
+export const OBJECT_RULES: MergeRules<FlowObjectDelta> = { reads: 'sum', writes: 'sum' };
+export const IDENTITY_RULES: MergeRules<IdentityDelta> = { count: 'sum', firstTs: 'min', lastTs: 'max' };
+export const MAC_RULES: MergeRules<MacDelta> = { packets: 'sum', firstTs: 'min', lastTs: 'max' };
+export const L2_RULES: MergeRules<L2Delta> = { packets: 'sum', bytes: 'sum', firstTs: 'min', lastTs: 'max' };
+/**
+ * Distinct peers and ports are counted per ingest run; across runs the store keeps the largest
+ * count. (Parallel shards of one run see disjoint address pairs, so their peers add up instead: see
+ * SHARD_SCAN_RULES.)
+ */
+export const SCAN_RULES: MergeRules<ScanDelta> = {
+  attempts: 'sum', packets: 'sum', bytes: 'sum', peers: 'max', ports: 'max', firstTs: 'min', lastTs: 'max',
+};
+export const SHARD_SCAN_RULES: MergeRules<ScanDelta> = { ...SCAN_RULES, peers: 'sum' };
+export const PROTOCOL_RULES: MergeRules<ProtocolStatsDelta> = {
+  connections: 'sum', pdus: 'sum', malformed: 'sum', unparsedBytes: 'sum', gapBytes: 'sum', retransmittedBytes: 'sum',
+};
+export const FRAME_RULES: MergeRules<FrameCounters> = {
+  frames: 'sum', ipPackets: 'sum', arpPackets: 'sum', otherL2: 'sum', truncated: 'sum', malformed: 'sum',
+  unsupportedLinktype: 'sum', bytes: 'sum', firstTs: 'min', lastTs: 'max',
+};
+
+// ------------------------------------------------------------------------------------------ merge
+
+/** Add `from`'s counters into `into` by `rules` (the one merge of every delta). */
+export function mergeCounters<T extends object>(rules: MergeRules<T>, into: T, from: T): void {
+  const a = into as unknown as Record<string, number>;
+  const b = from as unknown as Record<string, number>;
+  for (const [k, rule] of Object.entries(rules) as Array<[string, MergeRule]>) {
+    if (rule === 'sum') a[k] = a[k]! + b[k]!;
+    else if (rule === 'min') a[k] = Math.min(a[k]!, b[k]!);
+    else a[k] = Math.max(a[k]!, b[k]!);
+  }
+}
+
+/** Add day counts `n` of `day` into a function delta's days. */
+export function addDay(days: Map<number, FnDayCounts>, day: number, n: FnDayCounts): void {
+  const e = days.get(day);
+  if (e) mergeCounters(FUNCTION_RULES, e, n);
+  else days.set(day, { requests: n.requests, responses: n.responses, exceptions: n.exceptions });
+}
+
+/** Add function delta `f` (counts and days) into `m` under key `k`. */
+export function addFunction(m: Map<number, FlowFunctionDelta>, k: number, f: FlowFunctionDelta): void {
+  let e = m.get(k);
+  if (e === undefined) {
+    e = { ...f, requests: 0, responses: 0, exceptions: 0, days: new Map() };
+    m.set(k, e);
+  }
+  mergeCounters(FUNCTION_RULES, e, f);
+  for (const [day, n] of f.days) addDay(e.days, day, n);
+}
+
+/** Add object delta `o` into `m` under key `k`. */
+export function addObject(m: Map<string, FlowObjectDelta>, k: string, o: FlowObjectDelta): void {
+  const e = m.get(k);
+  if (e) mergeCounters(OBJECT_RULES, e, o);
+  else m.set(k, { ...o });
+}
+
+/** Add every counter of flow delta `from` into `into` (same flow key). */
+export function mergeFlowDelta(into: FlowDelta, from: FlowDelta): void {
+  mergeCounters(FLOW_RULES, into, from);
+  for (const [ev, n] of Object.entries(from.evidence) as Array<[InitiatorEvidence, number]>) {
+    into.evidence[ev] = (into.evidence[ev] ?? 0) + n;
+  }
+  for (const [h, [p, by]] of from.hours) {
+    const e = into.hours.get(h);
+    if (e) {
+      e[0] += p;
+      e[1] += by;
+    } else into.hours.set(h, [p, by]);
+  }
+  for (const [k, f] of from.functions) addFunction(into.functions, k, f);
+  for (const [k, n] of from.ranges) into.ranges.set(k, (into.ranges.get(k) ?? 0) + n);
+  for (const [k, o] of from.objects) addObject(into.objects, k, o);
+  for (const [k, vs] of from.attributes) {
+    let s = into.attributes.get(k);
+    if (!s) into.attributes.set(k, (s = new Set()));
+    for (const v of vs) s.add(v);
+  }
+}
+
+/** An empty flow delta with the identity of `f` (its key fields), to merge deltas into. */
+export function emptyFlowDelta(f: Pick<FlowDelta, 'key' | 'src' | 'dst' | 'transport' | 'port' | 'protocol' | 'firstTs' | 'lastTs'>): FlowDelta {
+  return {
+    key: f.key, src: f.src, dst: f.dst, transport: f.transport, port: f.port, protocol: f.protocol,
+    evidence: {}, packetsToResponder: 0, packetsToInitiator: 0, bytesToResponder: 0, bytesToInitiator: 0, connections: 0,
+    firstTs: f.firstTs, lastTs: f.lastTs,
+    hours: new Map(), functions: new Map(), ranges: new Map(), objects: new Map(), attributes: new Map(),
+  };
+}
+
+/** A deep copy of a flow delta (merging into it leaves `f` untouched). */
+export function cloneFlowDelta(f: FlowDelta): FlowDelta {
+  const c = emptyFlowDelta(f);
+  mergeFlowDelta(c, f);
+  return c;
+}
+
+export function newFrameCounters(): FrameCounters {
+  return { frames: 0, ipPackets: 0, arpPackets: 0, otherL2: 0, truncated: 0, malformed: 0, unsupportedLinktype: 0, bytes: 0, firstTs: Infinity, lastTs: -Infinity };
+}
+
+export function newProtocolStats(protocol: string): ProtocolStatsDelta {
+  return { protocol, connections: 0, pdus: 0, malformed: 0, unparsedBytes: 0, gapBytes: 0, retransmittedBytes: 0 };
+}

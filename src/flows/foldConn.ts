@@ -1,0 +1,203 @@
+/**
+ * Folding: a live connection's counters since its last fold become additive flow deltas (and the
+ * connection's deltas start again from zero), so the store receives each packet and PDU once. Codes
+ * and objects get their dissector's names here, once per connection and fold, never per PDU: code
+ * and object spaces by Dissector.spaces / objectSpaces, object keys rendered by describeObject.
+ */
+import type { Dissector } from '../dissectors/types.js';
+import { unknownName } from '../dissectors/types.js';
+import type { Conn, FnCounter, ObjectCounter } from './conn.js';
+import type { ConnHosts } from './connHosts.js';
+import type { InitiatorDecider } from './decideInitiator.js';
+import {
+  addDay,
+  addFunction,
+  addObject,
+  emptyFlowDelta,
+  mergeFlowDelta,
+  newProtocolStats,
+  type FlowDelta,
+  type FlowFunctionDelta,
+  type ProtocolStatsDelta,
+} from './flowDelta.js';
+import type { L2Tracker } from './l2Tracker.js';
+import type { ProbeDetector } from './probeDetector.js';
+import { transportName } from './transportName.js';
+
+const EMPTY_HOURS: readonly number[] = [];
+
+/** The name of object space `space` of dissector `d`. */
+export function objectSpaceName(d: Dissector | null, space: number): string {
+  return d?.objectSpaces?.[space] ?? `object-${space}`;
+}
+
+/** The rendered key of an object (never throws: a dissector bug shows the raw key). */
+export function renderObjectKey(d: Dissector | null, o: ObjectCounter): string {
+  if (d?.describeObject === undefined) return String(o.key);
+  try {
+    return d.describeObject(o.space, o.key);
+  } catch {
+    return String(o.key);
+  }
+}
+
+/** A function counter with its names, as a one-day delta. */
+export function describeFunction(d: Dissector | null, c: FnCounter, day: number): FlowFunctionDelta {
+  const info = d ? d.describe(c.space, c.code, c.variant) : { name: unknownName(c.code), opClass: 'other' as const };
+  const spaceName = d?.spaces[c.space] ?? String(c.space);
+  const counts = { requests: c.requests, responses: c.responses, exceptions: c.exceptions };
+  const days = new Map();
+  addDay(days, day, counts);
+  return { space: c.space, code: c.code, variant: c.variant, ...counts, spaceName, name: info.name, opClass: info.opClass, days };
+}
+
+export class FlowFolder {
+  private flows = new Map<string, FlowDelta>();
+  private protocols = new Map<string, ProtocolStatsDelta>();
+  private readonly hosts: ConnHosts;
+  private readonly initiators: InitiatorDecider;
+  private readonly probes: ProbeDetector;
+  private readonly l2: L2Tracker;
+
+  constructor(hosts: ConnHosts, initiators: InitiatorDecider, probes: ProbeDetector, l2: L2Tracker) {
+    this.hosts = hosts;
+    this.initiators = initiators;
+    this.probes = probes;
+    this.l2 = l2;
+  }
+
+  /** Fold a connection's counters since its last fold into the flow deltas. */
+  fold(conn: Conn): void {
+    this.initiators.decide(conn);
+    const deltaPkts = conn.pktsA + conn.pktsB;
+    const transport = transportName(conn.proto);
+    this.foldSessionStats(conn);
+    if (deltaPkts === 0 && !conn.fns && !conn.pastFns && conn.counted) return;
+    if (this.probes.absorb(conn, transport)) {
+      conn.hourPkts = 0;
+      conn.hourBytes = 0;
+      if (conn.hours !== null) conn.hours.length = 0;
+      resetDeltas(conn);
+      return;
+    }
+    const delta = this.connDelta(conn, transport);
+    const f = this.flows.get(delta.key);
+    if (f === undefined) this.flows.set(delta.key, delta);
+    else mergeFlowDelta(f, delta);
+    this.l2.foldMacs(conn);
+    resetDeltas(conn);
+  }
+
+  /** The connection's counters since its last fold as a flow delta (clearing them on the connection). */
+  private connDelta(conn: Conn, transport: string): FlowDelta {
+    const initIsA = conn.initiatorIsA === 1;
+    if (conn.hourPkts > 0) {
+      (conn.hours ??= []).push(conn.hour, conn.hourPkts, conn.hourBytes);
+      conn.hourPkts = 0;
+      conn.hourBytes = 0;
+    }
+    if (conn.flowKey === '') {
+      conn.flowKey = `${this.hosts.ip(conn, initIsA)}|${this.hosts.ip(conn, !initIsA)}|${transport}|${conn.respPort}|${conn.protocol}`;
+    }
+    const parts = conn.flowKey.split('|');
+    const f = emptyFlowDelta({
+      key: conn.flowKey, src: parts[0]!, dst: parts[1]!, transport: parts[2]!, port: Number(parts[3]), protocol: conn.protocol,
+      firstTs: conn.deltaFirstTs, lastTs: conn.lastTs,
+    });
+    if (!conn.counted) {
+      conn.counted = true;
+      f.connections = 1;
+      f.evidence[conn.evidence] = 1;
+      this.protoStats(conn.protocol).connections++;
+    }
+    f.packetsToResponder = initIsA ? conn.pktsA : conn.pktsB;
+    f.packetsToInitiator = initIsA ? conn.pktsB : conn.pktsA;
+    f.bytesToResponder = initIsA ? conn.bytesA : conn.bytesB;
+    f.bytesToInitiator = initIsA ? conn.bytesB : conn.bytesA;
+    // With no packet since the last fold, deltaFirstTs = lastTs: a time the flow already has.
+    const hs = conn.hours ?? EMPTY_HOURS;
+    for (let i = 0; i < hs.length; i += 3) {
+      const e = f.hours.get(hs[i]!);
+      if (e) {
+        e[0] += hs[i + 1]!;
+        e[1] += hs[i + 2]!;
+      } else f.hours.set(hs[i]!, [hs[i + 1]!, hs[i + 2]!]);
+    }
+    if (conn.hours !== null) conn.hours.length = 0;
+
+    const d = conn.session?.dissector ?? null;
+    if (conn.pastFns !== null) {
+      for (const p of conn.pastFns) for (const [k, c] of p.fns) addFunction(f.functions, k, describeFunction(d, c, p.day));
+      conn.pastFns = null;
+    }
+    if (conn.fns !== null) {
+      for (const [k, c] of conn.fns) addFunction(f.functions, k, describeFunction(d, c, conn.day));
+      conn.fns = null;
+      conn.lastFn = null;
+      conn.lastFnKey = -1;
+    }
+    if (conn.ranges !== null) {
+      for (const [k, c] of conn.ranges) f.ranges.set(k, (f.ranges.get(k) ?? 0) + c.n);
+      conn.ranges = null;
+      conn.lastRange = null;
+      conn.lastRangeKey = -1;
+    }
+    if (conn.objects !== null) {
+      for (const o of conn.objects.values()) {
+        const spaceName = objectSpaceName(d, o.space);
+        const key = renderObjectKey(d, o);
+        addObject(f.objects, `${spaceName}\u0000${key}`, { spaceName, key, reads: o.reads, writes: o.writes });
+      }
+      conn.objects = null;
+      conn.lastObject = null;
+      conn.lastObjectKey = -1;
+    }
+    if (conn.attributes !== null) {
+      for (const [k, v] of conn.attributes) f.attributes.set(k, new Set([v]));
+      conn.attributes = null;
+    }
+    return f;
+  }
+
+  private foldSessionStats(conn: Conn): void {
+    const s = conn.session;
+    if (s === null) return;
+    const st = s.stats;
+    const p = this.protoStats(s.protocol);
+    p.pdus += st.pdus - conn.foldedPdus;
+    p.malformed += st.malformed - conn.foldedMalformed;
+    p.unparsedBytes += st.bytesUnparsed - conn.foldedUnparsed;
+    p.gapBytes += st.gapBytes - conn.foldedGapBytes;
+    p.retransmittedBytes += st.retransmittedBytes - conn.foldedRetrans;
+    conn.foldedPdus = st.pdus;
+    conn.foldedMalformed = st.malformed;
+    conn.foldedUnparsed = st.bytesUnparsed;
+    conn.foldedGapBytes = st.gapBytes;
+    conn.foldedRetrans = st.retransmittedBytes;
+  }
+
+  private protoStats(protocol: string): ProtocolStatsDelta {
+    let p = this.protocols.get(protocol);
+    if (!p) {
+      p = newProtocolStats(protocol);
+      this.protocols.set(protocol, p);
+    }
+    return p;
+  }
+
+  /** The flow and protocol deltas since the previous call. */
+  take(): { flows: FlowDelta[]; protocols: ProtocolStatsDelta[] } {
+    const out = { flows: [...this.flows.values()], protocols: [...this.protocols.values()] };
+    this.flows = new Map();
+    this.protocols = new Map();
+    return out;
+  }
+}
+
+function resetDeltas(conn: Conn): void {
+  conn.pktsA = 0;
+  conn.pktsB = 0;
+  conn.bytesA = 0;
+  conn.bytesB = 0;
+  conn.deltaFirstTs = conn.lastTs;
+}

@@ -1,0 +1,94 @@
+/**
+ * Layer-2 facts for the asset stage: ARP sender (IP, MAC) pairs, non-IP frames by source MAC and
+ * EtherType (PROFINET RT, GOOSE, LLDP ... : MAC-only assets), and the source MAC of each IP host's
+ * packets (taken per connection on the hot path as a number, turned into text when folded).
+ */
+import type { DecodedPacket } from '../decode/packet.js';
+import { macToString } from '../decode/format.js';
+import type { CaptureRecord } from '../ingest/record.js';
+import type { Conn } from './conn.js';
+import type { ConnHosts } from './connHosts.js';
+import { MAC_RULES, mergeCounters, type L2Delta, type MacDelta } from './flowDelta.js';
+
+/** Distinct source MACs kept per EtherType (a MAC flood must not grow the map without end). */
+const MAX_MACS_PER_ETHERTYPE = 65536;
+
+/** A 48-bit MAC number as text: 00:1d:9c:c1:00:0a. */
+export function macNumberToString(mac: number): string {
+  return mac.toString(16).padStart(12, '0').replace(/(..)(?!$)/g, '$1:');
+}
+
+export class L2Tracker {
+  private macs = new Map<string, MacDelta>();
+  private arp = new Map<string, MacDelta>();
+  private l2 = new Map<number, Map<number, L2Delta>>();
+  private readonly hosts: ConnHosts;
+
+  constructor(hosts: ConnHosts) {
+    this.hosts = hosts;
+  }
+
+  /** An ARP packet: its sender's (IP, MAC). */
+  noteArp(rec: CaptureRecord, pkt: DecodedPacket, ts: number): void {
+    const ipw = pkt.arpSenderIp >>> 0;
+    const ip = `${ipw >>> 24}.${(ipw >>> 16) & 255}.${(ipw >>> 8) & 255}.${ipw & 255}`;
+    const mac = macToString(rec.data, pkt.arpSenderMacOff);
+    addMac(this.arp, { ip, mac, packets: 1, firstTs: ts, lastTs: ts });
+  }
+
+  /** A non-IP, non-ARP frame. */
+  noteL2(rec: CaptureRecord, pkt: DecodedPacket, ts: number): void {
+    if (pkt.srcMacOff < 0) return;
+    const mac = rec.data.readUIntBE(pkt.srcMacOff, 6);
+    let byType = this.l2.get(pkt.etherType);
+    if (!byType) {
+      byType = new Map();
+      this.l2.set(pkt.etherType, byType);
+    }
+    const e = byType.get(mac);
+    if (e) {
+      e.packets++;
+      e.bytes += rec.origlen;
+      if (ts > e.lastTs) e.lastTs = ts;
+    } else if (byType.size < MAX_MACS_PER_ETHERTYPE) {
+      byType.set(mac, { mac: macToString(rec.data, pkt.srcMacOff), etherType: pkt.etherType, packets: 1, bytes: rec.origlen, firstTs: ts, lastTs: ts });
+    }
+  }
+
+  /** Remember the source MAC of a connection's packets (the hot path: numbers only). */
+  static notePacketMac(conn: Conn, rec: CaptureRecord, pkt: DecodedPacket, fromA: boolean): void {
+    if (pkt.srcMacOff < 0) return;
+    if (fromA) {
+      if (conn.macA < 0) conn.macA = rec.data.readUIntBE(pkt.srcMacOff, 6);
+    } else if (conn.macB < 0) conn.macB = rec.data.readUIntBE(pkt.srcMacOff, 6);
+  }
+
+  /** A connection folded into a flow: its sides' (IP, MAC) with the packets since the last fold. */
+  foldMacs(conn: Conn): void {
+    const ts = conn.lastTs;
+    if (conn.macA >= 0 && conn.pktsA > 0) this.noteMac(this.hosts.ip(conn, true), conn.macA, conn.pktsA, conn.deltaFirstTs, ts);
+    if (conn.macB >= 0 && conn.pktsB > 0) this.noteMac(this.hosts.ip(conn, false), conn.macB, conn.pktsB, conn.deltaFirstTs, ts);
+  }
+
+  private noteMac(ip: string, mac: number, packets: number, first: number, last: number): void {
+    addMac(this.macs, { ip, mac: macNumberToString(mac), packets, firstTs: first, lastTs: last });
+  }
+
+  /** Everything since the previous call. */
+  take(): { macs: MacDelta[]; arp: MacDelta[]; l2: L2Delta[] } {
+    const l2: L2Delta[] = [];
+    for (const m of this.l2.values()) for (const e of m.values()) l2.push(e);
+    const out = { macs: [...this.macs.values()], arp: [...this.arp.values()], l2 };
+    this.macs = new Map();
+    this.arp = new Map();
+    this.l2 = new Map();
+    return out;
+  }
+}
+
+function addMac(m: Map<string, MacDelta>, d: MacDelta): void {
+  const k = `${d.ip}|${d.mac}`;
+  const e = m.get(k);
+  if (e) mergeCounters(MAC_RULES, e, d);
+  else m.set(k, d);
+}

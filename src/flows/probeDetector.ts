@@ -1,0 +1,118 @@
+/**
+ * Scan and flood detection: a failed attempt (no payload, no answer) is counted against the host
+ * that made it and the host that received it. Past `threshold` attempts made by one host (a port
+ * scan, a sweep) or received by one host (a SYN flood from spoofed sources, a target probed by many
+ * hosts), further attempts are summarised (ScanDelta) instead of kept as one flow each. Memory is
+ * bounded: the per-address counts start over past PROBE_MAP_LIMIT addresses.
+ */
+import { IPPROTO_TCP, IPPROTO_UDP } from '../decode/packet.js';
+import type { Conn } from './conn.js';
+import type { ConnHosts } from './connHosts.js';
+import { DistinctCounter } from './distinctCounter.js';
+import type { ScanDelta } from './flowDelta.js';
+
+/** Addresses whose failed attempts are counted at once (scan/flood detection memory bound). */
+export const PROBE_MAP_LIMIT = 1 << 18;
+/** Distinct ports kept per summary. */
+const MAX_PORTS = 65536;
+
+export function hashString(s: string): number {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < s.length; i++) h = Math.imul(h ^ s.charCodeAt(i), 0x01000193);
+  return h >>> 0;
+}
+
+/** A failed attempt: no payload and no answer from the other side (port scans, dead hosts). */
+export function isProbe(conn: Conn): boolean {
+  if (conn.payloadSeen) return false;
+  if (conn.proto !== IPPROTO_TCP && conn.proto !== IPPROTO_UDP) return false;
+  const initIsA = conn.initiatorIsA === 1;
+  const answered = initIsA ? conn.answeredB : conn.answeredA;
+  // A SYN answered by SYN-ACK then torn down at once is still a probe (half-open scan).
+  return !answered || (conn.pktsA + conn.pktsB <= 4 && conn.closeFlags !== 0);
+}
+
+type Summary = ScanDelta & { peerSet: DistinctCounter; portSet: Set<number> };
+
+export class ProbeDetector {
+  private readonly threshold: number;
+  private readonly hosts: ConnHosts;
+  /** Failed attempts made by (probesFrom) and received by (probesTo) an address, over the run. */
+  private readonly probesFrom = new Map<number | string, number>();
+  private readonly probesTo = new Map<number | string, number>();
+  /** Addresses past the threshold, kept apart (never forgotten). */
+  private readonly scanners = new Set<number | string>();
+  private readonly flooded = new Set<number | string>();
+  private scans = new Map<string, Summary>();
+
+  constructor(hosts: ConnHosts, threshold: number) {
+    this.hosts = hosts;
+    this.threshold = threshold;
+  }
+
+  /**
+   * A connection folded for the first time (its initiator decided): when it is a failed attempt of a
+   * scanner or towards a flooded host, it is summarised here and true is returned (no flow for it).
+   */
+  absorb(conn: Conn, transport: string): boolean {
+    if (conn.counted || !isProbe(conn)) return false;
+    const initIsA = conn.initiatorIsA === 1;
+    if (this.count(this.probesFrom, this.hosts.addrKey(conn, initIsA), this.scanners)) {
+      this.summarise(conn, 'scan', initIsA, transport);
+      return true;
+    }
+    if (this.count(this.probesTo, this.hosts.addrKey(conn, !initIsA), this.flooded)) {
+      this.summarise(conn, 'flood', !initIsA, transport);
+      return true;
+    }
+    return false;
+  }
+
+  /**
+   * Count one failed attempt of `addr`; true when the address is (now) past the threshold. Past
+   * PROBE_MAP_LIMIT addresses the counts start over (addresses with few attempts, e.g. the spoofed
+   * sources of a flood, are forgotten; the ones past the threshold stay in `over`).
+   */
+  private count(counts: Map<number | string, number>, addr: number | string, over: Set<number | string>): boolean {
+    if (over.has(addr)) return true;
+    const n = (counts.get(addr) ?? 0) + 1;
+    if (n > this.threshold) {
+      over.add(addr);
+      counts.delete(addr);
+      return true;
+    }
+    if (counts.size >= PROBE_MAP_LIMIT) counts.clear();
+    counts.set(addr, n);
+    return false;
+  }
+
+  private summarise(conn: Conn, kind: 'scan' | 'flood', sideA: boolean, transport: string): void {
+    const host = this.hosts.ip(conn, sideA);
+    const k = `${kind}|${host}|${transport}`;
+    let s = this.scans.get(k);
+    if (!s) {
+      s = { kind, host, transport, attempts: 0, packets: 0, bytes: 0, peers: 0, ports: 0, firstTs: conn.deltaFirstTs, lastTs: conn.lastTs, peerSet: new DistinctCounter(), portSet: new Set() };
+      this.scans.set(k, s);
+    }
+    const initIsA = conn.initiatorIsA === 1;
+    s.attempts++;
+    conn.counted = true;
+    s.packets += conn.pktsA + conn.pktsB;
+    s.bytes += conn.bytesA + conn.bytesB;
+    if (conn.deltaFirstTs < s.firstTs) s.firstTs = conn.deltaFirstTs;
+    if (conn.lastTs > s.lastTs) s.lastTs = conn.lastTs;
+    const peer = this.hosts.addrKey(conn, !sideA);
+    s.peerSet.add(typeof peer === 'number' ? peer : hashString(peer));
+    if (s.portSet.size < MAX_PORTS) s.portSet.add(initIsA ? conn.portB : conn.portA);
+  }
+
+  /** The summaries since the previous call. */
+  take(): ScanDelta[] {
+    const out = [...this.scans.values()].map((s) => ({
+      kind: s.kind, host: s.host, transport: s.transport, attempts: s.attempts, packets: s.packets, bytes: s.bytes,
+      peers: s.peerSet.count, ports: s.portSet.size, firstTs: s.firstTs, lastTs: s.lastTs,
+    }));
+    this.scans = new Map();
+    return out;
+  }
+}

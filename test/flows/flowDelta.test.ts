@@ -1,0 +1,65 @@
+import {
+  FLOW_RULES,
+  SCAN_RULES,
+  SHARD_SCAN_RULES,
+  cloneFlowDelta,
+  mergeCounters,
+  mergeFlowDelta,
+  type FlowDelta,
+  type ScanDelta,
+} from '../../src/flows/flowDelta.js';
+import { sampleFlow } from './sampleDeltas.js';
+
+describe('flowDelta', () => {
+  test('mergeCounters(rules) sums, takes the minimum and the maximum as each rule says, and leaves key fields alone', () => {
+    const a: ScanDelta = { kind: 'scan', host: 'h', transport: 'tcp', attempts: 1, packets: 2, bytes: 3, peers: 10, ports: 4, firstTs: 50, lastTs: 60 };
+    const b: ScanDelta = { ...a, host: 'other', attempts: 5, packets: 6, bytes: 7, peers: 3, ports: 9, firstTs: 40, lastTs: 55 };
+    const m = { ...a };
+    mergeCounters(SCAN_RULES, m, b);
+    expect(m).toEqual({ kind: 'scan', host: 'h', transport: 'tcp', attempts: 6, packets: 8, bytes: 10, peers: 10, ports: 9, firstTs: 40, lastTs: 60 });
+    const s = { ...a };
+    mergeCounters(SHARD_SCAN_RULES, s, b);
+    expect(s.peers).toBe(13);
+  });
+
+  test('FLOW_RULES covers every numeric counter of a FlowDelta (none is forgotten by a merge)', () => {
+    const numeric = Object.entries(sampleFlow(1)).filter(([k, v]) => typeof v === 'number' && k !== 'port').map(([k]) => k);
+    expect(Object.keys(FLOW_RULES).sort()).toEqual(numeric.sort());
+  });
+
+  test('mergeFlowDelta(a, b) adds every counter and every map entry, day counts included', () => {
+    const a = sampleFlow(1);
+    mergeFlowDelta(a, sampleFlow(2, 20455));
+    expect([a.packetsToResponder, a.packetsToInitiator, a.bytesToResponder, a.bytesToInitiator, a.connections]).toEqual([3, 6, 9, 12, 15]);
+    expect([a.firstTs, a.lastTs]).toEqual([1000, 4000]);
+    expect(a.evidence).toEqual({ syn: 3, port: 6 });
+    expect(a.hours.get(491000)).toEqual([18, 21]);
+    const fn = a.functions.get(3)!;
+    expect([fn.requests, fn.responses, fn.exceptions]).toEqual([24, 27, 30]);
+    expect([...fn.days]).toEqual([[20454, { requests: 8, responses: 9, exceptions: 10 }], [20455, { requests: 16, responses: 18, exceptions: 20 }]]);
+    expect(a.ranges.get(12345)).toBe(33);
+    expect(a.objects.get('unit\u0000unit 1')).toEqual({ spaceName: 'unit', key: 'unit 1', reads: 36, writes: 39 });
+    expect([...a.attributes.get('k')!].sort()).toEqual(['v1', 'v2']);
+  });
+
+  test('mergeFlowDelta is order independent: a + b equals b + a', () => {
+    const ab = cloneFlowDelta(sampleFlow(1));
+    mergeFlowDelta(ab, sampleFlow(3, 20460));
+    const ba = cloneFlowDelta(sampleFlow(3, 20460));
+    mergeFlowDelta(ba, sampleFlow(1));
+    const norm = (f: FlowDelta) => ({ ...f, functions: [...f.functions].map(([k, v]) => [k, { ...v, days: [...v.days].sort() }]), attributes: [...f.attributes].map(([k, v]) => [k, [...v].sort()]) });
+    expect(norm(ab)).toEqual(norm(ba));
+  });
+
+  test('cloneFlowDelta(f) is deep: merging into the clone leaves f as it was', () => {
+    const f = sampleFlow(1);
+    const c = cloneFlowDelta(f);
+    mergeFlowDelta(c, sampleFlow(1));
+    expect(f.functions.get(3)!.requests).toBe(8);
+    expect(f.functions.get(3)!.days.get(20454)!.requests).toBe(8);
+    expect(f.hours.get(491000)).toEqual([6, 7]);
+    expect(f.objects.get('unit\u0000unit 1')!.reads).toBe(12);
+    expect(f.attributes.get('k')!.size).toBe(1);
+    expect(c.functions.get(3)!.requests).toBe(16);
+  });
+});
