@@ -171,7 +171,10 @@ export class FlowAggregator {
       }
       // A new TCP connection reusing the 5-tuple of a closed (or finished) one. A retransmitted SYN
       // of a connection that has carried nothing yet is not a new connection.
-      if (proto === IPPROTO_TCP && (pkt.tcpFlags & (TCP_SYN | TCP_ACK)) === TCP_SYN && (conn.closeFlags !== 0 || conn.payloadSeen)) {
+      if (
+        proto === IPPROTO_TCP && (pkt.tcpFlags & (TCP_SYN | TCP_ACK)) === TCP_SYN && (conn.closeFlags !== 0 || conn.payloadSeen) &&
+        this.initiators.synCanOpen(pkt.tcpFlags, pkt.payloadLen, sport, dport)
+      ) {
         this.evict(conn);
         conn = this.newConn(pkt, sport, dport, proto, ts);
       }
@@ -185,7 +188,7 @@ export class FlowAggregator {
         if (fromA) conn.answeredA = true;
         else conn.answeredB = true;
       }
-      if ((f & TCP_SYN) !== 0) {
+      if ((f & TCP_SYN) !== 0 && this.initiators.synCanOpen(f, pkt.payloadLen, sport, dport)) {
         if ((f & TCP_ACK) === 0) {
           conn.syn = fromA ? 1 : 0;
         } else if (conn.syn < 0) {
