@@ -281,7 +281,11 @@ function summaryText(r: IngestResult, dbPath: string, printed: number): string {
   for (const f of r.files) {
     if (f.status === 'skipped' || f.status === 'failed' || f.status === 'resumed') lines.push(`  ${f.status}: ${f.path}: ${f.note ?? ''}`);
   }
-  const counts = [...r.diagnostics.counts].sort((a, b) => (a[0] < b[0] ? -1 : 1));
+  const all = [...r.diagnostics.counts].sort((a, b) => (a[0] < b[0] ? -1 : 1));
+  // Notes are facts, not problems (e.g. CAPTURE_POINT_TUNNEL: the frames came through ERSPAN).
+  const notes = all.filter(([, c]) => c.severity === 'note');
+  if (notes.length > 0) lines.push(`  notes: ${notes.map(([code, c]) => `${code} ${num(c.count)}`).join(', ')}`);
+  const counts = all.filter(([, c]) => c.severity !== 'note');
   if (counts.length > 0) {
     lines.push(`  problems: ${counts.map(([code, c]) => `${code} ${num(c.count)} (${c.severity})`).join(', ')}`);
     if (printed > MAX_PRINTED_DIAGNOSTICS) {

@@ -170,7 +170,7 @@ export class ConnSink implements PduSink {
   }
 
   /** A diagnostic about the current frame itself (not a PDU). */
-  frameDiagnostic(code: string, severity: 'error' | 'warning', message: string): void {
+  frameDiagnostic(code: string, severity: 'error' | 'warning' | 'note', message: string): void {
     this.onDiagnostic({ code, severity, message, file: this.loc.file, frame: this.loc.frame, offset: this.loc.fileOffset });
   }
 
