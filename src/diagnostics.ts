@@ -3,13 +3,17 @@
  * (file, frame, byte offset for captures; file, line, column for YAML). Rendered like a compiler:
  *   plant-07.pcapng: frame 1042 @0x1a3f0 [modbus] MODBUS_LENGTH_MISMATCH: length 253 > 12 bytes left
  *   design.yaml:12:5 zones[2].allowed_conduits[0]: DESIGN_UNKNOWN_CONDUIT 'C9'
+ * Each code's severity, meaning and remedy are declared once in diagnosticCatalogue.ts.
  */
 
+import type { DiagnosticCode } from './diagnosticCatalogue.js';
+
+export type { DiagnosticCode } from './diagnosticCatalogue.js';
 export type Severity = 'error' | 'warning' | 'note';
 
 export interface Diagnostic {
-  /** Stable upper-case code, e.g. PCAP_TRUNCATED_RECORD, MODBUS_LENGTH_MISMATCH. */
-  code: string;
+  /** Stable upper-case code, e.g. PCAP_TRUNCATED_RECORD, MODBUS_LENGTH_MISMATCH: declared in diagnosticCatalogue.ts. */
+  code: DiagnosticCode;
   severity: Severity;
   message: string;
   /** Capture or design file the problem is in. */
@@ -48,7 +52,7 @@ export function formatDiagnostic(d: Diagnostic): string {
  */
 export class DiagnosticLog {
   readonly kept: Diagnostic[] = [];
-  readonly counts = new Map<string, { severity: Severity; count: number }>();
+  readonly counts = new Map<DiagnosticCode, { severity: Severity; count: number }>();
   constructor(readonly keepPerCode = 20) {}
 
   report(d: Diagnostic): void {
@@ -64,7 +68,7 @@ export class DiagnosticLog {
 
   /** Add another log's counts and kept diagnostics (keeping at most keepPerCode of each code). */
   merge(other: DiagnosticLog): void {
-    const keptPerCode = new Map<string, number>();
+    const keptPerCode = new Map<DiagnosticCode, number>();
     for (const d of this.kept) keptPerCode.set(d.code, (keptPerCode.get(d.code) ?? 0) + 1);
     for (const d of other.kept) {
       const n = keptPerCode.get(d.code) ?? 0;
@@ -88,8 +92,8 @@ export class DiagnosticLog {
   }
 
   /** Occurrences beyond the kept ones, per code (for "... and 12345 more" lines). */
-  suppressed(): Array<{ code: string; count: number }> {
-    const out: Array<{ code: string; count: number }> = [];
+  suppressed(): Array<{ code: DiagnosticCode; count: number }> {
+    const out: Array<{ code: DiagnosticCode; count: number }> = [];
     for (const [code, c] of [...this.counts].sort((a, b) => (a[0] < b[0] ? -1 : 1))) {
       if (c.count > this.keepPerCode) out.push({ code, count: c.count - this.keepPerCode });
     }

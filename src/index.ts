@@ -30,4 +30,31 @@ export type { CaptureSource, CaptureUnit, SourcePlan, PipelineStore, SourceStore
 export { FLOWS_SCHEMA, flowsDocument, operationTotals } from './report/flowsDocument.js';
 export { canonicalJson, isoTime } from './report/json.js';
 export { DiagnosticLog, formatDiagnostic } from './diagnostics.js';
-export type { Diagnostic, Severity } from './diagnostics.js';
+export { buildAssets, assetsFrom } from './assets/buildAssets.js';
+export type { AssetInputs, BuildAssetsOptions } from './assets/buildAssets.js';
+export { assetsDocument, assetsCsv, writeAssetsJson } from './report/assetsDocument.js';
+export { loadDesign, loadDesignText, parsePurdueLevel } from './design/loadDesign.js';
+export type { LoadDesignOptions } from './design/loadDesign.js';
+export { diffDesign, DEFAULT_MAX_ZONE_SIZE } from './design/diffDesign.js';
+export type { DiffOptions } from './design/diffDesign.js';
+export { evaluateFlow, ConduitIndex, mainSpace } from './design/evaluateFlow.js';
+export { ZoneIndex } from './design/zoneIndex.js';
+export { DESIGN_CODES } from './design/designCodes.js';
+export type { DesignCode, DesignCodeInfo } from './design/designCodes.js';
+export { matchProtocolName, normalizeProtocol } from './design/protocolNames.js';
+export { parseTimeOption } from './design/timeWindow.js';
+export { BREAK_REASONS, OPERATION_CLASSES } from './design/types.js';
+export type {
+  Design, DesignZone, DesignConduit, DesignRule, AssetEntry, AssetTarget, LoadedDesign, DiffResult, FlowVerdict,
+  BreakReason, Verdict, UnzonedAsset, UnusedRule, DiffSummary, SourcePos, OperationClass,
+} from './design/types.js';
+export { diffDocument, breakingInOrder } from './report/diffDocument.js';
+export { implementationReport } from './report/implementationReport.js';
+export { buildCommunicationGraph, DEFAULT_WEIGHTING, pairKey } from './graph/buildGraph.js';
+export type { CommunicationGraph, GraphWeighting, PairStats } from './graph/buildGraph.js';
+export { proposeZones, DEFAULT_PROPOSE_OPTIONS, DEFAULT_SEED } from './zones/proposeZones.js';
+export type { Proposal, ProposeOptions, Zone, ZoneKind, Conduit, ConduitRule, RiskFlag, Adjustment, AssetPlacement, ProposalQuality } from './zones/types.js';
+export { zonesDocument } from './report/zonesDocument.js';
+export { zonesYaml } from './report/zonesYaml.js';
+export type { Diagnostic, DiagnosticCode, Severity } from './diagnostics.js';
+export { DIAGNOSTIC_CATALOGUE, diagnosticInfo, isDiagnosticCode, type DiagnosticInfo } from './diagnosticCatalogue.js';

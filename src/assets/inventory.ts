@@ -7,7 +7,7 @@
  */
 import { readFileSync, statSync } from 'node:fs';
 import ipaddr from 'ipaddr.js';
-import type { Diagnostic } from '../diagnostics.js';
+import type { Diagnostic, DiagnosticCode } from '../diagnostics.js';
 import { PURDUE_LEVELS, type Inventory, type InventoryEntry, type PurdueLevel } from './types.js';
 
 export const INVENTORY_COLUMNS = ['name', 'id', 'ip', 'mac', 'purdue_level', 'role'] as const;
@@ -75,7 +75,7 @@ export function parseInventory(text: string, file: string): Inventory {
       const i = index.get(c);
       return i === undefined ? undefined : row.fields[i];
     };
-    const bad = (code: string, f: Field | undefined, msg: string): void => {
+    const bad = (code: DiagnosticCode, f: Field | undefined, msg: string): void => {
       diagnostics.push(diag(file, code, row.line, f?.column ?? 1, msg));
     };
     if (row.fields.length !== header.fields.length) {
@@ -308,7 +308,7 @@ function splitCsv(text: string, file: string, diagnostics: Diagnostic[]): Row[] 
   return rows;
 }
 
-function diag(file: string, code: string, line: number | undefined, column: number | undefined, message: string, severity: 'error' | 'warning' = 'error'): Diagnostic {
+function diag(file: string, code: DiagnosticCode, line: number | undefined, column: number | undefined, message: string, severity: 'error' | 'warning' = 'error'): Diagnostic {
   const d: Diagnostic = { code, severity, message, file };
   if (line !== undefined) d.line = line;
   if (column !== undefined) d.column = column;

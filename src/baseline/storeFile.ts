@@ -10,6 +10,7 @@
  * file cannot be written it is refused with what to do. A store of a newer schema is refused with the
  * schema version it needs.
  */
+import { existsSync } from 'node:fs';
 import Database from 'better-sqlite3';
 import { BaselineError } from './baselineError.js';
 import { isNotADatabase, storageError } from './storageError.js';
@@ -148,6 +149,15 @@ function readFailure(e: unknown, path: string): unknown {
 
 function openReadOnly(path: string): Database.Database {
   try {
+    // Read-write with query_only where the file allows it: a read-only connection that is the last to
+    // close cannot remove the store's -wal and -shm files, so every `zonescope flows` left them behind.
+    try {
+      const db = new Database(path, { fileMustExist: true });
+      db.pragma('query_only = ON');
+      return db;
+    } catch (e) {
+      if (!existsSync(path)) throw e;
+    }
     return new Database(path, { readonly: true, fileMustExist: true });
   } catch (e) {
     const err = storageError(e, path, 'opening it');

@@ -1,316 +1,209 @@
 /**
- * zonescope command line (yargs). The only module that reads argv, prints, or sets the exit code;
- * everything else is the library in src/.
+ * zonescope command line: the yargs setup and ONE top-level handler. The commands live in
+ * commands/ (one file each), rendering in render/. Every failure ends as one line with the documented
+ * exit code (exitCode.ts), never a stack trace: usage errors (2, with the command's own help), bad
+ * inputs (2), internal errors (3: `zonescope: internal error: <message> (run with ZONESCOPE_DEBUG=1
+ * for the stack)`). A closed pipe (`| head`) ends output quietly; Ctrl-C and SIGTERM are handled by
+ * runCli() (interrupt.ts).
  */
-import { mkdirSync, writeFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
 import yargs from 'yargs';
 import type { Argv } from 'yargs';
-import { Baseline, BaselineError } from '../baseline/baseline.js';
-import { ingestCaptures, type IngestResult } from '../pipeline/ingestCaptures.js';
-import { formatDiagnostic, type Diagnostic } from '../diagnostics.js';
-import { defaultDissectors } from '../dissectors/index.js';
-import { createRegistry, type Registry } from '../dissectors/registry.js';
-import { BaselineReader } from '../baseline/reader.js';
-import { flowsDocument, operationTotals } from '../report/flowsDocument.js';
-import { canonicalJson } from '../report/json.js';
-import { EXIT_BAD_INPUT, EXIT_INTERNAL, exitCode } from './exitCode.js';
-import { bytes, day, duration, num } from './format.js';
-import { createProgress } from './progress.js';
-import { CliInputError, UsageError, type CliContext } from './commands/command.js';
+import { BaselineError } from '../baseline/baseline.js';
+import { CliInputError, UsageError, type CliContext, type Command } from './commands/command.js';
 import { COMMANDS } from './commands/index.js';
+import { EXIT_OK, exitCode } from './exitCode.js';
+import { runInterrupt, SIGNAL_EXIT } from './interrupt.js';
+import { FILE_OPTIONS, STDIN_INPUT } from './options.js';
+import { zonescopeVersion } from './version.js';
 
 export interface Io {
   stdout: NodeJS.WriteStream;
   stderr: NodeJS.WriteStream;
+  stdin?: NodeJS.ReadableStream & { isTTY?: boolean };
+  env?: Record<string, string | undefined>;
 }
 
+/** A usage error with the help text of the command it concerns. */
+class UsageWithHelp extends Error {
+  constructor(message: string, readonly help: string) {
+    super(message);
+  }
+}
 
-const MAX_PRINTED_DIAGNOSTICS = 40;
+/** Writes to a stream until it breaks (EPIPE: the reader went away); then writes are dropped quietly. */
+function guardedWriter(stream: NodeJS.WriteStream): (s: string) => void {
+  let broken = false;
+  stream.on('error', (e: NodeJS.ErrnoException) => {
+    // EPIPE / destroyed: the other end of the pipe is gone (`| head`). Nothing else can be done
+    // with a broken output stream either; the command finishes its work (e.g. analyze keeps ingesting).
+    void e;
+    broken = true;
+  });
+  return (s: string) => {
+    if (broken || stream.destroyed) return;
+    try {
+      stream.write(s);
+    } catch {
+      broken = true;
+    }
+  };
+}
 
-export async function main(argv: string[], io: Io = { stdout: process.stdout, stderr: process.stderr }): Promise<number> {
-  let code = 0;
-  const out = (s: string): void => void io.stdout.write(s);
-  const err = (s: string): void => void io.stderr.write(s);
-
-  const withStoreOptions = <T>(y: Argv<T>) =>
-    y
-      .option('db', { type: 'string', describe: 'baseline store (SQLite)', default: './zonescope.db' })
-      .option('quiet', { type: 'boolean', alias: 'q', describe: 'no progress bar', default: false });
-  const withIngestOptions = <T>(y: Argv<T>) =>
-    y
-      .option('decode-as', {
-        type: 'string',
-        array: true,
-        describe: 'dissect a port as a protocol, e.g. 48010=opcua or udp:2223=cip-io (repeatable)',
-      })
-      .option('max-connections', { type: 'number', describe: 'live connections kept in memory; past it, payload-less then least recently active ones are folded', default: 100_000 })
-      .option('workers', { type: 'number', describe: 'worker threads sharing the work (default: 2 for inputs of 64 MB or more, else 1)' });
-
+export async function main(argv: string[], io: Io = { stdout: process.stdout, stderr: process.stderr, stdin: process.stdin, env: process.env }): Promise<number> {
+  const out = guardedWriter(io.stdout);
+  const err = guardedWriter(io.stderr);
+  const env = io.env ?? {};
   const ctx: CliContext = {
     out,
     err,
     stdoutIsTTY: Boolean(io.stdout.isTTY),
     stderrIsTTY: Boolean(io.stderr.isTTY),
-    columns: io.stdout.columns ?? 80,
+    columns: io.stdout.columns || 80,
+    stdin: io.stdin,
+    stderrStream: io.stderr,
   };
 
-  let parser = yargs(stdoutDashes(argv))
+  if (argv.length === 1 && (argv[0] === '--version' || argv[0] === '-V')) {
+    out(`${zonescopeVersion()}\n`);
+    return EXIT_OK;
+  }
+
+  let code = EXIT_OK;
+  let parser: Argv = yargs(joinDashValues(argv))
     .scriptName('zonescope')
     .usage('$0 <command> [options]\n\nSegment industrial networks the IEC 62443 way: ingest captures into a baseline, see every flow down to function codes.')
-    .command(
-      'ingest <inputs..>',
-      'add captures (files, directories, globs; .pcap .pcapng .cap, optionally .gz) to the baseline',
-      (y) => withIngestOptions(withStoreOptions(y.positional('inputs', { type: 'string', array: true, demandOption: true }))),
+    .epilogue('zonescope --version prints the version. Exit codes: 0 ok, 1 findings, 2 usage error or bad input, 3 internal error.');
+  for (const c of COMMANDS) {
+    let commandYargs: Argv | null = null;
+    parser = parser.command(
+      c.name,
+      c.describe,
+      (y) => (commandYargs = c.builder(y) as Argv),
       async (a) => {
-        code = await runIngest(a.inputs as string[], a.db, a, io);
-      },
-    )
-    .command(
-      'analyze <inputs..>',
-      'the main job in one go: ingest the captures into <out>/zonescope.db and write the results into --out',
-      (y) =>
-        withIngestOptions(
-          y
-            .positional('inputs', { type: 'string', array: true, demandOption: true })
-            .option('out', { type: 'string', describe: 'output folder', default: './zonescope-out' })
-            .option('db', { type: 'string', describe: 'baseline store (default <out>/zonescope.db)' })
-            .option('quiet', { type: 'boolean', alias: 'q', default: false }),
-        ),
-      async (a) => {
-        const outDir = resolve(a.out);
-        mkdirSync(outDir, { recursive: true });
-        const db = a.db ?? join(outDir, 'zonescope.db');
-        code = await runIngest(a.inputs as string[], db, a, io);
-        if (code === EXIT_INTERNAL) return;
-        const baseline = BaselineReader.open(db);
         try {
-          const registry = createRegistry(defaultDissectors);
-          const flowsPath = join(outDir, 'flows.json');
-          writeFileSync(flowsPath, canonicalJson(buildFlowsDocument(baseline, registry)));
-          err(`wrote ${flowsPath}\n`);
-        } finally {
-          baseline.close();
-        }
-      },
-    )
-    .command(
-      'flows',
-      'the observed flows with their per-protocol operations',
-      (y) => withStoreOptions(y).option('json', { type: 'string', describe: 'write zonescope/flows@2 JSON to FILE (- for stdout)' }),
-      (a) => {
-        const baseline = openExisting(a.db);
-        try {
-          const registry = createRegistry(defaultDissectors);
-          const doc = buildFlowsDocument(baseline, registry);
-          if (a.json !== undefined) {
-            if (a.json === '-') out(canonicalJson(doc));
-            else writeFileSync(a.json, canonicalJson(doc));
-          } else {
-            out(flowsTable(baseline));
-          }
-        } finally {
-          baseline.close();
+          code = await c.run(a, ctx);
+        } catch (e) {
+          // A usage problem found by the command itself: show that command's help.
+          if (e instanceof UsageError && commandYargs) throw new UsageWithHelp(e.message, helpOf(commandYargs));
+          throw e;
         }
       },
     );
-  for (const c of COMMANDS) {
-    parser = parser.command(c.name, c.describe, (y) => c.builder(y), async (a) => {
-      code = await c.run(a, ctx);
-    });
   }
   parser = parser
-    .demandCommand(1, 'name a command (see --help)')
+    .demandCommand(1, 'name a command')
+    .recommendCommands()
     .strict()
     .help()
     .alias('h', 'help')
     .version(false)
-    .wrap(Math.min(110, io.stdout.columns ?? 100))
+    .wrap(Math.min(110, io.stdout.columns || 100))
     .exitProcess(false)
-    .fail((msg, e) => {
-      throw e ?? new UsageError(msg);
+    .fail((msg, e, y) => {
+      if (e && !(e instanceof UsageError) && e.name !== 'YError') throw e;
+      if (e instanceof UsageWithHelp) throw e;
+      throw new UsageWithHelp(usageMessage(msg ?? e?.message ?? 'usage error', argv), helpOf(y));
     });
 
   try {
     await parser.parseAsync();
   } catch (e) {
-    if (e instanceof UsageError || (e instanceof Error && e.name === 'YError')) {
-      err(`zonescope: ${(e as Error).message}\n(see zonescope --help)\n`);
-      return exitCode({ usageError: true });
-    }
-    if (e instanceof CliInputError) {
-      err(`zonescope: ${e.message}\n`);
-      return exitCode({ inputFailed: true });
-    }
-    if (e instanceof BaselineError) {
-      err(`zonescope: ${e.code}: ${e.message}\n`);
-      return exitCode({ inputFailed: true });
-    }
-    if (e instanceof Error && /^(decode-as|DECODE_AS)/i.test(e.message)) {
-      err(`zonescope: ${e.message}\n`);
-      return exitCode({ usageError: true });
-    }
-    err(`zonescope: internal error: ${e instanceof Error ? e.stack : String(e)}\n`);
-    return exitCode({ internalError: true });
+    return reportFailure(e, ctx, env);
   }
   return code;
 }
 
-/** `--json -` means stdout (INTERFACES.md); yargs would take a lone '-' as a positional. */
-function stdoutDashes(argv: string[]): string[] {
-  const out: string[] = [];
+function helpOf(y: Argv): string {
+  let help = '';
+  y.showHelp((s: string) => {
+    help = s;
+  });
+  return help;
+}
+
+/** Errors already reported, so that a rejection seen twice (yargs, then the process) prints once. */
+const reported = new WeakSet<object>();
+
+/** Every failure -> one line (usage errors: the line and the command's help) and its exit code. */
+export function reportFailure(e: unknown, ctx: Pick<CliContext, 'err'>, env: Record<string, string | undefined> = {}): number {
+  if (typeof e === 'object' && e !== null) {
+    if (reported.has(e)) return exitCode({ internalError: !(e instanceof UsageError || e instanceof UsageWithHelp || e instanceof CliInputError || e instanceof BaselineError) });
+    reported.add(e);
+  }
+  if (e instanceof UsageWithHelp) {
+    ctx.err(`zonescope: ${e.message}\n${e.help ? `\n${e.help}\n` : ''}`);
+    return exitCode({ usageError: true });
+  }
+  if (e instanceof UsageError || (e instanceof Error && e.name === 'YError')) {
+    ctx.err(`zonescope: ${e.message} (see zonescope --help)\n`);
+    return exitCode({ usageError: true });
+  }
+  if (e instanceof CliInputError) {
+    ctx.err(`zonescope: ${e.message}\n`);
+    return exitCode({ inputFailed: true });
+  }
+  if (e instanceof BaselineError) {
+    ctx.err(`zonescope: ${e.code}: ${e.message}\n`);
+    return exitCode({ inputFailed: true });
+  }
+  const message = e instanceof Error ? e.message.split('\n')[0] : String(e);
+  if (env.ZONESCOPE_DEBUG === '1' && e instanceof Error && e.stack) {
+    ctx.err(`zonescope: internal error: ${e.stack}\n`);
+  } else {
+    ctx.err(`zonescope: internal error: ${message} (run with ZONESCOPE_DEBUG=1 for the stack)\n`);
+  }
+  return exitCode({ internalError: true });
+}
+
+/** yargs' messages, made to name what was mistyped. */
+function usageMessage(msg: string, argv: string[]): string {
+  const first = argv.find((a) => !a.startsWith('-'));
+  const known = COMMANDS.map((c: Command) => c.name.split(' ')[0]);
+  if (/^Did you mean /.test(msg) && first) return `unknown command '${first}': ${msg.replace(/^Did you mean/, 'did you mean')}`;
+  if (/^Unknown argument/.test(msg) && first && !known.includes(first)) return `unknown command '${first}' (commands: ${known.join(', ')})`;
+  return msg;
+}
+
+/** `--json -` means standard output (INTERFACES.md); yargs would take a lone '-' as a positional. */
+function joinDashValues(argv: string[]): string[] {
+  const res: string[] = [];
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i]!;
-    if (a.startsWith('--') && !a.includes('=') && argv[i + 1] === '-') {
-      out.push(`${a}=-`);
+    if (FILE_OPTIONS.has(a) && argv[i + 1] === '-') {
+      res.push(`${a}=-`);
       i++;
-    } else out.push(a);
+    } else if (a === '-') res.push(STDIN_INPUT);
+    else res.push(a);
   }
-  return out;
+  return res;
 }
 
-function openExisting(path: string): BaselineReader {
-  return BaselineReader.open(path);
-}
-
-function parseDecodeAs(list: string[] | undefined): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const item of list ?? []) {
-    const m = /^((?:tcp|udp):)?(\d{1,5})=([a-z0-9-]+)$/i.exec(item.trim());
-    if (!m || Number(m[2]) > 65535) throw new UsageError(`--decode-as '${item}': expected PORT=PROTOCOL, e.g. 48010=opcua or tcp:48010=opcua`);
-    out[`${m[1] ?? ''}${m[2]}`] = m[3]!.toLowerCase();
-  }
-  return out;
-}
-
-/** Parse and check --decode-as (an unknown protocol id is a usage error). */
-function checkedDecodeAs(decodeAs: string[] | undefined): Record<string, string> {
-  const map = parseDecodeAs(decodeAs);
-  try {
-    createRegistry(defaultDissectors, { decodeAs: map });
-  } catch (e) {
-    throw new UsageError(`--decode-as: ${(e as Error).message}`);
-  }
-  return map;
-}
-
-export function buildFlowsDocument(baseline: BaselineReader, registry: Registry): Record<string, unknown> {
-  return flowsDocument(baseline.flows(), {
-    mainSpace: (p) => registry.byId(p)?.spaces[0],
-    scans: baseline.scans(),
-  });
-}
-
-interface IngestArgs {
-  quiet?: boolean;
-  'decode-as'?: string[];
-  'max-connections'?: number;
-  workers?: number;
-}
-
-async function runIngest(inputs: string[], dbPath: string, a: IngestArgs, io: Io): Promise<number> {
-  const err = (s: string): void => void io.stderr.write(s);
-  const decodeAs = checkedDecodeAs(a['decode-as']);
-  if (a.workers !== undefined && (!Number.isInteger(a.workers) || a.workers < 1 || a.workers > 64)) {
-    throw new UsageError(`--workers ${a.workers}: expected a whole number from 1 to 64`);
-  }
-  const baseline = Baseline.open(dbPath);
-  const progress = createProgress(io.stderr, !a.quiet);
-  let printed = 0;
-  let result: IngestResult;
-  try {
-    result = await ingestCaptures(baseline, inputs, {
-      decodeAs,
-      workers: a.workers,
-      maxConnections: a['max-connections'],
-      onProgress: (p) => progress.update(p),
-      onDiagnostic: (d: Diagnostic) => {
-        if (printed < MAX_PRINTED_DIAGNOSTICS && (d.severity !== 'note' || printed < MAX_PRINTED_DIAGNOSTICS)) {
-          progress.stop();
-          err(`${formatDiagnostic(d)}\n`);
-        }
-        printed++;
-      },
-    });
-  } finally {
-    progress.stop();
-    baseline.close();
-  }
-  err(summaryText(result, dbPath, printed));
-  return exitCode({ inputFailed: result.failed });
-}
-
-function summaryText(r: IngestResult, dbPath: string, printed: number): string {
-  const lines: string[] = [];
-  const by = (s: string): number => r.files.filter((f) => f.status === s).length;
-  const parts = [`${by('ingested')} ingested`];
-  if (by('resumed')) parts.push(`${by('resumed')} resumed`);
-  if (by('skipped')) parts.push(`${by('skipped')} skipped`);
-  if (by('failed')) parts.push(`${by('failed')} failed`);
-  lines.push(`zonescope: ${r.files.length} file${r.files.length === 1 ? '' : 's'} (${parts.join(', ')}) into ${dbPath} in ${duration(r.elapsedMs)}`);
-  const secs = r.elapsedMs / 1000;
-  lines.push(
-    `  ${num(r.frames)} frames (${num(r.ipPackets)} IP), ${bytes(r.bytes)}` +
-      (secs > 0 && r.frames > 0 ? `, ${num(Math.round(r.frames / secs))} packets/s` : ''),
-  );
-  if (r.firstTs !== null) {
-    lines.push(`  time span: ${day(r.firstTs)} .. ${day(r.lastTs)} (${((r.lastTs! - r.firstTs) / 86400).toFixed(1)} days)`);
-  }
-  lines.push(`  flows touched: ${num(r.flows)}`);
-  const protos = [...r.protocols].filter(([, p]) => p.pdus > 0 || p.malformed > 0).sort((a, b) => (a[0] < b[0] ? -1 : 1));
-  if (protos.length > 0) {
-    lines.push(
-      `  dissected: ${protos
-        .map(([id, p]) => {
-          const notes: string[] = [];
-          if (p.malformed) notes.push(`${num(p.malformed)} malformed`);
-          if (p.unparsedBytes) notes.push(`${bytes(p.unparsedBytes)} not parsed`);
-          if (p.gapBytes) notes.push(`${bytes(p.gapBytes)} lost in capture gaps`);
-          return `${id} ${num(p.pdus)} PDUs${notes.length ? ` (${notes.join(', ')})` : ''}`;
-        })
-        .join(', ')}`,
-    );
-  }
-  for (const s of r.scans) {
-    lines.push(
-      s.kind === 'scan'
-        ? `  scan: ${s.host} made ${num(s.attempts)} failed ${s.transport} attempts to ${num(s.peers)} hosts on ${num(s.ports)} ports (summarised, not listed as flows)`
-        : `  flood: ${s.host} received ${num(s.attempts)} failed ${s.transport} attempts from ${num(s.peers)} hosts on ${num(s.ports)} ports (summarised, not listed as flows)`,
-    );
-  }
-  for (const f of r.files) {
-    if (f.status === 'skipped' || f.status === 'failed' || f.status === 'resumed') lines.push(`  ${f.status}: ${f.path}: ${f.note ?? ''}`);
-  }
-  const all = [...r.diagnostics.counts].sort((a, b) => (a[0] < b[0] ? -1 : 1));
-  // Notes are facts, not problems (e.g. CAPTURE_POINT_TUNNEL: the frames came through ERSPAN).
-  const notes = all.filter(([, c]) => c.severity === 'note');
-  if (notes.length > 0) lines.push(`  notes: ${notes.map(([code, c]) => `${code} ${num(c.count)}`).join(', ')}`);
-  const counts = all.filter(([, c]) => c.severity !== 'note');
-  if (counts.length > 0) {
-    lines.push(`  problems: ${counts.map(([code, c]) => `${code} ${num(c.count)} (${c.severity})`).join(', ')}`);
-    if (printed > MAX_PRINTED_DIAGNOSTICS) {
-      lines.push(`  (${num(printed - MAX_PRINTED_DIAGNOSTICS)} more diagnostics not printed; all are in the store: sqlite3 ${dbPath} 'SELECT * FROM diagnostics')`);
+/**
+ * The process around main() for bin/zonescope.js: exit code, Ctrl-C (130) and SIGTERM (143) with a
+ * line saying what happened, and a last-resort one-line report of anything that escaped.
+ */
+export function runCli(argv: string[] = process.argv.slice(2)): void {
+  const env = process.env;
+  const onSignal = (signal: 'SIGINT' | 'SIGTERM'): void => {
+    const line = runInterrupt(signal);
+    try {
+      process.stderr.write(line);
+    } catch {
+      // stderr gone
     }
-  } else lines.push('  problems: none');
-  return `${lines.join('\n')}\n`;
+    process.exit(SIGNAL_EXIT[signal]);
+  };
+  process.on('SIGINT', () => onSignal('SIGINT'));
+  process.on('SIGTERM', () => onSignal('SIGTERM'));
+  const lastResort = (e: unknown): void => {
+    if ((e as NodeJS.ErrnoException)?.code === 'EPIPE') return;
+    if (typeof e === 'object' && e !== null && reported.has(e)) return;
+    process.exitCode = reportFailure(e, { err: (s) => void process.stderr.write(s) }, env);
+    process.exit();
+  };
+  process.on('uncaughtException', lastResort);
+  process.on('unhandledRejection', lastResort);
+  main(argv, { stdout: process.stdout, stderr: process.stderr, stdin: process.stdin, env }).then((c) => {
+    process.exitCode = c;
+  }, lastResort);
 }
-
-function flowsTable(baseline: BaselineReader): string {
-  const rows = baseline.flows();
-  const lines = [
-    ['SRC', 'DST', 'PROTO', 'PORT', 'PACKETS', 'BYTES', 'CONNS', 'OPERATIONS'].join('\t'),
-  ];
-  for (const f of rows) {
-    const ops = operationTotals(f.functions);
-    lines.push(
-      [
-        f.src, f.dst, `${f.transport}/${f.protocol}`, String(f.port), String(f.packetsToResponder + f.packetsToInitiator),
-        String(f.bytesToResponder + f.bytesToInitiator), String(f.connections),
-        Object.entries(ops).map(([k, v]) => `${k}:${v}`).join(' '),
-      ].join('\t'),
-    );
-  }
-  return `${lines.join('\n')}\n`;
-}
-
-export { EXIT_BAD_INPUT };

@@ -26,6 +26,7 @@
  * Allocation: per connection only (the session, two reassemblers, one sink wrapper); nothing per
  * segment or PDU on the normal path.
  */
+import type { DiagnosticCode } from '../diagnosticCatalogue.js';
 import type { Dissector, PduSink } from './types.js';
 import { DIR_TO_CLIENT, DIR_TO_SERVER, DIR_UNKNOWN } from './types.js';
 import type { Registry, Transport } from './registry.js';
@@ -73,7 +74,7 @@ class CountingSink implements PduSink {
   originator(who: number): void {
     if (!this.violationsOnly) this.target!.originator(who);
   }
-  violation(code: string, message: string, at: number): void {
+  violation(code: DiagnosticCode, message: string, at: number): void {
     this.violations++;
     this.target!.violation(code, message, at);
   }

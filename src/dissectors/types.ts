@@ -6,6 +6,8 @@
  * no reference to `buf` past the call (the buffer is reused).
  */
 
+import type { DiagnosticCode } from '../diagnosticCatalogue.js';
+
 /**
  * Operation classes (docs/INTERFACES.md "Operation classes"). `io`: CIP class-1 cyclic I/O and other
  * implicit exchanges (they carry outputs, so they are not reads).
@@ -84,7 +86,7 @@ export interface PduSink {
    * A protocol violation: `code` like MODBUS_LENGTH_MISMATCH, `at` the byte offset within the PDU passed
    * to decode (the sink turns it into file + frame + byte offset). The PDU is counted as malformed.
    */
-  violation(code: string, message: string, at: number): void;
+  violation(code: DiagnosticCode, message: string, at: number): void;
   /**
    * Called by the framework (AppSession), never by dissectors, before each decode(): where the PDU's
    * bytes are, so that a violation's `at` can be located in the capture file.

@@ -4,6 +4,7 @@
  * turns violations into located diagnostics, and keeps identities and Forward Open originators.
  * The hot path: nothing is allocated for an ordinary PDU (a new counter only for a new code).
  */
+import type { DiagnosticCode } from '../diagnosticCatalogue.js';
 import type { Diagnostic } from '../diagnostics.js';
 import type { CaptureRecord } from '../ingest/record.js';
 import { KIND_REQUEST, KIND_RESPONSE, WHO_SENDER, type PduSink } from '../dissectors/types.js';
@@ -146,7 +147,7 @@ export class ConnSink implements PduSink {
     this.initiators.noteOriginator(conn, (who === WHO_SENDER) === this.curFromA);
   }
 
-  violation(code: string, message: string, at: number): void {
+  violation(code: DiagnosticCode, message: string, at: number): void {
     const conn = this.cur;
     if (conn !== null) conn.violationsDelta++;
     // The faulty byte's offset in the file when the PDU lies in the current frame's bytes; a PDU
@@ -170,7 +171,7 @@ export class ConnSink implements PduSink {
   }
 
   /** A diagnostic about the current frame itself (not a PDU). */
-  frameDiagnostic(code: string, severity: 'error' | 'warning' | 'note', message: string): void {
+  frameDiagnostic(code: DiagnosticCode, severity: 'error' | 'warning' | 'note', message: string): void {
     this.onDiagnostic({ code, severity, message, file: this.loc.file, frame: this.loc.frame, offset: this.loc.fileOffset });
   }
 

@@ -2,17 +2,17 @@
  * Capture file readers: classic pcap and pcapng, optionally gzip-compressed, detected by magic
  * number (never by extension). The I/O is streaming with backpressure: a plain file is read with
  * FileHandle.read straight into the parser's one reused chunk buffer; a gzip file or any other
- * stream is decompressed/copied into it chunk by chunk. See CaptureParser.ts for the formats.
+ * stream is decompressed (gunzip.ts) or copied into it chunk by chunk. CaptureParser.ts and the
+ * modules it drives describe the formats; the parser is reached only through its methods.
  *
  * The CaptureRecord handed to onRecord is ONE object rewritten for every packet, and its `data` is
  * the reader's chunk buffer: both are valid only during the callback; copy what you keep.
  */
 import { createReadStream } from 'node:fs';
 import { open, type FileHandle } from 'node:fs/promises';
-import { Readable, pipeline } from 'node:stream';
-import { createGunzip } from 'node:zlib';
 import type { Diagnostic } from '../diagnostics.js';
-import { CaptureParser, type CaptureFormat } from './CaptureParser.js';
+import { CaptureParser, type CaptureFormat, type ParseSummary } from './CaptureParser.js';
+import { gunzipMembers } from './gunzip.js';
 import type { CaptureRecord } from './record.js';
 
 export interface ReadOptions {
@@ -27,26 +27,8 @@ export interface ReadOptions {
   chunkSize?: number;
 }
 
-export interface ReadSummary {
-  format: CaptureFormat;
+export interface ReadSummary extends ParseSummary {
   compression: 'gzip' | 'none';
-  /** Distinct link types, in order of appearance. */
-  linktypes: number[];
-  /** Records delivered to onRecord. */
-  records: number;
-  /** Records seen including those skipped by startOffset (= the last frame number). */
-  frames: number;
-  /** Float seconds of the first / last delivered record. */
-  firstTsSec: number | null;
-  lastTsSec: number | null;
-  /** Offset just after the last complete good record (the resume point). */
-  endOffset: number;
-  /** Decompressed bytes read. */
-  bytes: number;
-  /** The file ended inside a record or block. */
-  truncated: boolean;
-  errors: number;
-  warnings: number;
 }
 
 export interface CapturePeek {
@@ -117,7 +99,7 @@ function newParser(onRecord: (rec: CaptureRecord) => void, opts: ReadOptions, fi
   const cb = hooks.stopAfterFirst
     ? (rec: CaptureRecord): void => {
         onRecord(rec);
-        if (parser) parser.stopped = true;
+        parser?.stop();
       }
     : onRecord;
   parser = new CaptureParser(
@@ -129,32 +111,11 @@ function newParser(onRecord: (rec: CaptureRecord) => void, opts: ReadOptions, fi
 }
 
 function summarize(p: CaptureParser, compression: 'gzip' | 'none'): ReadSummary {
-  return {
-    format: p.format,
-    compression,
-    linktypes: p.linktypes.slice(),
-    records: p.records,
-    frames: p.frames,
-    firstTsSec: p.firstTsSec,
-    lastTsSec: p.lastTsSec,
-    endOffset: p.endOffset,
-    bytes: p.bytes,
-    truncated: p.truncated,
-    errors: p.errors,
-    warnings: p.warnings,
-  };
+  return { ...p.summary(), compression };
 }
 
 function errMessage(e: unknown): string {
   return e instanceof Error ? e.message : String(e);
-}
-
-function errCode(e: unknown): string {
-  if (typeof e === 'object' && e !== null && 'code' in e) {
-    const c = (e as { code: unknown }).code;
-    if (typeof c === 'string') return c;
-  }
-  return '';
 }
 
 async function runFile(path: string, onRecord: (rec: CaptureRecord) => void, opts: ReadOptions, hooks: RunHooks): Promise<RunResult> {
@@ -165,7 +126,7 @@ async function runFile(path: string, onRecord: (rec: CaptureRecord) => void, opt
   try {
     fh = await open(path, 'r');
   } catch (e) {
-    parser.diag('CAPTURE_UNREADABLE', 'error', `cannot open: ${errMessage(e)}`);
+    parser.report('CAPTURE_UNREADABLE', 'error', `cannot open: ${errMessage(e)}`, { offset: 0 });
     return { summary: summarize(parser, 'none') };
   }
   let closed = false;
@@ -173,34 +134,32 @@ async function runFile(path: string, onRecord: (rec: CaptureRecord) => void, opt
     let consumed = 0;
     let complete = true;
     for (;;) {
-      parser.compact();
+      const room = parser.room();
       let n: number;
       try {
-        n = (await fh.read(parser.buf, parser.end, parser.buf.length - parser.end, consumed)).bytesRead;
+        n = (await fh.read(room.buf, room.offset, room.length, consumed)).bytesRead;
       } catch (e) {
-        parser.diag('CAPTURE_UNREADABLE', 'error', `read failed at byte ${consumed}: ${errMessage(e)}`, undefined, consumed);
+        parser.report('CAPTURE_UNREADABLE', 'error', `read failed at byte ${consumed}: ${errMessage(e)}`, { offset: consumed });
         if (consumed === 0) complete = false; // nothing read: no "empty file" on top
         break;
       }
       if (n === 0) break;
-      if (consumed === 0 && n >= 2 && parser.buf[0] === 0x1f && parser.buf[1] === 0x8b) {
+      if (consumed === 0 && n >= 2 && room.buf[room.offset] === 0x1f && room.buf[room.offset + 1] === 0x8b) {
         // gzip (RFC 1952 §2.3.1): decompress through a stream instead.
         await fh.close();
         closed = true;
         const stream = createReadStream(path, { highWaterMark: 1024 * 1024 });
         return await runStream(stream, onRecord, { ...opts, fileName }, hooks);
       }
-      parser.end += n;
-      parser.bytes += n;
       consumed += n;
-      parser.parse(false);
+      parser.commit(n);
       opts.onProgress?.(consumed);
       if (parser.stopped || consumed >= maxBytes) {
         complete = false;
         break;
       }
     }
-    if (complete) parser.parse(true);
+    if (complete) parser.finish();
     return { summary: summarize(parser, 'none') };
   } finally {
     if (!closed) await fh.close();
@@ -232,8 +191,8 @@ async function runStream(
       preLen += r.value.length;
     }
   } catch (e) {
-    parser.diag('CAPTURE_UNREADABLE', 'error', `read failed: ${errMessage(e)}`, undefined, 0);
-    parser.parse(true);
+    parser.report('CAPTURE_UNREADABLE', 'error', `read failed: ${errMessage(e)}`, { offset: 0 });
+    parser.finish();
     return { summary: summarize(parser, 'none') };
   }
   const byteAt = (i: number): number => {
@@ -259,65 +218,19 @@ async function runStream(
     }
   }
 
+  // gzip (RFC 1952), possibly several members: gunzip.ts reports trailer problems after the data.
+  const chunks: AsyncIterator<Uint8Array> = gzip
+    ? gunzipMembers(input(), (p) => parser.report(p.code, p.severity, p.message, { truncates: p.truncates }))[Symbol.asyncIterator]()
+    : input();
   let complete = true;
-  if (!gzip) {
-    const src = input();
-    try {
-      for (;;) {
-        let r: IteratorResult<Uint8Array>;
-        try {
-          r = await src.next();
-        } catch (e) {
-          parser.diag('CAPTURE_UNREADABLE', 'error', `read failed after ${consumed} bytes: ${errMessage(e)}`, undefined, parser.bytes);
-          if (parser.bytes === 0) complete = false;
-          break;
-        }
-        if (r.done) break;
-        parser.write(r.value);
-        opts.onProgress?.(consumed);
-        if (parser.stopped || parser.bytes >= maxBytes) {
-          complete = false;
-          break;
-        }
-      }
-    } finally {
-      await closeIterator(it);
-    }
-    if (complete) parser.parse(true);
-    return { summary: summarize(parser, 'none') };
-  }
-
-  // gzip (RFC 1952), possibly several members; node:zlib streams it with backpressure.
-  const raw = Readable.from(input(), { objectMode: false });
-  // On a data error zlib drops the output chunk it was filling: a modest chunk bounds that loss.
-  const gz = createGunzip({ chunkSize: 64 * 1024 });
-  let sourceError: unknown = null;
-  pipeline(raw, gz, (err) => {
-    const code = errCode(err);
-    if (err && code !== 'ERR_STREAM_PREMATURE_CLOSE' && !code.startsWith('Z_')) sourceError = err;
-  });
-  const out = (gz as AsyncIterable<Buffer>)[Symbol.asyncIterator]();
   try {
     for (;;) {
-      let r: IteratorResult<Buffer>;
+      let r: IteratorResult<Uint8Array>;
       try {
-        r = await out.next();
+        r = await chunks.next();
       } catch (e) {
-        const code = errCode(e);
-        if (code === 'Z_BUF_ERROR') {
-          parser.truncated = true;
-          parser.diag(
-            'GZIP_TRUNCATED',
-            'warning',
-            `gzip stream cut short after ${consumed} compressed bytes (${parser.bytes} decompressed); records before the cut are kept`,
-            undefined,
-            parser.bytes,
-          );
-        } else if (code.startsWith('Z_')) {
-          parser.diag('GZIP_CORRUPT', 'error', `gzip data error after ${consumed} compressed bytes: ${errMessage(e)}`, undefined, parser.bytes);
-        } else {
-          sourceError = sourceError ?? e;
-        }
+        parser.report('CAPTURE_UNREADABLE', 'error', `read failed after ${consumed} bytes: ${errMessage(e)}`);
+        if (parser.bytes === 0) complete = false;
         break;
       }
       if (r.done) break;
@@ -329,16 +242,11 @@ async function runStream(
       }
     }
   } finally {
-    gz.destroy();
-    raw.destroy();
+    await closeIterator(chunks);
     await closeIterator(it);
   }
-  if (sourceError) {
-    parser.diag('CAPTURE_UNREADABLE', 'error', `read failed after ${consumed} bytes: ${errMessage(sourceError)}`, undefined, parser.bytes);
-    if (parser.bytes === 0) complete = false;
-  }
-  if (complete) parser.parse(true);
-  return { summary: summarize(parser, 'gzip') };
+  if (complete) parser.finish();
+  return { summary: summarize(parser, gzip ? 'gzip' : 'none') };
 }
 
 async function closeIterator(it: AsyncIterator<Uint8Array>): Promise<void> {

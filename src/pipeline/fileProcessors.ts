@@ -8,7 +8,7 @@ import { createRequire } from 'node:module';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
-import { DiagnosticLog, type Diagnostic, type Severity } from '../diagnostics.js';
+import { DiagnosticLog, type Diagnostic, type DiagnosticCode, type Severity } from '../diagnostics.js';
 import { decodePacket } from '../decode/decodePacket.js';
 import { DecodedPacket } from '../decode/packet.js';
 import type { Registry } from '../dissectors/registry.js';
@@ -68,7 +68,7 @@ export class InProcessProcessor implements FileProcessor {
 
 type WorkerReply =
   | { type: 'progress'; consumed: number; records: number }
-  | { type: 'done'; summary: ReadSummary; batch: FlowBatch; kept: Diagnostic[]; counts: Array<[string, { severity: Severity; count: number }]> }
+  | { type: 'done'; summary: ReadSummary; batch: FlowBatch; kept: Diagnostic[]; counts: Array<[DiagnosticCode, { severity: Severity; count: number }]> }
   | { type: 'error'; message: string };
 
 /** How to start an ingest worker thread. */

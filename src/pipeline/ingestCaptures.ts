@@ -172,7 +172,9 @@ export async function ingestSources(baseline: PipelineStore, sources: CaptureSou
       const errors = fileLog.total('error');
       const warnings = fileLog.total('warning');
       const c = batch.counters;
-      const readable = summary.format !== 'unknown' && !(summary.records === 0 && errors > 0 && summary.frames === 0);
+      // A 0-byte file is as empty as a header-only one: CAPTURE_EMPTY, a warning (docs/INTERFACES.md).
+      const empty = summary.bytes === 0 && errors === 0;
+      const readable = (summary.format !== 'unknown' || empty) && !(summary.records === 0 && errors > 0 && summary.frames === 0);
       if (!readable) {
         failed = true;
         results.push({ ...settledResult(p.path, 'failed', fileLog.kept.find((d) => d.severity === 'error')?.message ?? 'unreadable'), errors });

@@ -82,7 +82,7 @@ export function liveSource(opts: LiveSourceOptions): LiveSource {
     const summary = (): ReadSummary => {
       const s: ReadSummary = {
         format: 'live', compression: 'none', linktypes: [cap.linktype], records: state.records, frames: state.records,
-        firstTsSec: state.first, lastTsSec: state.last, endOffset: 0, bytes: state.bytes, truncated: false, errors: 0, warnings: 0,
+        firstTsSec: state.first, lastTsSec: state.last, endOffset: 0, bytes: state.bytes, truncated: false, errors: 0, warnings: 0, badTimestamps: 0,
       };
       state.records = 0;
       state.bytes = 0;

@@ -89,10 +89,10 @@ describe('zonescope CLI', () => {
     expect(unknown.code).toBe(2);
   });
 
-  test('main(flows on a missing baseline) exits 2 with the error code', async () => {
+  test('main(flows on a missing baseline) exits 2 with one line that says what to run', async () => {
     const r = await run(['flows', '--db', join(tmp, 'nope.db')]);
     expect(r.code).toBe(2);
-    expect(r.err).toMatch(/BASELINE_/);
+    expect(r.err).toMatch(/^zonescope: baseline store .*nope\.db does not exist; run 'zonescope ingest CAPTURES --db .*nope\.db' first\n$/);
   });
 
   test('main(ingest --decode-as 48010=opcua) dissects OPC UA on a non-standard port', async () => {

@@ -12,7 +12,7 @@ import { ipToString, macToString } from '../../src/decode/format.js';
 import { DECODE, DecodedPacket, type DecodeResult } from '../../src/decode/packet.js';
 import { newCaptureRecord, type CaptureRecord } from '../../src/ingest/record.js';
 import { readCaptureFile } from '../../src/ingest/readCapture.js';
-import { buildPcap } from '../util/frames.js';
+import { buildPcap } from '../util/pcap.js';
 import {
   ahHeader,
   arp,

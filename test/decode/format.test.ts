@@ -2,14 +2,14 @@
  * format.ts: IPv6 text form against tshark (the form users compare with Wireshark), parseIp against
  * ipaddr.js and as the inverse of ipToString.
  */
-import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import fc from 'fast-check';
 import ipaddr from 'ipaddr.js';
 import { ipToString, macToString, parseIp } from '../../src/decode/format.js';
-import { buildPcap } from '../util/frames.js';
+import { buildPcap } from '../util/pcap.js';
+import { tsharkFields } from '../util/tshark.js';
 
 /** Random IPv6 words biased towards zero groups (runs of zeros are what the text form is about). */
 const groupArb = fc.oneof(fc.constant(0), fc.constant(0), fc.constant(0xffff), fc.integer({ min: 0, max: 0xffff }));
@@ -52,11 +52,7 @@ describe('ipToString', () => {
       );
       const file = join(dir, 'v6.pcap');
       writeFileSync(file, buildPcap(229, frames));
-      const text = execFileSync('tshark', ['-r', file, '-n', '-T', 'fields', '-e', 'ipv6.src'], {
-        encoding: 'utf8',
-        stdio: ['ignore', 'pipe', 'ignore'],
-      });
-      const theirs = text.split('\n').filter((l) => l !== '');
+      const theirs = tsharkFields(file, ['ipv6.src'], { extra: ['-n'] }).map((r) => r[0]!);
       expect(theirs.length).toBe(addrs.length);
       expect(addrs.map((w) => ipToString(w, 6))).toEqual(theirs);
     } finally {

@@ -3,7 +3,7 @@
  * (tshark lists repeated fields comma-separated, e.g. two vlan.id for QinQ or the inner IP header of
  * an ICMP error). IP reassembly is switched off so that every fragment shows its own headers.
  */
-import { execFileSync } from 'node:child_process';
+import { tshark } from '../util/tshark.js';
 
 export const ORACLE_FIELDS = [
   'frame.number',
@@ -58,7 +58,7 @@ export function tsharkRows(path: string): OracleRow[] {
   const args = ['-r', path, '-n', '-o', 'ip.defragment:FALSE', '-o', 'ipv6.defragment:FALSE', '-T', 'fields'];
   args.push('-E', 'separator=/t', '-E', 'occurrence=a', '-E', 'aggregator=,');
   for (const f of ORACLE_FIELDS) args.push('-e', f);
-  const text = execFileSync('tshark', args, { encoding: 'utf8', maxBuffer: 1 << 28, stdio: ['ignore', 'pipe', 'ignore'] });
+  const text = tshark(args);
   const rows: OracleRow[] = [];
   for (const line of text.split('\n')) {
     if (line === '') continue;
@@ -75,11 +75,7 @@ export function tsharkRows(path: string): OracleRow[] {
 
 /** Frame numbers tshark's display filter selects. */
 export function tsharkFrames(path: string, filter: string): number[] {
-  const text = execFileSync(
-    'tshark',
-    ['-r', path, '-n', '-o', 'ip.defragment:FALSE', '-o', 'ipv6.defragment:FALSE', '-Y', filter, '-T', 'fields', '-e', 'frame.number'],
-    { encoding: 'utf8', maxBuffer: 1 << 26, stdio: ['ignore', 'pipe', 'ignore'] },
-  );
+  const text = tshark(['-r', path, '-n', '-o', 'ip.defragment:FALSE', '-o', 'ipv6.defragment:FALSE', '-Y', filter, '-T', 'fields', '-e', 'frame.number']);
   return text
     .split('\n')
     .filter((l) => l !== '')

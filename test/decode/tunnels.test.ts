@@ -15,7 +15,7 @@ import { modbusTcp } from '../../src/dissectors/modbus-tcp/modbusTcp.js';
 import { createRegistry } from '../../src/dissectors/registry.js';
 import { FlowAggregator } from '../../src/flows/flowAggregator.js';
 import { newCaptureRecord } from '../../src/ingest/record.js';
-import { buildPcap } from '../util/frames.js';
+import { buildPcap } from '../util/pcap.js';
 import { tshark } from '../util/tshark.js';
 import * as t from './tunnelFrames.js';
 

@@ -1,6 +1,7 @@
 /**
  * The contract every dissector passes (../shared/design/STYLE.md, "Tests"):
- *  - truncation of each sample PDU at every offset never throws and always yields a violation;
+ *  - truncation of each sample PDU at every offset never throws and always yields a violation, and
+ *    pduLength on the truncated prefix asks for more bytes (0) or names the whole PDU's length;
  *  - random mutations never throw, and each PDU either counts as a function (fn) or yields a violation:
  *    nothing is silently dropped;
  *  - pduLength and heuristic never throw on any prefix or mutation;
@@ -33,26 +34,8 @@ export function runDissectorContract(d: Dissector, samples: ContractSample[]): v
       }
     });
 
-    test(`${d.id}: truncation at every offset never throws and always yields a violation`, () => {
-      for (const s of samples) {
-        // Place the PDU at a non-zero offset inside a larger buffer, as the reassembler does.
-        const pad = 7;
-        const big = Buffer.alloc(s.pdu.length + pad * 2, 0xee);
-        s.pdu.copy(big, pad);
-        for (let cut = 0; cut < s.pdu.length; cut++) {
-          const sink = new RecordingSink();
-          d.decode(d.createState(), big, pad, cut, s.dir, sink);
-          if (sink.violations.length === 0) {
-            throw new Error(`${d.id} ${s.name}: truncation to ${cut}/${s.pdu.length} bytes gave no violation`);
-          }
-          if (d.pduLength) {
-            const n = d.pduLength(big, pad, cut);
-            if (n > cut) continue; // asks for more bytes: fine
-            if (n !== 0 && n !== -1 && n > cut) throw new Error('unreachable');
-          }
-          if (d.heuristic) d.heuristic(big, pad, cut);
-        }
-      }
+    test(`${d.id}: truncation at every offset never throws, always yields a violation, and pduLength asks for more`, () => {
+      checkTruncation(d, samples);
     });
 
     test(`${d.id}: random mutations never throw and never drop a PDU silently`, () => {
@@ -88,4 +71,35 @@ export function runDissectorContract(d: Dissector, samples: ContractSample[]): v
       }
     });
   });
+}
+
+/**
+ * Truncation of each sample at every offset (placed at a non-zero offset, as the reassembler does):
+ * decode never throws and yields a violation; pduLength asks for more bytes (0) or names the whole
+ * PDU's length. Throws an Error naming the sample and the cut on the first breach.
+ */
+export function checkTruncation(d: Dissector, samples: ContractSample[]): void {
+  for (const s of samples) {
+    // Place the PDU at a non-zero offset inside a larger buffer, as the reassembler does.
+    const pad = 7;
+    const big = Buffer.alloc(s.pdu.length + pad * 2, 0xee);
+    s.pdu.copy(big, pad);
+    for (let cut = 0; cut < s.pdu.length; cut++) {
+      const sink = new RecordingSink();
+      d.decode(d.createState(), big, pad, cut, s.dir, sink);
+      if (sink.violations.length === 0) {
+        throw new Error(`${d.id} ${s.name}: truncation to ${cut}/${s.pdu.length} bytes gave no violation`);
+      }
+      if (d.pduLength) {
+        // A prefix of a valid PDU: framing must ask for more bytes (0) or name the whole PDU's
+        // length; a length that fits inside the prefix would frame a PDU that is not there, and -1
+        // would stop a valid stream.
+        const n = d.pduLength(big, pad, cut);
+        if (n !== 0 && n !== s.pdu.length) {
+          throw new Error(`${d.id} ${s.name}: pduLength on the first ${cut}/${s.pdu.length} bytes returned ${n} (expected 0 or ${s.pdu.length})`);
+        }
+      }
+      if (d.heuristic) d.heuristic(big, pad, cut);
+    }
+  }
 }

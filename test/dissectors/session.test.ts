@@ -40,7 +40,7 @@ function toyUa(opts: { throwOn?: string } = {}): Dissector<{ n: number }> {
       const t = buf.toString('latin1', off, off + 3);
       if (t === opts.throwOn) throw new Error('boom');
       sink.fn(0, t === 'HEL' ? 1 : 2, dir === DIR_TO_CLIENT ? KIND_RESPONSE : KIND_REQUEST);
-      if (t === 'BAD') sink.violation('TOYUA_BAD', 'bad message', 0);
+      if (t === 'BAD') sink.violation('FRAMING_INVALID', 'bad message', 0);
     },
     describe: (_s, code) => ({ name: `T${code}`, opClass: 'other' }),
   };
@@ -248,7 +248,7 @@ describe('AppSession UDP', () => {
     spaces: ['x'],
     createState: () => null,
     decode: (_st, buf, off, len, dir, sink) => {
-      if (len < 2) sink.violation('TOYUDP_SHORT', 'short', 0);
+      if (len < 2) sink.violation('FRAMING_INVALID', 'short', 0);
       else sink.fn(0, buf[off]!, dir === DIR_TO_CLIENT ? KIND_RESPONSE : KIND_REQUEST);
     },
     describe: (_s, code) => ({ name: `U${code}`, opClass: 'other' }),

@@ -5,7 +5,7 @@
  * the SYN sender (or the first sender when no SYN was seen); DIR_TO_SERVER/DIR_TO_CLIENT from the
  * handshake, DIR_UNKNOWN without one.
  */
-import { execFileSync } from 'node:child_process';
+import { tshark } from '../util/tshark.js';
 import type { PduSink } from '../../src/dissectors/types.js';
 import { DIR_TO_CLIENT, DIR_TO_SERVER, DIR_UNKNOWN } from '../../src/dissectors/types.js';
 import { AppSession } from '../../src/dissectors/session.js';
@@ -26,10 +26,7 @@ export interface TsharkSegment {
   retransmission: boolean;
 }
 
-/** Runs tshark with the given arguments and returns stdout (stderr is dropped). */
-export function tshark(args: readonly string[]): string {
-  return execFileSync('tshark', [...args], { encoding: 'utf8', maxBuffer: 256 * 1024 * 1024, stdio: ['ignore', 'pipe', 'ignore'] });
-}
+export { tshark };
 
 /** Every TCP segment of a capture (payload-less ones too), in frame order. */
 export function tsharkTcpSegments(path: string): TsharkSegment[] {

@@ -73,9 +73,9 @@ describe('ConnSink', () => {
     sink.curRec = rec;
     sink.loc = { file: 'a.pcap', frame: 3, fileOffset: 4984 };
     sink.pduStart(rec.data, 54);
-    sink.violation('X_BAD', 'bad', 4);
+    sink.violation('FRAMING_INVALID', 'bad', 4);
     sink.pduStart(Buffer.alloc(10), 0);
-    sink.violation('X_BAD', 'bad', 4);
+    sink.violation('FRAMING_INVALID', 'bad', 4);
     expect(diags.map((d) => [d.offset, d.message])).toEqual([[5058, 'bad'], [4984, 'bad (byte 4 of a PDU reassembled from several segments)']]);
   });
 

@@ -14,7 +14,7 @@ import { InitiatorDecider } from '../../src/flows/decideInitiator.js';
 import { ConnHosts } from '../../src/flows/connHosts.js';
 import { ConnTable } from '../../src/flows/connTable.js';
 import { modbusAdu, record, tcpFrame } from '../util/frameBuilder.js';
-import { buildPcap } from '../util/frames.js';
+import { buildPcap } from '../util/pcap.js';
 import { tshark } from '../util/tshark.js';
 
 const SYN = 0x02;

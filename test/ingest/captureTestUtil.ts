@@ -11,10 +11,13 @@ import { join } from 'node:path';
 import type { Diagnostic } from '../../src/diagnostics.js';
 import { readCaptureFile, readCaptureStream, type ReadOptions, type ReadSummary } from '../../src/ingest/readCapture.js';
 import type { CaptureRecord } from '../../src/ingest/record.js';
+import { ParseState } from '../../src/ingest/parseState.js';
 
 import { CAPTURES_DIR } from '../util/captures.js';
+import { tsharkAsync } from '../util/tshark.js';
 
 export { CAPTURES_DIR };
+export { pcapHeader, pcapRecord } from '../util/pcap.js';
 
 /** Every capture file under ../shared/captures (not the licences), sorted. */
 export function listCaptures(): string[] {
@@ -42,8 +45,8 @@ export function run(cmd: string, args: string[]): Promise<{ stdout: string; stde
 
 /** tshark's view of a capture, one line per frame: number, epoch (9 decimals), len, cap_len. */
 export async function tsharkLines(path: string): Promise<string[]> {
-  const r = await run('tshark', ['-r', path, '-T', 'fields', '-e', 'frame.number', '-e', 'frame.time_epoch', '-e', 'frame.len', '-e', 'frame.cap_len']);
-  return r.stdout.split('\n').filter((l) => l.length > 0);
+  const out = await tsharkAsync(['-r', path, '-T', 'fields', '-e', 'frame.number', '-e', 'frame.time_epoch', '-e', 'frame.len', '-e', 'frame.cap_len'], { damagedInput: true });
+  return out.split('\n').filter((l) => l.length > 0);
 }
 
 /** The same line for one of our records. */
@@ -122,30 +125,6 @@ export function byteSwapPcap(le: Buffer): Buffer {
 
 // ------------------------------------------------------------------------------------------------
 // Crafting pcap and pcapng bytes
-
-export function pcapHeader(opts: { le?: boolean; magic?: number; snaplen?: number; linktype?: number } = {}): Buffer {
-  const le = opts.le ?? true;
-  const b = Buffer.alloc(24);
-  const w32 = (v: number, o: number): number => (le ? b.writeUInt32LE(v, o) : b.writeUInt32BE(v, o));
-  const w16 = (v: number, o: number): number => (le ? b.writeUInt16LE(v, o) : b.writeUInt16BE(v, o));
-  w32(opts.magic ?? 0xa1b2c3d4, 0);
-  w16(2, 4);
-  w16(4, 6);
-  w32(opts.snaplen ?? 262144, 16);
-  w32(opts.linktype ?? 1, 20);
-  return b;
-}
-
-export function pcapRecord(sec: number, frac: number, data: Buffer, origlen = data.length, le = true): Buffer {
-  const b = Buffer.alloc(16 + data.length);
-  const w32 = (v: number, o: number): number => (le ? b.writeUInt32LE(v, o) : b.writeUInt32BE(v, o));
-  w32(sec, 0);
-  w32(frac, 4);
-  w32(data.length, 8);
-  w32(origlen, 12);
-  data.copy(b, 16);
-  return b;
-}
 
 class Bytes {
   parts: Buffer[] = [];
@@ -258,4 +237,28 @@ export function frame(tag: number, size = 60): Buffer {
   b[23] = 17;
   b.writeUInt32BE(tag >>> 0, size - 4);
   return b;
+}
+
+// ------------------------------------------------------------------------------------------------
+// A ParseState loaded with bytes, for the tests of the format modules
+
+export interface LoadedState {
+  s: ParseState;
+  records: CaptureRecord[];
+  diags: Diagnostic[];
+}
+
+/** A ParseState whose window holds `bytes` (at file offset 0); records are copied as delivered. */
+export function loadedState(bytes: Buffer, startOffset = 0): LoadedState {
+  const records: CaptureRecord[] = [];
+  const diags: Diagnostic[] = [];
+  const s = new ParseState(
+    (r) => records.push({ ...r, data: Buffer.from(r.data.subarray(r.offset, r.offset + r.caplen)), offset: 0 }),
+    { fileName: 'test.cap', startOffset, onDiagnostic: (d) => diags.push(d) },
+    bytes.length + 1,
+  );
+  bytes.copy(s.buf, 0);
+  s.end = bytes.length;
+  s.bytes = bytes.length;
+  return { s, records, diags };
 }

@@ -3,7 +3,8 @@ import { mkdir, rm, symlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { expandInputs, hasCaptureExtension, sniffCapture } from '../../src/ingest/inputs.js';
-import { CAPTURES_DIR, pcapHeader, tmpDir } from './captureTestUtil.js';
+import { CAPTURES_DIR, tmpDir } from './captureTestUtil.js';
+import { pcapHeader } from '../util/pcap.js';
 
 let root = '';
 const PCAP = readFileSync(join(CAPTURES_DIR, 'modbus/zeek_modbus-eit.pcap'));

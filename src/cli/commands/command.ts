@@ -3,6 +3,13 @@
  * A command's `run` returns its exit code (exitCode.ts); it prints only through the context, and
  * throws UsageError for a usage problem (exit 2, with the command's help) and CliInputError for a bad
  * input (exit 2, one line). Anything else is an internal error (exit 3, one line, no stack trace).
+ * main.ts runs every command through one top-level handler (errors, broken pipes, signals): a
+ * command only registers cleanup steps for Ctrl-C with atInterrupt() (interrupt.ts).
+ * Shared pieces for a new command (options.ts): withDb (store per INTERFACES.md; open it with
+ * openReader from store.ts), withVerbosity, wholeNumber/decimalNumber coerce functions for numeric
+ * options (never `type: 'number'`: it lets NaN through), requiresArg for every option with a value;
+ * output.ts writeOutput (`--json FILE`, `-` = stdout) and prepareOutDir (`--out DIR`); a new option
+ * taking a file where `-` means stdout goes into FILE_OPTIONS.
  */
 import type { Argv } from 'yargs';
 
@@ -14,6 +21,10 @@ export interface CliContext {
   /** stderr is a terminal (progress bars) */
   stderrIsTTY: boolean;
   columns: number;
+  /** Standard input, for commands that read `-` (ingest). */
+  stdin?: NodeJS.ReadableStream & { isTTY?: boolean };
+  /** The stderr stream itself, for progress bars (absent: no progress bar). */
+  stderrStream?: NodeJS.WriteStream;
 }
 
 export interface Command {

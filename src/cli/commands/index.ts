@@ -1,6 +1,14 @@
-/** Every command the CLI offers beyond the built-in ones of main.ts, in help order. */
+/** Every command the CLI offers, in help order (one file per command; see command.ts). */
+import { analyzeCommand } from './analyze.js';
+import { assetsCommand } from './assets.js';
 import { captureCommand } from './capture.js';
 import type { Command } from './command.js';
+import { diffCommand } from './diff.js';
+import { flowsCommand } from './flows.js';
+import { ingestCommand } from './ingest.js';
 import { interfacesCommand } from './interfaces.js';
+import { proposeCommand } from './propose.js';
 
-export const COMMANDS: Command[] = [captureCommand, interfacesCommand];
+export const COMMANDS: Command[] = [
+  analyzeCommand, ingestCommand, flowsCommand, assetsCommand, proposeCommand, diffCommand, captureCommand, interfacesCommand,
+];

@@ -1,4 +1,4 @@
-import { execFileSync } from 'node:child_process';
+import { tsharkFields } from '../../util/tshark.js';
 import { cipIo } from '../../../src/dissectors/enip/index.js';
 import { IO_INPUTS, IO_OUTPUTS } from '../../../src/dissectors/enip/cipIo.js';
 import { EnipState } from '../../../src/dissectors/enip/EnipState.js';
@@ -21,9 +21,7 @@ function decodeAll(): { counts: Record<string, Record<string, number>>; perConne
   let violations = 0;
   // The sender of each datagram, from its frame (both ports are 2222, so toServer cannot tell).
   const src = new Map<number, string>();
-  const out = execFileSync('tshark', ['-r', EXAMPLE, '-Y', 'udp.port==2222', '-T', 'fields', '-e', 'frame.number', '-e', 'ip.src'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] });
-  for (const line of out.trim().split('\n')) {
-    const [f, ip] = line.split('\t');
+  for (const [f, ip] of tsharkFields(EXAMPLE, ['frame.number', 'ip.src'], { filter: 'udp.port==2222' })) {
     src.set(Number(f), ip!);
   }
   for (const p of io) {
@@ -54,9 +52,8 @@ describe('cipIo against tshark', () => {
   });
 
   test('cipIo.decode(cisagov_enip_cip_example) reports datagrams per connection id as tshark enip.cpf.sai.connid', () => {
-    const out = execFileSync('tshark', ['-r', EXAMPLE, '-Y', 'udp.port==2222', '-T', 'fields', '-e', 'enip.cpf.sai.connid'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] });
     const theirs = new Map<number, number>();
-    for (const id of out.trim().split('\n')) theirs.set(Number(id), (theirs.get(Number(id)) ?? 0) + 1);
+    for (const [id] of tsharkFields(EXAMPLE, ['enip.cpf.sai.connid'], { filter: 'udp.port==2222' })) theirs.set(Number(id), (theirs.get(Number(id)) ?? 0) + 1);
     expect(theirs.size).toBe(24);
     expect(decodeAll().perConnection).toEqual(theirs);
   });

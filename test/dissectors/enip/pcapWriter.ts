@@ -4,6 +4,7 @@
  * TCP conversations start with a handshake and keep correct sequence numbers.
  */
 import { writeFileSync } from 'node:fs';
+import { pcapHeader, pcapRecord } from '../../util/pcap.js';
 
 export interface PcapPayload {
   fromClient: boolean;
@@ -28,13 +29,7 @@ export function writePcap(file: string, payloads: PcapPayload[], opts: PcapOptio
   const cport = opts.clientPort ?? 50000;
   const sport = opts.serverPort ?? 44818;
   const parts: Buffer[] = [];
-  const gh = Buffer.alloc(24);
-  gh.writeUInt32LE(0xa1b2c3d4, 0);
-  gh.writeUInt16LE(2, 4);
-  gh.writeUInt16LE(4, 6);
-  gh.writeUInt32LE(65535, 16);
-  gh.writeUInt32LE(1, 20);
-  parts.push(gh);
+  parts.push(pcapHeader({ snaplen: 65535, linktype: 1 }));
   let seqC = 1000;
   let seqS = 5000;
   let t = 0;
@@ -63,12 +58,8 @@ export function writePcap(file: string, payloads: PcapPayload[], opts: PcapOptio
     ip.writeUInt16BE(ipChecksum(ip), 10);
     const eth = Buffer.from(fromClient ? '0000000000020000000000010800' : '0000000000010000000000020800', 'hex');
     const pkt = Buffer.concat([eth, ip, l4, payload]);
-    const rh = Buffer.alloc(16);
-    rh.writeUInt32LE(1_700_000_000 + t, 0);
-    rh.writeUInt32LE(pkt.length, 8);
-    rh.writeUInt32LE(pkt.length, 12);
+    parts.push(pcapRecord(1_700_000_000 + t, 0, pkt));
     t++;
-    parts.push(rh, pkt);
     const adv = payload.length + (flags & 0x02 ? 1 : 0);
     if (fromClient) seqC += adv;
     else seqS += adv;

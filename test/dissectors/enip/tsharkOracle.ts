@@ -6,7 +6,7 @@
  *  - tsharkCounts(): per stream, tshark's count of every CIP service (`cip.service` of every CIP
  *    message in its tree, embedded ones included) and encapsulation command, by kind.
  */
-import { execFileSync } from 'node:child_process';
+import { tshark } from '../../util/tshark.js';
 import type { Dissector } from '../../../src/dissectors/types.js';
 import { DIR_TO_CLIENT, DIR_TO_SERVER, KIND_EXCEPTION, KIND_REQUEST, KIND_RESPONSE } from '../../../src/dissectors/types.js';
 import { RecordingSink } from '../../util/recordingSink.js';
@@ -19,9 +19,6 @@ export interface StreamPdu {
   pdu: Buffer;
 }
 
-function tshark(args: string[]): string {
-  return execFileSync('tshark', args, { maxBuffer: 512 * 1024 * 1024, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] });
-}
 
 /** PDUs of `file` on `port` (server side), framed with `d.pduLength` for TCP. */
 export function extractPdus(file: string, d: Dissector, port: number): StreamPdu[] {

@@ -116,7 +116,7 @@ describe('AppSession + modbusTcp against tshark', () => {
       const src = capturePath('modbus/zeek_modbusSmall.pcap');
       const dup = join(dir, 'dup.pcap');
       const merged = join(dir, 'merged.pcap');
-      execFileSync('tshark', ['-r', src, '-Y', 'tcp.len > 0', '-w', dup], { stdio: 'ignore' });
+      tshark(['-r', src, '-Y', 'tcp.len > 0', '-w', dup]);
       execFileSync('mergecap', ['-w', merged, src, dup], { stdio: 'ignore' });
       const want = tsharkCounts(src);
       const { counts, sessions } = ourCounts(merged);

@@ -4,7 +4,7 @@
  * stage: retransmitted bytes are taken once, out-of-order segments wait for the gap to fill, and a
  * gap that never fills stops framing that direction (as src/reassembly does).
  */
-import { spawnSync } from 'node:child_process';
+import { tsharkFields as fieldRows } from '../../util/tshark.js';
 import { DIR_TO_CLIENT, DIR_TO_SERVER } from '../../../src/dissectors/types.js';
 
 export interface FramedPdu {
@@ -50,16 +50,9 @@ function newDir(): DirState {
   return { next: 0, started: false, data: Buffer.alloc(0), pending: new Map(), dead: false, rejected: false };
 }
 
-/** Runs tshark with -T fields; returns rows of tab-separated fields. */
+/** tshark -T fields rows, `extraArgs` placed after `-r FILE` (see test/util/tshark.ts). */
 export function tsharkFields(file: string, fields: string[], extraArgs: string[] = []): string[][] {
-  const args = ['-r', file, ...extraArgs, '-T', 'fields', '-E', 'separator=\t', '-E', 'occurrence=a', '-E', 'aggregator=,'];
-  for (const f of fields) args.push('-e', f);
-  const r = spawnSync('tshark', args, { encoding: 'utf8', maxBuffer: 256 * 1024 * 1024 });
-  if (r.status !== 0) throw new Error(`tshark failed (${r.status}): ${r.stderr}`);
-  return r.stdout
-    .split('\n')
-    .filter((l) => l.length > 0)
-    .map((l) => l.split('\t'));
+  return fieldRows(file, fields, { extra: extraArgs });
 }
 
 /**

@@ -25,7 +25,7 @@ import {
   WHO_RECEIVER,
   WHO_SENDER,
 } from '../../../src/dissectors/types.js';
-import { spawnSync } from 'node:child_process';
+import { tshark } from '../../util/tshark.js';
 import { runDissectorContract } from '../contract.js';
 import type { ContractSample } from '../contract.js';
 import { RecordingSink } from '../../util/recordingSink.js';
@@ -327,7 +327,7 @@ describe('opcua dissector', () => {
   test('opcua.describe(every service type) agrees with tshark 4.0 on all 83 binary encoding ids and names', () => {
     // tshark's value_string for opcua.servicenodeid.numeric ("V<TAB>field<TAB>631<TAB>ReadRequest"),
     // binary encodings only; names compared after CamelCase -> UPPER_SNAKE.
-    const r = spawnSync('tshark', ['-G', 'values'], { encoding: 'utf8', maxBuffer: 256 * 1024 * 1024 });
+    const r = { stdout: tshark(['-G', 'values']) };
     const theirs = new Map<number, string>();
     for (const line of r.stdout.split('\n')) {
       const [v, field, id, name] = line.split('\t');

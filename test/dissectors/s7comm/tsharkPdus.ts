@@ -5,7 +5,7 @@
  *    skipped), framed with the dissector's own pduLength (tpktPduLength).
  *  - tsharkCounts(file) / countFn(): per-stream per-function counts, tshark's and ours, in one format.
  */
-import { execFileSync } from 'node:child_process';
+import { tsharkFields } from '../../util/tshark.js';
 import { join } from 'node:path';
 import { CAPTURES_DIR } from '../../util/captures.js';
 import { DIR_TO_CLIENT, DIR_TO_SERVER, KIND_EXCEPTION, KIND_REQUEST, KIND_RESPONSE } from '../../../src/dissectors/types.js';
@@ -15,13 +15,7 @@ import { RecordingSink } from '../../util/recordingSink.js';
 export const CAPTURES = join(CAPTURES_DIR, 's7comm');
 
 export function tsharkRows(file: string, fields: string[], filter = 'tcp.len > 0', extra: string[] = []): string[][] {
-  const args = ['-r', file, '-n', '-o', 'tcp.desegment_tcp_streams:TRUE', ...extra, '-Y', filter, '-T', 'fields', '-E', 'occurrence=a', '-E', 'aggregator=,'];
-  for (const f of fields) args.push('-e', f);
-  const out = execFileSync('tshark', args, { encoding: 'utf8', maxBuffer: 64 << 20, stdio: ['ignore', 'pipe', 'ignore'] });
-  return out
-    .split('\n')
-    .filter((l) => l.length > 0)
-    .map((l) => l.split('\t'));
+  return tsharkFields(file, fields, { extra: ['-n', '-o', 'tcp.desegment_tcp_streams:TRUE', ...extra], filter });
 }
 
 export interface CapturedPdu {

@@ -1,0 +1,84 @@
+/**
+ * The summary ingest and analyze print on standard error: files by status (skipped files folded into
+ * one line with a count; --verbose lists them), volume, time span, dissection coverage, scans, and each
+ * problem code with its count and what it means (from the diagnostic catalogue).
+ */
+import type { IngestResult } from '../../pipeline/ingestCaptures.js';
+import { diagnosticInfo } from '../../diagnosticCatalogue.js';
+import { bytes, day, duration, num } from '../format.js';
+
+export interface SummaryOptions {
+  dbPath: string;
+  verbose: boolean;
+  /** Diagnostics printed above the summary, and how many could be. */
+  printed: number;
+  maxPrinted: number;
+}
+
+export function ingestSummary(r: IngestResult, o: SummaryOptions): string {
+  const lines: string[] = [];
+  const by = (s: string): number => r.files.filter((f) => f.status === s).length;
+  const parts = [`${by('ingested')} ingested`];
+  if (by('resumed')) parts.push(`${by('resumed')} resumed`);
+  if (by('skipped')) parts.push(`${by('skipped')} skipped`);
+  if (by('failed')) parts.push(`${by('failed')} failed`);
+  lines.push(`zonescope: ${r.files.length} file${r.files.length === 1 ? '' : 's'} (${parts.join(', ')}) into ${o.dbPath} in ${duration(r.elapsedMs)}`);
+  const secs = r.elapsedMs / 1000;
+  lines.push(
+    `  ${num(r.frames)} frames (${num(r.ipPackets)} IP), ${bytes(r.bytes)}` +
+      (secs > 0 && r.frames > 0 ? `, ${num(Math.round(r.frames / secs))} packets/s` : ''),
+  );
+  if (r.firstTs !== null && r.lastTs !== null) {
+    lines.push(`  time span: ${day(r.firstTs)} .. ${day(r.lastTs)} (${((r.lastTs - r.firstTs) / 86400).toFixed(1)} days)`);
+  }
+  lines.push(`  flows touched: ${num(r.flows)}`);
+  const protos = [...r.protocols].filter(([, p]) => p.pdus > 0 || p.malformed > 0).sort((a, b) => (a[0] < b[0] ? -1 : 1));
+  if (protos.length > 0) {
+    lines.push(
+      `  dissected: ${protos
+        .map(([id, p]) => {
+          const notes: string[] = [];
+          if (p.malformed) notes.push(`${num(p.malformed)} malformed`);
+          if (p.unparsedBytes) notes.push(`${bytes(p.unparsedBytes)} not parsed`);
+          if (p.gapBytes) notes.push(`${bytes(p.gapBytes)} lost in capture gaps`);
+          return `${id} ${num(p.pdus)} PDUs${notes.length ? ` (${notes.join(', ')})` : ''}`;
+        })
+        .join(', ')}`,
+    );
+  }
+  for (const s of r.scans) {
+    lines.push(
+      s.kind === 'scan'
+        ? `  scan: ${s.host} made ${num(s.attempts)} failed ${s.transport} attempts to ${num(s.peers)} hosts on ${num(s.ports)} ports (summarised, not listed as flows)`
+        : `  flood: ${s.host} received ${num(s.attempts)} failed ${s.transport} attempts from ${num(s.peers)} hosts on ${num(s.ports)} ports (summarised, not listed as flows)`,
+    );
+  }
+  const skipped = r.files.filter((f) => f.status === 'skipped');
+  if (skipped.length > 0) {
+    if (o.verbose) for (const f of skipped) lines.push(`  skipped: ${f.path}: ${f.note ?? ''}`);
+    else {
+      // Notes name the stored copy ("already in the baseline (as X)"): fold them to their kind.
+      const notes = new Set(skipped.map((f) => (f.note ?? '').replace(/ \(as .*\)$/, '')));
+      const why = [...notes].sort().join(' or ');
+      lines.push(`  skipped: ${num(skipped.length)} file${skipped.length === 1 ? '' : 's'} (${why}; --verbose lists them)`);
+    }
+  }
+  for (const f of r.files) {
+    if (f.status === 'failed' || f.status === 'resumed') lines.push(`  ${f.status}: ${f.path}: ${f.note ?? ''}`);
+  }
+  const all = [...r.diagnostics.counts].sort((a, b) => (a[0] < b[0] ? -1 : 1));
+  // A tunnel capture point is a fact about the capture, not a problem.
+  for (const [code, c] of all) if (code === 'CAPTURE_POINT_TUNNEL') lines.push(`  capture point: ${code} x${num(c.count)}: ${diagnosticInfo(code)?.meaning ?? ''}`);
+  const counts = all.filter(([code]) => code !== 'CAPTURE_POINT_TUNNEL');
+  if (counts.length > 0) {
+    lines.push('  problems:');
+    for (const [code, c] of counts) {
+      const info = diagnosticInfo(code);
+      lines.push(`    ${code} x${num(c.count)} (${c.severity}): ${info ? `${info.meaning} ${info.action}` : 'not in the catalogue'}`);
+    }
+    if (o.printed > o.maxPrinted) {
+      lines.push(`  (${num(o.printed - o.maxPrinted)} more diagnostics not printed; all are in the store: sqlite3 ${o.dbPath} 'SELECT * FROM diagnostics')`);
+    }
+  } else lines.push('  problems: none');
+  return `${lines.join('\n')}\n`;
+}
