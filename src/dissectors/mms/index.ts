@@ -6,12 +6,15 @@
  */
 import type { Dissector, FunctionInfo } from '../types.js';
 import { unknownName } from '../types.js';
-import { createS7State, decodeS7comm, describeS7, s7comm, tpktPduLength } from '../s7comm/index.js';
+import { SPACE_COTP, createS7State, decodeS7comm, describeS7, s7comm, tpktPduLength } from '../s7comm/index.js';
 import type { S7State } from '../s7comm/index.js';
-import { describeMmsService, MMS_SPACE_SERVICE } from './mmsCodes.js';
+import { describeMmsService } from './mmsCodes.js';
+
+/** The ISO transport's COTP TPDUs keep s7comm's space number (SPACE_COTP) on an MMS connection. */
+export const MMS_SPACES: readonly string[] = ['function', 'session', 'unused', 'cotp'];
 
 export function describeMms(space: number, code: number): FunctionInfo {
-  if (space === MMS_SPACE_SERVICE && code >= 0x100) return describeS7(0, code); // COTP pseudo-codes
+  if (space === SPACE_COTP) return describeS7(SPACE_COTP, code);
   return describeMmsService(space, code) ?? { name: unknownName(code), opClass: 'other' };
 }
 
@@ -22,7 +25,7 @@ export const mms: Dissector<S7State> = {
   name: 'MMS',
   transports: ['tcp'],
   ports: [],
-  spaces: ['function', 'session'],
+  spaces: MMS_SPACES,
   pduLength: tpktPduLength,
   createState: createS7State,
   decode: decodeS7comm,
