@@ -66,6 +66,8 @@ export function ruleAllowsDirection(r: DesignRule, src: string, dst: string): bo
 
 /** A function passes a rule: its class is allowed, and in the main space its code is listed (codes are checked on requests). */
 export function ruleAllowsFunction(r: DesignRule, f: FlowFunction, main: string | undefined): boolean {
+  // A carrier (ENIP SendRRData, OPC UA MSG chunk, COTP DT ...) is no operation: the service it carries is checked.
+  if (f.opClass === 'carrier') return true;
   if (r.operations !== null && !(r.operations as readonly string[]).includes(f.opClass)) return false;
   if (r.functionCodes !== null && f.space === main && f.requests > 0 && !r.functionCodes.includes(f.code)) return false;
   return true;

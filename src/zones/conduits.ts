@@ -34,7 +34,7 @@ export function minimumConduits(flows: readonly FlowRecord[], zoneOfIp: (ip: str
     if (zi === undefined || zr === undefined || zi === zr) continue;
     // Host pairs whose flows use different operation classes get rules of their own: a historian's
     // reads and an MES host's writes on the same port are two rules, so no pair is allowed more than it did.
-    const flowOps = [...new Set(f.functions.filter((fn) => fn.requests > 0).map((fn) => fn.opClass))].sort();
+    const flowOps = [...new Set(f.functions.filter((fn) => fn.requests > 0 && fn.opClass !== 'carrier').map((fn) => fn.opClass))].sort();
     const key = `${zi}|${zr}|${f.transport}|${f.port}|${f.protocol}|${flowOps.join(',')}`;
     let r = rules.get(key);
     if (!r) {
@@ -50,7 +50,8 @@ export function minimumConduits(flows: readonly FlowRecord[], zoneOfIp: (ip: str
     const space = mainSpace(f.protocol);
     for (const fn of f.functions) {
       if (fn.requests <= 0) continue;
-      r.ops.add(fn.opClass);
+      // A carrier (SendRRData, an OPC UA chunk) is no operation: the service it carries is the rule's.
+      if (fn.opClass !== 'carrier') r.ops.add(fn.opClass);
       if (space !== undefined && fn.space === space) r.codes.add(fn.code);
     }
     r.pairs.add(`${f.src}\u0000${f.dst}`);

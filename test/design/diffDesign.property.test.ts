@@ -17,7 +17,10 @@ const NAMES: Record<string, string[]> = {
   'OPC UA': ['opcua'], 'PI-to-PI': ['pi'], HTTPS: ['https', 'tls'], RDP: ['rdp'], DNS: ['dns'], NTP: ['ntp'], http: ['http'], TriStation: ['tristation'],
 };
 /** The code space function_codes restrict, per protocol. */
-const MAIN: Record<string, string> = { modbus: 'function', enip: 'cip', 'cip-io': 'connection', opcua: 'service' };
+const MAIN: Record<string, string> = {
+  modbus: 'function', enip: 'cip', 'cip-io': 'io', s7comm: 'function', opcua: 'service',
+  dns: 'opcode', netbios: 'opcode', mdns: 'opcode', llmnr: 'opcode', dhcp: 'message type',
+};
 const READ_ONLY = ['read', 'diagnostic', 'session'];
 
 interface MRule {
@@ -70,7 +73,7 @@ const namesFor = (protocol: string): string[] => Object.keys(NAMES).filter((n) =
 
 function arbRule(derived: FlowRecord | null): fc.Arbitrary<MRule> {
   const names = derived ? namesFor(derived.protocol) : [];
-  const classes = derived ? [...new Set(derived.functions.map((fn) => fn.opClass))] : [];
+  const classes = derived ? [...new Set(derived.functions.filter((fn) => fn.opClass !== 'carrier').map((fn) => fn.opClass))] : [];
   const codes = derived ? [...new Set(derived.functions.filter((fn) => fn.space === MAIN[derived.protocol] && fn.requests > 0).map((fn) => fn.code))] : [];
   return fc.record({
     proto: names.length > 0 ? fc.option(fc.constantFrom(...names), { freq: 6 }) : fc.option(fc.constantFrom(...Object.keys(NAMES)), { freq: 4 }),
@@ -189,6 +192,7 @@ function reference(m: MDesign, f: FlowRecord): { verdict: string; reason: string
       if (textual && r.text.includes('FC 3/4 only')) codes = [3, 4];
       if (textual && r.text.includes('FC 3 only')) codes = codes === null ? [3] : codes.filter((c) => c === 3);
       if (r.codes !== null) codes = codes === null ? r.codes : codes.filter((c) => r.codes!.includes(c));
+      if (fn.opClass === 'carrier') return true; // no operation of its own (docs/INTERFACES.md)
       if (ops !== null && !ops.includes(fn.opClass)) return false;
       if (codes !== null && fn.space === MAIN[f.protocol] && fn.requests > 0 && !codes.includes(fn.code)) return false;
       return true;

@@ -39,7 +39,7 @@ function proposeForm(zoneOfIp: Map<string, string>, observed: FlowRecord[]): str
     const main = mainSpace(f.protocol);
     if (f.functions.length > 0) {
       const ops = new Set<string>((rule.operations as string[] | undefined) ?? []);
-      for (const fn of f.functions) ops.add(fn.opClass);
+      for (const fn of f.functions) if (fn.opClass !== 'carrier') ops.add(fn.opClass);
       rule.operations = [...ops].sort();
       const codes = new Set<number>((rule.function_codes as number[] | undefined) ?? []);
       for (const fn of f.functions) if (fn.space === main && fn.requests > 0) codes.add(fn.code);

@@ -8,7 +8,8 @@ import { flowsCommand } from './flows.js';
 import { ingestCommand } from './ingest.js';
 import { interfacesCommand } from './interfaces.js';
 import { proposeCommand } from './propose.js';
+import { reportCommand } from './report.js';
 
 export const COMMANDS: Command[] = [
-  analyzeCommand, ingestCommand, flowsCommand, assetsCommand, proposeCommand, diffCommand, captureCommand, interfacesCommand,
+  analyzeCommand, ingestCommand, flowsCommand, assetsCommand, proposeCommand, diffCommand, reportCommand, captureCommand, interfacesCommand,
 ];

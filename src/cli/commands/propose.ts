@@ -6,11 +6,11 @@
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import ipaddr from 'ipaddr.js';
 import type { Argv } from 'yargs';
-import { loadInventory, inventoryEntryFor } from '../../assets/inventory.js';
-import type { Asset, Evidence, Inventory } from '../../assets/types.js';
-import type { BaselineOverview, BaselineReader, FlowRecord } from '../../baseline/reader.js';
+import { buildAssets } from '../../assets/buildAssets.js';
+import { loadInventory } from '../../assets/inventory.js';
+import type { Inventory } from '../../assets/types.js';
+import type { BaselineOverview } from '../../baseline/reader.js';
 import { formatDiagnostic } from '../../diagnostics.js';
 import { canonicalJson } from '../../report/json.js';
 import { zonesDocument } from '../../report/zonesDocument.js';
@@ -19,6 +19,7 @@ import { DEFAULT_SEED, dissectorMainSpace, proposeZones } from '../../zones/prop
 import type { Proposal } from '../../zones/types.js';
 import { exitCode } from '../exitCode.js';
 import { openReader } from '../store.js';
+import { parseSafetyOption } from './assets.js';
 import { UsageError, type CliContext, type Command } from './command.js';
 
 interface ProposeArgs {
@@ -49,7 +50,7 @@ export const proposeCommand: Command = {
     if (!Number.isFinite(a.resolution) || a.resolution <= 0) throw new UsageError(`--resolution ${a.resolution}: expected a number above 0`);
     if (!Number.isSafeInteger(a.seed)) throw new UsageError(`--seed ${a.seed}: expected a whole number`);
     if (!Number.isInteger(a['max-zone-size']) || a['max-zone-size'] < 0) throw new UsageError(`--max-zone-size ${a['max-zone-size']}: expected a whole number, 0 for no limit`);
-    const safety = parseSafety(a.safety);
+    const safety = parseSafetyOption(a.safety);
     let inventory: Inventory | null = null;
     let badInput = false;
     if (a.inventory !== undefined) {
@@ -63,7 +64,7 @@ export const proposeCommand: Command = {
     try {
       const flows = reader.flows();
       overview = reader.overview();
-      const assets = assetsForZoning(reader, flows, inventory, safety);
+      const assets = buildAssets(reader, { inventory: inventory ?? undefined, safety }).assets;
       proposal = proposeZones(assets, flows, { resolution: a.resolution, seed: a.seed, maxZoneSize: a['max-zone-size'] });
     } finally {
       reader.close();
@@ -84,70 +85,6 @@ export function writeProposal(p: Proposal, outDir: string, overview?: BaselineOv
   writeFileSync(json, canonicalJson(zonesDocument(p, overview)));
   writeFileSync(yaml, zonesYaml(p, { hasFunctionCodes: (proto) => dissectorMainSpace(proto) !== undefined }));
   return [json, yaml];
-}
-
-function parseSafety(text: string | undefined): Set<string> {
-  const out = new Set<string>();
-  if (text === undefined) return out;
-  for (const part of text.split(',')) {
-    const ip = part.trim();
-    if (ip === '') continue;
-    if (!ipaddr.IPv4.isValidFourPartDecimal(ip) && !ipaddr.IPv6.isValid(ip)) throw new UsageError(`--safety: '${ip}' is not an IP address`);
-    out.add(ip);
-  }
-  return out;
-}
-
-/**
- * The assets to zone. Interim, until the assets stage's buildAssets(reader, {inventory, safety}) is on
- * main (then this function is replaced by it): one asset per IP seen in flows, its MAC from the
- * store, name, level and role from the inventory, safety from --safety, a safety role in the
- * inventory or TriStation/TSAA traffic (UDP 1502/1503), scanners from the store's scan summary.
- */
-export function assetsForZoning(reader: BaselineReader, flows: readonly FlowRecord[], inventory: Inventory | null, safety: Set<string>): Asset[] {
-  const ips = new Set<string>();
-  for (const f of flows) {
-    ips.add(f.src);
-    ips.add(f.dst);
-  }
-  const macs = new Map<string, { mac: string; packets: number }>();
-  for (const m of reader.hostMacs()) {
-    const cur = macs.get(m.ip);
-    if (!cur || m.packets > cur.packets) macs.set(m.ip, { mac: m.mac, packets: m.packets });
-  }
-  const tristation = new Set<string>();
-  for (const f of flows) if (f.protocol === 'tristation') (tristation.add(f.src), tristation.add(f.dst));
-  const scanners = new Set(reader.scans().filter((s) => s.kind === 'scan').map((s) => s.host));
-  return [...ips].sort(compareIps).map((ip) => {
-    const mac = macs.get(ip)?.mac ?? null;
-    const e = inventory ? inventoryEntryFor(inventory.entries, ip, mac) : null;
-    const evidence: Evidence[] = [];
-    if (e && e.purdueLevel !== null) evidence.push({ about: 'level', text: `inventory ${e.id}: level ${e.purdueLevel}`, source: 'inventory', line: e.line });
-    let safetyReason: string | null = null;
-    if (safety.has(ip)) safetyReason = '--safety';
-    else if (e?.role && /safety/i.test(e.role)) safetyReason = `inventory role ${e.role}`;
-    else if (tristation.has(ip)) safetyReason = 'TriStation/TSAA traffic (UDP 1502/1503)';
-    if (safetyReason) evidence.push({ about: 'safety', text: `safety: ${safetyReason}`, source: safetyReason === '--safety' ? 'option' : e?.role && /safety/i.test(e.role) ? 'inventory' : 'traffic' });
-    const roles = [];
-    if (e?.role) roles.push({ role: e.role, count: 1 });
-    if (scanners.has(ip)) roles.push({ role: 'scanner', count: 1 });
-    return {
-      id: ip, ip, mac, behindRouter: false, name: e ? (e.prefix !== null && e.prefix < 32 ? null : e.id) : null, hostnames: [],
-      inventoryId: e?.id ?? null, vendor: null, product: null, identity: {}, roles,
-      purdueLevel: e?.purdueLevel ?? null, levelConfidence: e?.purdueLevel !== null && e ? 1 : 0,
-      safety: safetyReason !== null, safetyReason, packets: 0, bytes: 0, firstSeen: 0, lastSeen: 0, inInventory: e !== null, evidence,
-    };
-  });
-}
-
-function compareIps(a: string, b: string): number {
-  const pa = a.split('.').map(Number);
-  const pb = b.split('.').map(Number);
-  if (pa.length === 4 && pb.length === 4 && pa.every(Number.isFinite) && pb.every(Number.isFinite)) {
-    for (let i = 0; i < 4; i++) if (pa[i] !== pb[i]) return pa[i]! - pb[i]!;
-    return 0;
-  }
-  return a < b ? -1 : a > b ? 1 : 0;
 }
 
 const pct = (x: number): string => `${Math.round(x * 100)}%`;
