@@ -14,7 +14,26 @@
  * UDP: RFC 768. ICMP: RFC 792, ICMPv6: RFC 4443 section 2.1.
  */
 import type { CaptureRecord } from '../ingest/record.js';
-import { DECODE, type DecodeResult, type DecodedPacket } from './packet.js';
+import { DECODE, DECODE_SKIP_ENCAPSULATION, type DecodeResult, type DecodedPacket } from './packet.js';
+import {
+  INNER_ETHERNET,
+  INNER_ETHERTYPE,
+  INNER_UNKNOWN,
+  IPPROTO_GRE,
+  IPPROTO_IPIP,
+  IPPROTO_IPV6,
+  TUNNEL_IPIP,
+  TUNNEL_TRUNCATED,
+  VXLAN_PORT,
+  noteTunnel,
+  readGre,
+  readMpls,
+  readNflog,
+  readPpp,
+  readPppoe,
+  readVxlan,
+  resetInner,
+} from './tunnels.js';
 
 const ETHERTYPE_IPV4 = 0x0800;
 const ETHERTYPE_ARP = 0x0806;
@@ -22,6 +41,12 @@ const ETHERTYPE_IPV6 = 0x86dd;
 const ETHERTYPE_VLAN = 0x8100; // 802.1Q C-TAG
 const ETHERTYPE_QINQ = 0x88a8; // 802.1ad S-TAG
 const ETHERTYPE_QINQ_OLD = 0x9100; // pre-standard QinQ
+const ETHERTYPE_MPLS = 0x8847;
+const ETHERTYPE_MPLS_MULTICAST = 0x8848;
+const ETHERTYPE_PPPOE_SESSION = 0x8864;
+/** Nested encapsulations decoded at most (deeper is MALFORMED: no loop on crafted frames). */
+const MAX_TUNNEL_DEPTH = 4;
+let tunnelDepth = 0;
 /** IEEE 802.3 clause 3.2.6: a Length/Type value up to 1500 is a length (802.3 + LLC/SNAP frame). */
 const MAX_8023_LENGTH = 1500;
 
@@ -95,6 +120,15 @@ export function resetDecodedPacket(out: DecodedPacket): void {
   out.payloadOff = 0;
   out.payloadLen = 0;
   out.payloadWireLen = 0;
+  out.skipped = 0;
+  if (out.tunnelKind !== 0) {
+    out.tunnelKind = 0;
+    out.tunnelId = -1;
+    out.tunnelSeq = -1;
+    out.tunnelIpVersion = 0;
+    out.tunnelSrc.fill(0);
+    out.tunnelDst.fill(0);
+  }
 }
 
 /**
@@ -118,6 +152,7 @@ export function decodePacket(rec: CaptureRecord, out: DecodedPacket): DecodeResu
   if (off < 0 || end < off) return DECODE.TRUNCATED;
   // Bytes of the frame the snap length cut off (used where a header leaves a length to the link).
   const missing = rec.origlen > rec.caplen ? rec.origlen - rec.caplen : 0;
+  tunnelDepth = 0;
   switch (rec.linktype) {
     case 1:
       return decodeEthernet(b, off, end, missing, out);
@@ -137,6 +172,11 @@ export function decodePacket(rec: CaptureRecord, out: DecodedPacket): DecodeResu
       return decodeRawIp(b, off, end, missing, out, 4);
     case 229:
       return decodeRawIp(b, off, end, missing, out, 6);
+    case 9: // LINKTYPE_PPP
+    case 50: // LINKTYPE_PPP_HDLC
+      return decodeInner(b, readPpp(b, off, end, out), end, missing, out, false);
+    case 239: // LINKTYPE_NFLOG
+      return decodeInner(b, readNflog(b, off, end, out), out.innerEnd, missing, out, false);
     default:
       return DECODE.UNSUPPORTED_LINKTYPE;
   }
@@ -183,8 +223,38 @@ function decodeEtherType(
   if (type === ETHERTYPE_IPV4) return decodeIpv4(b, off, end, missing, out);
   if (type === ETHERTYPE_IPV6) return decodeIpv6(b, off, end, missing, out);
   if (type === ETHERTYPE_ARP) return decodeArp(b, off, end, missing, out);
+  if (type === ETHERTYPE_MPLS || type === ETHERTYPE_MPLS_MULTICAST) return decodeInner(b, readMpls(b, off, end, out), end, missing, out, false);
+  if (type === ETHERTYPE_PPPOE_SESSION) return decodeInner(b, readPppoe(b, off, end, out), end, missing, out, false);
   setL2Payload(off, end, missing, out);
   return DECODE.OTHER_L2;
+}
+
+/**
+ * The frame inside an encapsulation (tunnels.ts read its header; `p` is where the inner frame starts,
+ * or a negative TUNNEL_* code), decoded as if captured directly. `overIp`: the encapsulation rides on
+ * IP (GRE, VXLAN, IP-in-IP), whose fields are kept when the inner protocol is unknown (the frame then
+ * stays the outer IP packet, marked skipped); a link-layer one (MPLS, PPPoE, PPP, NFLOG) is then OTHER_L2.
+ */
+function decodeInner(b: Buffer, p: number, end: number, missing: number, out: DecodedPacket, overIp: boolean): DecodeResult {
+  if (p < 0 && !overIp) return p === TUNNEL_TRUNCATED ? DECODE.TRUNCATED : DECODE.MALFORMED;
+  if (++tunnelDepth > MAX_TUNNEL_DEPTH) return DECODE.MALFORMED;
+  // Over IP, a header that is cut or not the tunnel's (PPTP's GRE version 1, UDP 4789 without the
+  // VXLAN I flag) leaves the outer packet as it is.
+  if (p < 0 || out.innerKind === INNER_UNKNOWN) {
+    out.skipped = DECODE_SKIP_ENCAPSULATION;
+    if (overIp) return DECODE.IP;
+    setL2Payload(p, end, missing, out);
+    return DECODE.OTHER_L2;
+  }
+  if (overIp) resetInner(out);
+  if (out.innerKind === INNER_ETHERNET) {
+    out.vlanOuter = -1;
+    out.vlanInner = -1;
+    out.srcMacOff = -1;
+    out.dstMacOff = -1;
+    return decodeEthernet(b, p, end, missing, out);
+  }
+  return decodeEtherType(b, p, end, missing, out.innerType, out);
 }
 
 function setL2Payload(off: number, end: number, missing: number, out: DecodedPacket): void {
@@ -476,6 +546,9 @@ function decodeL4(
     out.payloadOff = l4 + 8;
     out.payloadWireLen = udpWire - 8;
     out.payloadLen = (avail < udpWire ? avail : udpWire) - 8;
+    if (out.dstPort === VXLAN_PORT && out.fragment === 0) {
+      return decodeInner(b, readVxlan(b, l4 + 8, l4 + 8 + out.payloadLen, out), l4 + 8 + out.payloadLen, missing0(out), out, true);
+    }
     return DECODE.IP;
   }
   if (proto === PROTO_ICMP || proto === PROTO_ICMPV6) {
@@ -492,9 +565,23 @@ function decodeL4(
     out.payloadWireLen = wireLen - 8;
     return DECODE.IP;
   }
-  // Any other protocol (SCTP, GRE, ESP, ...): the payload is everything after the IP headers.
+  // Any other protocol (SCTP, ESP, ...): the payload is everything after the IP headers.
   out.payloadOff = l4;
   out.payloadLen = avail;
   out.payloadWireLen = wireLen;
+  if (out.fragment === 0) {
+    if (proto === IPPROTO_GRE) return decodeInner(b, readGre(b, l4, presentEnd, out), presentEnd, missing0(out), out, true);
+    if (proto === IPPROTO_IPIP || proto === IPPROTO_IPV6) {
+      noteTunnel(out, TUNNEL_IPIP, -1);
+      out.innerKind = INNER_ETHERTYPE;
+      out.innerType = proto === IPPROTO_IPIP ? ETHERTYPE_IPV4 : ETHERTYPE_IPV6;
+      return decodeInner(b, l4, presentEnd, missing0(out), out, true);
+    }
+  }
   return DECODE.IP;
+}
+
+/** Bytes the snap length cut off the inner frame (what the outer header says is missing). */
+function missing0(out: DecodedPacket): number {
+  return out.payloadWireLen > out.payloadLen ? out.payloadWireLen - out.payloadLen : 0;
 }

@@ -61,7 +61,30 @@ export class DecodedPacket {
   payloadLen = 0;
   /** Payload length per the headers (may exceed payloadLen when the snap length cut the frame). */
   payloadWireLen = 0;
+
+  // ---- tunnel (the capture point: the outermost encapsulation the frame arrived in, see tunnels.ts) ----
+  /** TUNNEL_* kind (0 none); the L3/L4 fields above then describe the INNER packet. */
+  tunnelKind = 0;
+  /** GRE key, ERSPAN session id, VXLAN VNI, bottom MPLS label, PPPoE session id; -1 none. */
+  tunnelId = -1;
+  /** GRE sequence number (RFC 2890), -1 none. */
+  tunnelSeq = -1;
+  /** Outer IP version and addresses (same layout as src/dst), 0 for link-layer encapsulations (MPLS, PPPoE). */
+  tunnelIpVersion = 0;
+  readonly tunnelSrc = new Uint32Array(4);
+  readonly tunnelDst = new Uint32Array(4);
+  /** Scratch for the tunnel readers: what follows a header (INNER_*), its EtherType, its end (NFLOG). */
+  innerKind = 0;
+  innerType = 0;
+  innerEnd = 0;
+  /** When a frame is not decoded for a reason worth counting: 'linktype' | 'encapsulation' kind code (DECODE_SKIP_*), 0 none. */
+  skipped = 0;
 }
+
+/** DecodedPacket.skipped codes: why a frame yielded no IP. */
+export const DECODE_SKIP_NONE = 0;
+/** An encapsulation whose inner protocol is not decoded (GRE/PPP protocol, MPLS payload, NFLOG family). */
+export const DECODE_SKIP_ENCAPSULATION = 1;
 
 /** decodePacket() result codes. */
 export const DECODE = {
@@ -90,3 +113,4 @@ export const IPPROTO_ICMP = 1;
 export const IPPROTO_TCP = 6;
 export const IPPROTO_UDP = 17;
 export const IPPROTO_ICMPV6 = 58;
+export const IPPROTO_GRE = 47;

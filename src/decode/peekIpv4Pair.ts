@@ -8,7 +8,8 @@
  * an IPv4 header (RFC 791 section 3.1) of version 4 and IHL >= 5 with its 20 bytes present. For such a
  * frame decodePacket yields ipVersion 4 with the same addresses (src[3], dst[3]), whatever else is
  * wrong with it; for anything else (other link types, QinQ, IPv6, ARP, truncated) it returns false
- * and the caller decodes the frame in full.
+ * and the caller decodes the frame in full. So does a tunnel (GRE, IP-in-IP, IPv6-in-IPv4, UDP to the
+ * VXLAN port 4789, with its header present or not): decodePacket reports the inner addresses.
  */
 import type { CaptureRecord } from '../ingest/record.js';
 
@@ -32,6 +33,12 @@ export function peekIpv4Pair(rec: CaptureRecord, out: Uint32Array): boolean {
     o += 4;
   }
   if (type !== ETHERTYPE_IPV4 || o + 20 > end || b[o]! >> 4 !== 4 || (b[o]! & 15) < 5) return false;
+  const proto = b[o + 9]!;
+  if (proto === 47 || proto === 4 || proto === 41) return false;
+  if (proto === 17) {
+    const u = o + ((b[o]! & 15) << 2);
+    if (u + 4 > end || ((b[u + 2]! << 8) | b[u + 3]!) === 4789) return false;
+  }
   out[0] = ((b[o + 12]! << 24) | (b[o + 13]! << 16) | (b[o + 14]! << 8) | b[o + 15]!) >>> 0;
   out[1] = ((b[o + 16]! << 24) | (b[o + 17]! << 16) | (b[o + 18]! << 8) | b[o + 19]!) >>> 0;
   return true;

@@ -111,6 +111,7 @@ export class AppSession {
   private readonly isnB: number;
   private state: unknown = null;
   private refined = false;
+  private carriedKnown = false;
   /** A dissector threw: the connection is no longer parsed. */
   private dead = false;
   private ra: TcpReassembler | null = null;
@@ -299,6 +300,15 @@ export class AppSession {
       return;
     }
     if (s.violations !== before) this._stats.malformed++;
+    if (!this.carriedKnown && this.dissector!.carried) this.learnCarried();
+  }
+
+  /** Once the dissector says what the connection carries, the session reports that protocol. */
+  private learnCarried(): void {
+    const id = this.dissector!.carried!(this.state);
+    if (id === undefined) return;
+    this.carriedKnown = true;
+    if (id !== this.protocol && this.registry.byId(id)) this.protocol = id;
   }
 
   private die(e: unknown): void {

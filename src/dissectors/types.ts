@@ -134,6 +134,12 @@ export interface Dissector<S = unknown> {
    * DIR_TO_CLIENT or DIR_UNKNOWN. Must not throw; must not keep `buf`.
    */
   decode(state: S, buf: Buffer, off: number, len: number, dir: number, sink: PduSink): void;
+  /**
+   * What the connection turned out to carry, when the dissector learns it from the content: the id of
+   * another registered dissector that describes its codes (s7comm on TCP 102 seeing S7comm-plus or an
+   * MMS session answers 's7comm-plus' / 'mms'). The session then reports that protocol. Optional.
+   */
+  carried?(state: S): string | undefined;
   /** Name and operation class of a code (never throws; unknown codes: `Unknown (0x5a)`, class 'other'). */
   describe(space: number, code: number, variant?: number): FunctionInfo;
   /**

@@ -171,7 +171,7 @@ export class ConnSink implements PduSink {
   }
 
   /** A diagnostic about the current frame itself (not a PDU). */
-  frameDiagnostic(code: DiagnosticCode, severity: 'error' | 'warning', message: string): void {
+  frameDiagnostic(code: DiagnosticCode, severity: 'error' | 'warning' | 'note', message: string): void {
     this.onDiagnostic({ code, severity, message, file: this.loc.file, frame: this.loc.frame, offset: this.loc.fileOffset });
   }
 

@@ -5,6 +5,10 @@
  * that sends requests), well-known ports, and last the first sender. The evidence is kept.
  */
 import { IPPROTO_TCP, IPPROTO_UDP } from '../decode/packet.js';
+
+const TCP_FIN = 0x01;
+const TCP_RST = 0x04;
+const TCP_ACK = 0x10;
 import type { Registry } from '../dissectors/registry.js';
 import type { Conn, InitiatorEvidence } from './conn.js';
 import type { ConnHosts } from './connHosts.js';
@@ -49,6 +53,23 @@ export class InitiatorDecider {
     if (conn.originatorIsA >= 0 || conn.originatorGeneration === this.generation) return;
     conn.originatorGeneration = this.generation;
     conn.originatorIsA = this.originatorSide(conn);
+  }
+
+  /**
+   * Whether a TCP segment with SYN set can be a connection opening and so decide the initiator
+   * (RFC 9293 3.5): a SYN with FIN or RST cannot, nor can a SYN without ACK that comes from a
+   * well-known server port (a registry port or service label) to a port that is not one and carries
+   * data: scanners and broken stacks send such segments mid-connection, and taking them as the
+   * opening reverses the flow. Those segments leave the decision to the other evidence.
+   */
+  synCanOpen(flags: number, payloadLen: number, srcPort: number, dstPort: number): boolean {
+    if ((flags & (TCP_FIN | TCP_RST)) !== 0) return false;
+    if ((flags & TCP_ACK) !== 0 || payloadLen === 0) return true;
+    return !(this.isServerPort(srcPort) && !this.isServerPort(dstPort));
+  }
+
+  private isServerPort(port: number): boolean {
+    return this.registry.byPort('tcp', port) !== undefined || this.registry.serviceForPort('tcp', port) !== undefined;
   }
 
   /** Decide (once) who initiated a connection, and its protocol and responder port. */

@@ -29,6 +29,7 @@ import {
 } from '../decode/packet.js';
 import type { Diagnostic } from '../diagnostics.js';
 import { DIR_TO_CLIENT, DIR_TO_SERVER, DIR_UNKNOWN } from '../dissectors/types.js';
+import { TUNNEL_NAMES, describeTunnel } from '../decode/tunnels.js';
 import type { Registry } from '../dissectors/registry.js';
 import { AppSession } from '../dissectors/session.js';
 import { Conn } from './conn.js';
@@ -75,6 +76,10 @@ export class FlowAggregator {
   private readonly maxConnections: number;
   private readonly connHosts: ConnHosts;
   private readonly sink: ConnSink;
+  /** The last tunnel noted (kind, outer src/dst low words, id, outer src high word): skips the lookup below. */
+  private readonly lastTunnel = new Float64Array(5).fill(-2);
+  /** Tunnels (capture points) already reported, by description. */
+  private readonly tunnels = new Set<string>();
   private readonly initiators: InitiatorDecider;
   private readonly l2: L2Tracker;
   private readonly probes: ProbeDetector;
@@ -128,10 +133,15 @@ export class FlowAggregator {
       return;
     }
     if (res === DECODE.OTHER_L2) {
+      if (pkt.tunnelKind !== 0 || pkt.skipped !== 0) this.noteEncapsulation(rec, pkt);
       this.l2.noteL2(rec, pkt, ts);
       return;
     }
-    if (res === DECODE.UNSUPPORTED_LINKTYPE) return;
+    if (res === DECODE.UNSUPPORTED_LINKTYPE) {
+      sink.frameDiagnostic('DECODE_UNSUPPORTED_LINKTYPE', 'warning', `link type ${rec.linktype} is not decoded: frame counted, not read`);
+      return;
+    }
+    if (pkt.tunnelKind !== 0 || pkt.skipped !== 0) this.noteEncapsulation(rec, pkt);
     if (pkt.ipVersion === 0) {
       if (res === DECODE.TRUNCATED || res === DECODE.MALFORMED) {
         sink.frameDiagnostic(res === DECODE.TRUNCATED ? 'FRAME_TRUNCATED' : 'FRAME_MALFORMED', 'warning', 'frame ends or breaks inside its link-layer header');
@@ -171,7 +181,10 @@ export class FlowAggregator {
       }
       // A new TCP connection reusing the 5-tuple of a closed (or finished) one. A retransmitted SYN
       // of a connection that has carried nothing yet is not a new connection.
-      if (proto === IPPROTO_TCP && (pkt.tcpFlags & (TCP_SYN | TCP_ACK)) === TCP_SYN && (conn.closeFlags !== 0 || conn.payloadSeen)) {
+      if (
+        proto === IPPROTO_TCP && (pkt.tcpFlags & (TCP_SYN | TCP_ACK)) === TCP_SYN && (conn.closeFlags !== 0 || conn.payloadSeen) &&
+        this.initiators.synCanOpen(pkt.tcpFlags, pkt.payloadLen, sport, dport)
+      ) {
         this.evict(conn);
         conn = this.newConn(pkt, sport, dport, proto, ts);
       }
@@ -185,7 +198,7 @@ export class FlowAggregator {
         if (fromA) conn.answeredA = true;
         else conn.answeredB = true;
       }
-      if ((f & TCP_SYN) !== 0) {
+      if ((f & TCP_SYN) !== 0 && this.initiators.synCanOpen(f, pkt.payloadLen, sport, dport)) {
         if ((f & TCP_ACK) === 0) {
           conn.syn = fromA ? 1 : 0;
         } else if (conn.syn < 0) {
@@ -226,6 +239,29 @@ export class FlowAggregator {
 
     L2Tracker.notePacketMac(conn, rec, pkt, fromA);
     if (++this.packetsSinceSweep >= SWEEP_EVERY_PACKETS) this.maybeSweep();
+  }
+
+  /**
+   * A tunnelled frame: its tunnel is the capture point (a CAPTURE_POINT_TUNNEL note, once per tunnel:
+   * kind, outer endpoints, id), not a flow of the plant; an encapsulation whose inner protocol is not
+   * decoded is a DECODE_UNKNOWN_ENCAPSULATION warning (counted per frame).
+   */
+  private noteEncapsulation(rec: CaptureRecord, pkt: DecodedPacket): void {
+    if (pkt.skipped !== 0) {
+      this.sink.frameDiagnostic('DECODE_UNKNOWN_ENCAPSULATION', 'warning', `${TUNNEL_NAMES[pkt.tunnelKind] ?? 'encapsulation'} carries protocol 0x${pkt.innerType.toString(16)}, not decoded`);
+    }
+    if (pkt.tunnelKind === 0) return;
+    const t = this.lastTunnel;
+    if (t[0] === pkt.tunnelKind && t[1] === pkt.tunnelSrc[3] && t[2] === pkt.tunnelDst[3] && t[3] === pkt.tunnelId && t[4] === pkt.tunnelSrc[0]) return;
+    t[0] = pkt.tunnelKind;
+    t[1] = pkt.tunnelSrc[3]!;
+    t[2] = pkt.tunnelDst[3]!;
+    t[3] = pkt.tunnelId;
+    t[4] = pkt.tunnelSrc[0]!;
+    const text = describeTunnel(pkt);
+    if (this.tunnels.has(text)) return;
+    this.tunnels.add(text);
+    this.sink.frameDiagnostic('CAPTURE_POINT_TUNNEL', 'note', `frames arrive through ${text}; the inner frames are decoded`);
   }
 
   private newConn(pkt: DecodedPacket, sport: number, dport: number, proto: number, ts: number): Conn {

@@ -409,7 +409,7 @@ function consistentWith(p: DecodedPacket, full: DecodedPacket): string[] {
   const f = full as unknown as Record<string, unknown>;
   const bad: string[] = [];
   for (const k of Object.keys(fresh)) {
-    if (k === 'src' || k === 'dst') {
+    if (k === 'src' || k === 'dst' || k === 'tunnelSrc' || k === 'tunnelDst') {
       const x = Array.from(a[k] as Uint32Array);
       const y = Array.from(f[k] as Uint32Array);
       if (x.some((v) => v !== 0) && x.join() !== y.join()) bad.push(k);

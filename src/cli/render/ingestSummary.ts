@@ -66,7 +66,10 @@ export function ingestSummary(r: IngestResult, o: SummaryOptions): string {
   for (const f of r.files) {
     if (f.status === 'failed' || f.status === 'resumed') lines.push(`  ${f.status}: ${f.path}: ${f.note ?? ''}`);
   }
-  const counts = [...r.diagnostics.counts].sort((a, b) => (a[0] < b[0] ? -1 : 1));
+  const all = [...r.diagnostics.counts].sort((a, b) => (a[0] < b[0] ? -1 : 1));
+  // A tunnel capture point is a fact about the capture, not a problem.
+  for (const [code, c] of all) if (code === 'CAPTURE_POINT_TUNNEL') lines.push(`  capture point: ${code} x${num(c.count)}: ${diagnosticInfo(code)?.meaning ?? ''}`);
+  const counts = all.filter(([code]) => code !== 'CAPTURE_POINT_TUNNEL');
   if (counts.length > 0) {
     lines.push('  problems:');
     for (const [code, c] of counts) {

@@ -15,7 +15,7 @@
  *    'product_code', 'revision', 'vendor_url', 'product', 'model', 'application_name'.
  *  - violations MODBUS_*: TRUNCATED, BAD_PROTOCOL_ID, BAD_LENGTH, LENGTH_MISMATCH, BAD_FUNCTION_CODE,
  *    BAD_PDU_LENGTH, BAD_QUANTITY, BAD_BYTE_COUNT, BAD_VALUE, BAD_REFERENCE_TYPE, BAD_OBJECT_LENGTH,
- *    TRAILING_BYTES.
+ *    TRAILING_BYTES, OVERSIZE_PDU (length 255..260: decoded, reported).
  *
  * Request or response: by `dir` when known (the port-502 side is the server); with DIR_UNKNOWN by the
  * PDU's shape (e.g. FC 3 request = 4 data bytes, response = byte count + registers), and when the
@@ -39,6 +39,11 @@ const HDR = 7;
 /** MBAP length field bounds: unit id + PDU of 1..253 bytes (spec section 4.1: PDU max 253 bytes). */
 const MIN_LEN = 2;
 const MAX_LEN = 254;
+/**
+ * Longest length decoded: real devices exceed the spec (a Modicon M340 sends UMAS, FC 90, PDUs with
+ * length 255; tshark decodes them). 255..260 is decoded and reported MODBUS_OVERSIZE_PDU.
+ */
+const MAX_TOLERATED_LEN = 260;
 
 export const MEI_CANOPEN = 13;
 export const MEI_READ_DEVICE_ID = 14;
@@ -141,11 +146,13 @@ function decodeModbus(state: ModbusState, buf: Buffer, off: number, len: number,
   const tid = u16(buf, off);
   const mlen = u16(buf, off + 4);
   let end = off + len;
-  if (mlen < MIN_LEN || mlen > MAX_LEN) {
-    sink.violation('MODBUS_BAD_LENGTH', `length ${mlen} outside ${MIN_LEN}..${MAX_LEN}`, 4);
+  if (mlen < MIN_LEN || mlen > MAX_TOLERATED_LEN) {
+    sink.violation('MODBUS_BAD_LENGTH', `length ${mlen} outside ${MIN_LEN}..${MAX_TOLERATED_LEN}`, 4);
   } else if (6 + mlen !== len) {
     sink.violation('MODBUS_LENGTH_MISMATCH', `length ${mlen} != ${len - 6} bytes after it`, 4);
     if (6 + mlen < len) end = off + 6 + mlen;
+  } else if (mlen > MAX_LEN) {
+    sink.violation('MODBUS_OVERSIZE_PDU', `length ${mlen} over the spec's ${MAX_LEN} (decoded: devices send up to ${MAX_TOLERATED_LEN})`, 4);
   }
   const unit = buf[off + 6]!;
   const fc = buf[off + 7]!;
@@ -439,13 +446,13 @@ export const modbusTcp: Dissector<ModbusState> = {
   spaces: ['function'],
   objectSpaces: ['unit'],
 
-  /** MBAP framing: protocol id 0, length 2..254; total = 6 + length. */
+  /** MBAP framing: protocol id 0, length 2..260 (see MAX_TOLERATED_LEN); total = 6 + length. */
   pduLength(buf: Buffer, off: number, avail: number): number {
     if (avail >= 3 && buf[off + 2] !== 0) return -1;
     if (avail >= 4 && buf[off + 3] !== 0) return -1;
     if (avail < 6) return 0;
     const mlen = (buf[off + 4]! << 8) | buf[off + 5]!;
-    if (mlen < MIN_LEN || mlen > MAX_LEN) return -1;
+    if (mlen < MIN_LEN || mlen > MAX_TOLERATED_LEN) return -1;
     return 6 + mlen;
   },
 

@@ -4,6 +4,7 @@
  * bounded, so a hostile stream cannot grow them.
  */
 import { DIR_TO_CLIENT, DIR_TO_SERVER } from '../types.js';
+import { MmsState } from '../mms/decodeMmsTsdu.js';
 
 /** Pending Jobs remembered to name the Ack that answers them (S7 allows a few parallel jobs: AmQ). */
 export const PENDING_JOBS = 8;
@@ -22,6 +23,11 @@ export class S7State {
   /** COTP DT segments not yet completed by EOT, per direction slot (see dirSlot). */
   readonly cotpBuf: Array<Buffer | null> = [null, null, null];
   readonly cotpLen = new Int32Array(3);
+
+  /** What the COTP TSDUs turned out to carry, once known ('s7comm-plus' for 0x72, 'mms' for ISO session SPDUs). */
+  carries: string | undefined = undefined;
+  /** MMS state, created at the first ISO session SPDU. */
+  mms: MmsState | null = null;
 
   /** S7comm-plus: a PDU without trailer was seen (fragmented PDU in progress), per direction slot. */
   readonly plusFragment = new Uint8Array(3);

@@ -15,6 +15,7 @@ import type { S7State } from './createS7State.js';
 import { dirSlot, MAX_COTP_REASSEMBLY } from './createS7State.js';
 import { decodeS7 } from './decodeS7.js';
 import { decodeS7Plus } from './decodeS7Plus.js';
+import { MmsState, decodeMmsTsdu, looksLikeIsoSession } from '../mms/decodeMmsTsdu.js';
 import { kindByDir } from './kindByDir.js';
 import {
   FN_COTP_CC,
@@ -155,16 +156,23 @@ function decodeDt(state: S7State, buf: Buffer, off: number, len: number, li: num
   decodePayload(state, buf, pay, plen, dir, sink, at);
 }
 
-/** The TSDU carried by DT TPDUs: S7comm (0x32) or S7comm-plus (0x72). */
+/** The TSDU carried by DT TPDUs: S7comm (0x32), S7comm-plus (0x72) or an ISO session SPDU (MMS). */
 function decodePayload(state: S7State, buf: Buffer, p: number, n: number, dir: number, sink: PduSink, at: number): void {
   if (n === 0) {
     sink.violation('COTP_EMPTY_DT', 'DT TPDU without user data', at);
     return;
   }
   const id = buf[p]!;
-  if (id === S7_PROTOCOL_ID) decodeS7(state, buf, p, n, dir, sink, at);
-  else if (id === S7PLUS_PROTOCOL_ID) decodeS7Plus(state, buf, p, n, dir, sink, at);
-  else sink.violation('S7_UNKNOWN_PROTOCOL_ID', `protocol id 0x${id.toString(16)} (0x32 or 0x72 expected)`, at);
+  if (id === S7_PROTOCOL_ID) {
+    if (state.carries === undefined) state.carries = 's7comm';
+    decodeS7(state, buf, p, n, dir, sink, at);
+  } else if (id === S7PLUS_PROTOCOL_ID) {
+    if (state.carries === undefined) state.carries = 's7comm-plus';
+    decodeS7Plus(state, buf, p, n, dir, sink, at);
+  } else if (looksLikeIsoSession(buf, p, n)) {
+    if (state.carries === undefined) state.carries = 'mms';
+    decodeMmsTsdu(state.mms ?? (state.mms = new MmsState()), buf, p, n, sink, at);
+  } else sink.violation('S7_UNKNOWN_PROTOCOL_ID', `protocol id 0x${id.toString(16)} (0x32 or 0x72 expected)`, at);
 }
 
 /**

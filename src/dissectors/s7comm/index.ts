@@ -32,6 +32,7 @@ export const s7comm: Dissector<S7State> = {
   pduLength: tpktPduLength,
   createState: createS7State,
   decode: decodeS7comm,
+  carried: (st) => st.carries,
   describe: describeS7,
   describeObject: describeS7Object,
 };

@@ -71,11 +71,13 @@ describe('modbusTcp.pduLength', () => {
     expect(modbusTcp.pduLength!(p, 0, 5)).toBe(0);
     expect(modbusTcp.pduLength!(p, 0, 0)).toBe(0);
   });
-  test('modbusTcp.pduLength(protocol id != 0 or length outside 2..254) returns -1', () => {
+  test('modbusTcp.pduLength(protocol id != 0 or length outside 2..260) returns -1; 255..260 is framed', () => {
     expect(modbusTcp.pduLength!(mbap(1, 1, '03 0000 000a', 1), 0, 12)).toBe(-1);
     expect(modbusTcp.pduLength!(Buffer.from('474554202f20', 'hex'), 0, 6)).toBe(-1); // "GET / "
     expect(modbusTcp.pduLength!(Buffer.from('000100000001', 'hex'), 0, 6)).toBe(-1);
-    expect(modbusTcp.pduLength!(Buffer.from('0001000000ff', 'hex'), 0, 6)).toBe(-1);
+    expect(modbusTcp.pduLength!(Buffer.from('0001000000ff', 'hex'), 0, 6)).toBe(261);
+    expect(modbusTcp.pduLength!(Buffer.from('000100000104', 'hex'), 0, 6)).toBe(266);
+    expect(modbusTcp.pduLength!(Buffer.from('000100000105', 'hex'), 0, 6)).toBe(-1);
     expect(modbusTcp.pduLength!(Buffer.from('0001000000fe', 'hex'), 0, 6)).toBe(260);
   });
 });

@@ -15,6 +15,7 @@ import { createRegistry } from '../../../src/dissectors/registry.js';
 import { modbusTcp } from '../../../src/dissectors/modbus-tcp/modbusTcp.js';
 import { KIND_EXCEPTION, KIND_REQUEST } from '../../../src/dissectors/types.js';
 import type { AppSession } from '../../../src/dissectors/session.js';
+import { writePcap } from '../enip/pcapWriter.js';
 
 const CAPTURES = [
   'modbus/cisagov_modbus_example.pcap',
@@ -125,6 +126,39 @@ describe('AppSession + modbusTcp against tshark', () => {
       for (const s of sessions.values()) retrans += s.stats.retransmittedBytes;
       const payloadBytes = tsharkTcpSegments(src).reduce((a, s) => a + s.payload.length, 0);
       expect(retrans).toBe(payloadBytes);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  test('AppSession(Modicon UMAS FC 90 PDUs with MBAP length 255) counts tshark\'s requests per flow, each reported MODBUS_OVERSIZE_PDU', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'zonescope-umas-'));
+    try {
+      const file = join(dir, 'umas.pcap');
+      // MBAP: tid, protocol 0, length 255 (unit + FC 90 + 253 bytes of UMAS: 0x00 session, sub-function, data).
+      const umas = (tid: number, sub: number): Buffer => {
+        const b = Buffer.alloc(6 + 255);
+        b.writeUInt16BE(tid, 0);
+        b.writeUInt16BE(255, 4);
+        b[6] = 0xff;
+        b[7] = 90;
+        b[9] = sub;
+        for (let i = 10; i < b.length; i++) b[i] = i & 0xff;
+        return b;
+      };
+      const small = Buffer.from('000900000006ff0300000002', 'hex');
+      writePcap(file, [
+        { fromClient: true, payload: umas(1, 0x24) },
+        { fromClient: false, payload: umas(1, 0xfe) },
+        { fromClient: true, payload: small },
+        { fromClient: true, payload: umas(2, 0x20) },
+        { fromClient: false, payload: umas(2, 0xfe) },
+      ], { serverPort: 502 });
+      const want = tsharkCounts(file);
+      expect(want).toEqual({ '0 90 req': 2, '0 90 resp': 2, '0 3 req': 1 });
+      const { counts, sinks } = ourCounts(file);
+      expect(counts).toEqual(want);
+      expect(sinks.get(0)!.violations.map((v) => v.code)).toEqual(Array(4).fill('MODBUS_OVERSIZE_PDU'));
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
