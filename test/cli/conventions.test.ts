@@ -60,7 +60,7 @@ describe('zonescope --version', () => {
 describe('broken pipes', () => {
   test('zonescope flows --json - | head -3 ends quietly with exit 0', () => {
     const r = zonescopeShell(`zonescope flows --db '${demoDb}' --json - | head -3; echo "status=\${PIPESTATUS[0]}" >&2`);
-    expect(r.stdout.split('\n').slice(0, 3)).toEqual(['{', '  "schema": "zonescope/flows@1",', '  "flows": [']);
+    expect(r.stdout.split('\n').slice(0, 3)).toEqual(['{', '  "schema": "zonescope/flows@2",', '  "flows": [']);
     expect(r.stderr).toBe('status=0\n');
   });
 

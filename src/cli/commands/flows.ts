@@ -37,7 +37,7 @@ export const flowsCommand: Command = {
   describe: 'the observed flows with their per-protocol operations',
   builder: (y: Argv) =>
     withDb(y)
-      .option('json', { type: 'string', requiresArg: true, coerce: lastString, describe: 'write zonescope/flows@1 JSON to FILE (- for standard output)' })
+      .option('json', { type: 'string', requiresArg: true, coerce: lastString, describe: 'write zonescope/flows@2 JSON to FILE (- for standard output)' })
       .option('csv', { type: 'string', requiresArg: true, coerce: lastString, describe: 'write the table as CSV to FILE (- for standard output)' })
       .option('sort', { choices: FLOW_SORT_KEYS, default: 'src' as FlowSortKey, describe: 'row order (addresses in numeric order; counts and times largest/latest first)' })
       .option('protocol', { type: 'string', requiresArg: true, describe: 'only these protocols (repeatable or comma-separated), e.g. modbus,s7comm' })
