@@ -37,6 +37,16 @@ import {
 
 export const BACNET_PORT = 47808;
 export const BACNET_OBJECT_OBJECT = 0;
+
+/** BACnetObjectType names (ASHRAE 135 clause 21), the common ones; others show their number. */
+const BACNET_OBJECT_TYPE_NAMES: Record<number, string> = {
+  0: 'analog-input', 1: 'analog-output', 2: 'analog-value', 3: 'binary-input', 4: 'binary-output', 5: 'binary-value',
+  6: 'calendar', 7: 'command', 8: 'device', 9: 'event-enrollment', 10: 'file', 11: 'group', 12: 'loop',
+  13: 'multi-state-input', 14: 'multi-state-output', 15: 'notification-class', 16: 'program', 17: 'schedule',
+  18: 'averaging', 19: 'multi-state-value', 20: 'trend-log', 21: 'life-safety-point', 22: 'life-safety-zone',
+  23: 'accumulator', 24: 'pulse-converter', 25: 'event-log', 27: 'trend-log-multiple', 29: 'structured-view',
+  30: 'access-door', 56: 'network-port',
+};
 /** BACnet object type 8 = device (clause 21, BACnetObjectType). */
 const OBJECT_TYPE_DEVICE = 8;
 
@@ -207,6 +217,13 @@ export const bacnet: Dissector<null> = {
   transports: ['udp'],
   ports: [BACNET_PORT],
   spaces: ['confirmed', 'unconfirmed', 'bvlc', 'network', 'apdu'],
+  objectSpaces: ['object'],
+  /** A BACnet object identifier (ASHRAE 135 clause 20.2.14): 10-bit object type, 22-bit instance. */
+  describeObject(space: number, key: number | string): string {
+    if (space !== BACNET_OBJECT_OBJECT || typeof key !== 'number') return String(key);
+    const type = Math.floor(key / 4194304) & 0x3ff;
+    return `${BACNET_OBJECT_TYPE_NAMES[type] ?? `object-type ${type}`} ${key % 4194304}`;
+  },
   heuristic: bvlcHeuristic,
   createState: () => null,
   decode: decodeBacnet,

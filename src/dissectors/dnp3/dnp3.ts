@@ -213,6 +213,11 @@ export const dnp3: Dissector<Dnp3State> = {
   transports: ['tcp', 'udp'],
   ports: [DNP3_PORT],
   spaces: ['function', 'link'],
+  objectSpaces: ['outstation', 'master'],
+  describeObject(space: number, key: number | string): string {
+    if (typeof key !== 'number') return String(key);
+    return `${space === DNP3_OBJECT_OUTSTATION ? 'outstation' : 'master'} ${key}`;
+  },
   heuristic: dnp3Heuristic,
   pduLength: dnp3PduLength,
   createState: () => new Dnp3State(),

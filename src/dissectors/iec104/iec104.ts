@@ -134,6 +134,13 @@ export const iec104: Dissector<null> = {
   transports: ['tcp'],
   ports: [IEC104_PORT],
   spaces: ['asdu', 'apci'],
+  objectSpaces: ['common address', 'ioa'],
+  /** Common address (ASDU address) and information object address within it (IEC 60870-5-104 clause 9). */
+  describeObject(space: number, key: number | string): string {
+    if (typeof key !== 'number') return String(key);
+    if (space === IEC104_OBJECT_COMMON_ADDRESS) return `CA ${key}`;
+    return `CA ${Math.floor(key / 16777216)} IOA ${key % 16777216}`;
+  },
   heuristic: iec104Heuristic,
   pduLength: iec104PduLength,
   createState: () => null,
