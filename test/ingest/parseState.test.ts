@@ -35,9 +35,9 @@ test('ParseState.diag() counts errors and warnings, not notes, and escapes contr
   s.diag('CAPTURE_RESYNC', 'note', 'fyi', undefined, 0);
   expect([s.errors, s.warnings]).toEqual([1, 1]);
   expect(diags).toEqual([
-    { code: 'X', severity: 'error', message: 'bad\\tthing', file: 'cap\\n1.pcap', frame: 3, offset: 40 },
-    { code: 'Y', severity: 'warning', message: 'odd', file: 'cap\\n1.pcap' },
-    { code: 'Z', severity: 'note', message: 'fyi', file: 'cap\\n1.pcap', offset: 0 },
+    { code: 'PCAP_BAD_RECORD_LENGTH', severity: 'error', message: 'bad\\tthing', file: 'cap\\n1.pcap', frame: 3, offset: 40 },
+    { code: 'PCAP_TRUNCATED_RECORD', severity: 'warning', message: 'odd', file: 'cap\\n1.pcap' },
+    { code: 'CAPTURE_RESYNC', severity: 'note', message: 'fyi', file: 'cap\\n1.pcap', offset: 0 },
   ]);
 });
 
