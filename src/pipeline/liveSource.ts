@@ -72,7 +72,6 @@ export function liveSource(opts: LiveSourceOptions): LiveSource {
     const stopAt = opts.durationMs !== undefined ? Date.now() + opts.durationMs : Infinity;
     let seq = 0;
     let drops0 = 0;
-    let notDelivered0 = 0;
     const stopped = (): boolean => opts.signal.aborted || Date.now() >= stopAt;
     const unit = (last: boolean, read: CaptureUnit['read']): CaptureUnit => {
       seq++;
@@ -90,21 +89,24 @@ export function liveSource(opts: LiveSourceOptions): LiveSource {
       state.last = null;
       return s;
     };
-    const reportDrops = (onDiagnostic: (d: Diagnostic) => void, path: string): number => {
-      const st = cap.stats();
+    /**
+     * Interface drops (rx_dropped) are reported per interval. Packets the interface received but did not
+     * deliver are only known at the end: at an interval's end some are still in the kernel's buffer and
+     * arrive in the next interval, so they are reported once, after the capture is closed.
+     */
+    const reportDrops = (onDiagnostic: (d: Diagnostic) => void, path: string, st: LiveStats, final: boolean): number => {
       let warnings = 0;
       const drops = st.interfaceDrops ?? 0;
       if (drops > drops0) {
         onDiagnostic({ code: 'LIVE_DROPS', severity: 'warning', file: path, message: `the interface dropped ${drops - drops0} packets in this interval (rx_dropped): raise --buffer, filter, or lower the mirror's rate` });
         warnings++;
       }
+      drops0 = drops;
       const nd = st.notDelivered ?? 0;
-      if (nd > notDelivered0) {
-        onDiagnostic({ code: 'LIVE_DROPS', severity: 'warning', file: path, message: `${nd - notDelivered0} packets the interface received were not delivered to the capture in this interval` });
+      if (final && nd > 0) {
+        onDiagnostic({ code: 'LIVE_DROPS', severity: 'warning', file: path, message: `${nd} packets the interface received were never delivered to the capture` });
         warnings++;
       }
-      drops0 = drops;
-      notDelivered0 = nd;
       return warnings;
     };
     try {
@@ -118,7 +120,7 @@ export function liveSource(opts: LiveSourceOptions): LiveSource {
               clearInterval(tick);
               opts.signal.removeEventListener('abort', finish);
               const s = summary();
-              s.warnings = reportDrops(ro.onDiagnostic, path);
+              s.warnings = reportDrops(ro.onDiagnostic, path, cap.stats(), false);
               resolve(s);
             };
             const tick = setInterval(() => {
@@ -134,7 +136,11 @@ export function liveSource(opts: LiveSourceOptions): LiveSource {
       cap.close();
     }
     // Close every connection still open: nothing more will come.
-    yield unit(true, async () => summary());
+    yield unit(true, async (_onRecord, ro) => {
+      const s = summary();
+      s.warnings = reportDrops(ro.onDiagnostic, `${base}#${seq}`, finalStats!, true);
+      return s;
+    });
   }
 
   return source;

@@ -32,7 +32,7 @@ export const captureCommand: Command = {
       .option('filter', { type: 'string', describe: "BPF filter, e.g. 'not port 22'" })
       .option('duration', { type: 'number', describe: 'stop after S seconds (default: until Ctrl-C or SIGTERM)' })
       .option('commit-every', { type: 'number', default: 10, describe: 'commit to the store every S seconds (a crash loses at most that)' })
-      .option('buffer', { type: 'number', default: 64, describe: "libpcap's kernel buffer in MiB" })
+      .option('buffer', { type: 'number', default: 256, describe: "libpcap's kernel buffer in MiB (it absorbs the pauses while an interval is committed)" })
       .option('db', { type: 'string', default: './zonescope.db', describe: 'baseline store (SQLite)' })
       .option('quiet', { alias: 'q', type: 'boolean', default: false, describe: 'no status line' }),
   async run(a: CaptureArgs, ctx: CliContext): Promise<number> {
