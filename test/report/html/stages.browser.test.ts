@@ -68,6 +68,16 @@ describe('zonescope report (propose, assets and diff documents of the demo plant
     const diffText = await page.locator('#diff').innerText();
     for (const b of GROUND_TRUTH.expected_breaking) expect(diffText).toContain(b.src);
     for (const r of new Set(diff.breaking.map((b) => b.reason))) expect(diffText).toContain(r);
+    if (dir === analyzed) {
+      // The README's screenshot: the report of the quick start's analyze with the design, a zone selected.
+      await page.setViewportSize({ width: 1680, height: 1000 });
+      await page.evaluate('window.scrollTo(0, 0)');
+      await page.locator(`#zones [data-zone="${zone.id}"] circle`).click();
+      await page.evaluate('window.scrollTo(0, 0)');
+      const shot = join(REPO_ROOT, 'reports', 'demo', 'report.png');
+      await page.screenshot({ path: shot });
+      expect(statSync(shot).size).toBeGreaterThan(20_000);
+    }
     await page.context().close();
   });
 });
