@@ -37,7 +37,7 @@ describe('proposeZones on the generated plants', () => {
         const cross = flows.filter((f) => zoneOf.get(f.src) !== zoneOf.get(f.dst));
         for (const f of cross) {
           const r = rules.find((x) => x.initiatorZone === zoneOf.get(f.src) && x.responderZone === zoneOf.get(f.dst) && x.protocol === f.protocol && x.port === f.port && x.transport === f.transport && x.hostPairs.some((h) => h.src === f.src && h.dst === f.dst));
-          expect(r).toBeDefined();
+          expect(r?.hostPairs).toContainEqual(expect.objectContaining({ src: f.src, dst: f.dst }));
           expect(r!.operations).toEqual([...new Set(f.functions.filter((fn) => fn.requests > 0 && fn.opClass !== 'carrier').map((fn) => fn.opClass))].sort());
         }
       } finally {

@@ -117,7 +117,7 @@ describe('dns against tshark', () => {
     const ours = ourFacts(dns, grams);
     let facts = 0;
     layers.forEach((l, i) => {
-      expect(l.dns).toBeDefined();
+      expect(l).toHaveProperty('dns'); // tshark took the crafted datagram for DNS
       const want = tsharkDnsFacts(l.dns);
       expect({ frame: i + 1, facts: ours[i]!.facts }).toEqual({ frame: i + 1, facts: want });
       facts += want.length;
