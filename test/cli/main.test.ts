@@ -5,18 +5,13 @@ import { join } from 'node:path';
 import { main } from '../../src/cli/main.js';
 import { exitCode } from '../../src/cli/exitCode.js';
 import { capturePath, REPO_ROOT } from '../util/captures.js';
-import { NullStream } from '../util/nullStream.js';
 import { tsharkIpPacketCount } from '../util/tshark.js';
+import { runMain } from '../util/runMain.js';
 
 const tmp = mkdtempSync(join(tmpdir(), 'zs-cli-'));
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 
-async function run(args: string[]): Promise<{ code: number; out: string; err: string }> {
-  const out = new NullStream();
-  const err = new NullStream();
-  const code = await main(args, { stdout: out as unknown as NodeJS.WriteStream, stderr: err as unknown as NodeJS.WriteStream });
-  return { code, out: out.text, err: err.text };
-}
+const run = runMain;
 
 describe('exitCode', () => {
   test('exitCode(outcome) orders internal > usage/input > findings > ok', () => {

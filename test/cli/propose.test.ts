@@ -4,17 +4,12 @@ import { join } from 'node:path';
 import { Baseline } from '../../src/baseline/baseline.js';
 import { main } from '../../src/cli/main.js';
 import { capturePath } from '../util/captures.js';
-import { NullStream } from '../util/nullStream.js';
+import { runMain } from '../util/runMain.js';
 
 const tmp = mkdtempSync(join(tmpdir(), 'zs-propose-'));
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 
-async function run(args: string[]): Promise<{ code: number; out: string; err: string }> {
-  const out = new NullStream();
-  const err = new NullStream();
-  const code = await main(args, { stdout: out as unknown as NodeJS.WriteStream, stderr: err as unknown as NodeJS.WriteStream });
-  return { code, out: out.text, err: err.text };
-}
+const run = runMain;
 
 describe('zonescope propose', () => {
   const db = join(tmp, 'modbus.db');

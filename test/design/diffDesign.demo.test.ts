@@ -6,21 +6,15 @@
  */
 import { loadInventory } from '../../src/assets/inventory.js';
 import { BaselineReader } from '../../src/baseline/reader.js';
-import { main } from '../../src/cli/main.js';
 import { diffDesign } from '../../src/design/diffDesign.js';
 import { loadDesign } from '../../src/design/loadDesign.js';
-import { NullStream } from '../util/nullStream.js';
 import { DEMO_DESIGN, DEMO_DIR, DEMO_INVENTORY, demoStore, groundTruth, type GtFlow } from './demoStore.js';
+import { runMain } from '../util/runMain.js';
 
 const key = (f: { src: string; dst: string; transport: string; port: number; protocol: string }): string =>
   `${f.src} -> ${f.dst} ${f.transport}/${f.port} ${f.protocol}`;
 
-async function run(args: string[]): Promise<{ code: number; out: string; err: string }> {
-  const out = new NullStream();
-  const err = new NullStream();
-  const code = await main(args, { stdout: out as unknown as NodeJS.WriteStream, stderr: err as unknown as NodeJS.WriteStream });
-  return { code, out: out.text, err: err.text };
-}
+const run = runMain;
 
 let store: Awaited<ReturnType<typeof demoStore>>;
 beforeAll(async () => {

@@ -6,11 +6,10 @@
 import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { main } from '../../src/cli/main.js';
 import { loadDesign } from '../../src/design/loadDesign.js';
 import { REPO_ROOT } from '../util/captures.js';
-import { NullStream } from '../util/nullStream.js';
 import { demoStore } from './demoStore.js';
+import { runMain } from '../util/runMain.js';
 
 const DIR = join(REPO_ROOT, 'test', 'design', 'malformed');
 interface Expect {
@@ -22,12 +21,7 @@ interface Expect {
 }
 const expected = JSON.parse(readFileSync(join(DIR, 'expected.json'), 'utf8')) as Record<string, Expect>;
 
-async function run(args: string[]): Promise<{ code: number; out: string; err: string }> {
-  const out = new NullStream();
-  const err = new NullStream();
-  const code = await main(args, { stdout: out as unknown as NodeJS.WriteStream, stderr: err as unknown as NodeJS.WriteStream });
-  return { code, out: out.text, err: err.text };
-}
+const run = runMain;
 
 let store: Awaited<ReturnType<typeof demoStore>>;
 beforeAll(async () => {

@@ -3,18 +3,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { main } from '../../../src/cli/main.js';
 import { capturePath } from '../../util/captures.js';
-import { NullStream } from '../../util/nullStream.js';
+import { runMain } from '../../util/runMain.js';
 
 const tmp = mkdtempSync(join(tmpdir(), 'zs-assets-cli-'));
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 const db = join(tmp, 'z.db');
 
-async function run(args: string[]): Promise<{ code: number; out: string; err: string }> {
-  const out = new NullStream();
-  const err = new NullStream();
-  const code = await main(args, { stdout: out as unknown as NodeJS.WriteStream, stderr: err as unknown as NodeJS.WriteStream });
-  return { code, out: out.text, err: err.text };
-}
+const run = runMain;
 
 beforeAll(async () => {
   expect((await run(['ingest', capturePath('enip/cisagov_enip_cip_example.pcap'), '--db', db, '-q'])).code).toBe(0);

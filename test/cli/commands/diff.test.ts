@@ -2,16 +2,10 @@
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { main } from '../../../src/cli/main.js';
-import { NullStream } from '../../util/nullStream.js';
 import { DEMO_DESIGN, DEMO_INVENTORY, demoStore } from '../../design/demoStore.js';
+import { runMain } from '../../util/runMain.js';
 
-async function run(args: string[]): Promise<{ code: number; out: string; err: string }> {
-  const out = new NullStream();
-  const err = new NullStream();
-  const code = await main(args, { stdout: out as unknown as NodeJS.WriteStream, stderr: err as unknown as NodeJS.WriteStream });
-  return { code, out: out.text, err: err.text };
-}
+const run = runMain;
 
 let store: Awaited<ReturnType<typeof demoStore>>;
 let tmp: string;
