@@ -33,6 +33,7 @@ import {
   readPppoe,
   readVxlan,
   resetInner,
+  resetL3L4,
 } from './tunnels.js';
 
 const ETHERTYPE_IPV4 = 0x0800;
@@ -93,33 +94,7 @@ export function resetDecodedPacket(out: DecodedPacket): void {
   out.arpSenderMacOff = -1;
   out.arpSenderIp = 0;
   out.arpTargetIp = 0;
-  out.ipVersion = 0;
-  const s = out.src;
-  const d = out.dst;
-  s[0] = 0;
-  s[1] = 0;
-  s[2] = 0;
-  s[3] = 0;
-  d[0] = 0;
-  d[1] = 0;
-  d[2] = 0;
-  d[3] = 0;
-  out.ipOff = 0;
-  out.ipLen = 0;
-  out.proto = 0;
-  out.fragment = 0;
-  out.ipId = 0;
-  out.l4Off = 0;
-  out.srcPort = 0;
-  out.dstPort = 0;
-  out.tcpFlags = 0;
-  out.tcpSeq = 0;
-  out.tcpAck = 0;
-  out.icmpType = -1;
-  out.icmpCode = -1;
-  out.payloadOff = 0;
-  out.payloadLen = 0;
-  out.payloadWireLen = 0;
+  resetL3L4(out);
   out.skipped = 0;
   if (out.tunnelKind !== 0) {
     out.tunnelKind = 0;

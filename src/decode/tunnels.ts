@@ -69,11 +69,22 @@ export function noteTunnel(out: DecodedPacket, kind: number, id: number): void {
   out.tunnelDst.set(out.dst);
 }
 
-/** Clears the L3/L4 fields before an inner frame is decoded over them. */
-export function resetInner(out: DecodedPacket): void {
+/**
+ * Clears every L3/L4 field decodePacket() may set (plain stores, no allocation: the per-packet reset).
+ * Only the first 4 bytes of src/dst are cleared; an IPv6 header writes all 16 and readers go by ipVersion.
+ */
+export function resetL3L4(out: DecodedPacket): void {
   out.ipVersion = 0;
-  out.src.fill(0);
-  out.dst.fill(0);
+  const s = out.src;
+  const d = out.dst;
+  s[0] = 0;
+  s[1] = 0;
+  s[2] = 0;
+  s[3] = 0;
+  d[0] = 0;
+  d[1] = 0;
+  d[2] = 0;
+  d[3] = 0;
   out.ipOff = 0;
   out.ipLen = 0;
   out.proto = 0;
@@ -90,6 +101,13 @@ export function resetInner(out: DecodedPacket): void {
   out.payloadOff = 0;
   out.payloadLen = 0;
   out.payloadWireLen = 0;
+}
+
+/** Clears the L3/L4 fields before an inner frame is decoded over them (the whole addresses: the outer may be IPv6). */
+export function resetInner(out: DecodedPacket): void {
+  resetL3L4(out);
+  out.src.fill(0);
+  out.dst.fill(0);
 }
 
 /** GRE (and ERSPAN in it) at off; returns the inner offset (out.innerKind / innerType set) or < 0. */
