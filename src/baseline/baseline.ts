@@ -45,6 +45,10 @@ export interface CaptureInfo {
   errors: number;
   warnings: number;
   resumedFrom: number | null;
+  /** Identity of the decompressed capture (src/ingest/contentIdentity.ts); default: the fingerprint. */
+  contentId?: string;
+  /** Canonical JSON of the decode options (src/pipeline/decodeOptions.ts); null when unknown. */
+  decodeOptions?: string | null;
 }
 
 export interface CaptureRow {
@@ -63,6 +67,10 @@ export interface CaptureRow {
   last_seen: number | null;
   errors: number;
   warnings: number;
+  resumed_from: number | null;
+  /** NULL for a compressed capture of a store migrated from schema 2 or older, until it is seen again. */
+  content_id: string | null;
+  decode_options: string | null;
 }
 
 export interface FlowFunctionRow {
@@ -212,6 +220,23 @@ export class Baseline {
     return this.db.prepare('SELECT * FROM captures WHERE fingerprint = ?').get(fingerprint) as CaptureRow | undefined;
   }
 
+  /** A capture of the same content (decompressed), whatever its file's name or compression. */
+  captureByContentId(contentId: string): CaptureRow | undefined {
+    return this.db.prepare('SELECT * FROM captures WHERE content_id = ? ORDER BY id LIMIT 1').get(contentId) as CaptureRow | undefined;
+  }
+
+  /** Captures whose content identity is not known yet (compressed ones of a store migrated from schema 2). */
+  capturesWithoutContentId(): CaptureRow[] {
+    return this.db.prepare('SELECT * FROM captures WHERE content_id IS NULL ORDER BY id').all() as CaptureRow[];
+  }
+
+  /** Record the content identity of a capture (learnt when its file is seen again). */
+  setContentId(captureId: number, contentId: string): void {
+    this.write('recording a content identity', () => {
+      this.db.prepare('UPDATE captures SET content_id = ? WHERE id = ? AND content_id IS NULL').run(contentId, captureId);
+    });
+  }
+
   /** The most recent capture with the same head whose recorded size is smaller: a file that grew since. */
   grownFrom(headHash: string, size: number): CaptureRow | undefined {
     return this.db
@@ -233,18 +258,20 @@ export class Baseline {
   commitCapture(info: CaptureInfo, batch: FlowBatch, diagnostics: Diagnostic[], diagnosticCounts: Map<string, { severity: string; count: number }>): number | null {
     const db = this.db;
     return this.write(`adding ${info.path}`, (): number | null => {
-      if (db.prepare('SELECT id FROM captures WHERE fingerprint = ?').get(info.fingerprint)) return null;
+      const contentId = info.contentId ?? info.fingerprint;
+      if (db.prepare('SELECT id FROM captures WHERE fingerprint = ? OR content_id = ?').get(info.fingerprint, contentId)) return null;
       const c = batch.counters;
       const r = db
         .prepare(
           `INSERT INTO captures (fingerprint, head_hash, path, size, format, compression, linktypes, end_offset, frames,
-             ip_packets, bytes, first_seen, last_seen, truncated, errors, warnings, resumed_from, ingested_at)
-           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+             ip_packets, bytes, first_seen, last_seen, truncated, errors, warnings, resumed_from, ingested_at, content_id, decode_options)
+           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
         )
         .run(
           info.fingerprint, info.headHash, info.path, info.size, info.format, info.compression, info.linktypes.join(','),
           info.endOffset, info.frames, c.ipPackets, c.bytes, c.frames > 0 ? c.firstTs : null, c.frames > 0 ? c.lastTs : null,
-          info.truncated ? 1 : 0, info.errors, info.warnings, info.resumedFrom, new Date().toISOString(),
+          info.truncated ? 1 : 0, info.errors, info.warnings, info.resumedFrom, new Date().toISOString(), contentId,
+          info.decodeOptions ?? null,
         );
       const captureId = Number(r.lastInsertRowid);
       this.writeBatch(batch, captureId);

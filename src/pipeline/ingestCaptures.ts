@@ -20,6 +20,7 @@ import {
   type ScanDelta,
 } from '../flows/flowDelta.js';
 import { InProcessProcessor, ShardedProcessor, workerLaunch, type FileProcessor } from './fileProcessors.js';
+import { decodeOptionsText } from './decodeOptions.js';
 import { fileSource, settledResult } from './fileSource.js';
 import type { CaptureSource, CaptureUnit, PipelineStore, SourcePlan } from './source.js';
 
@@ -186,7 +187,8 @@ export async function ingestSources(baseline: PipelineStore, sources: CaptureSou
         {
           fingerprint: p.fingerprint, headHash: p.headHash, path: p.path, size: p.size, format: summary.format,
           compression: summary.compression, linktypes: summary.linktypes, endOffset: summary.endOffset, frames: summary.frames,
-          truncated: summary.truncated, errors, warnings, resumedFrom: p.resumedFrom,
+          truncated: summary.truncated, errors, warnings, resumedFrom: p.resumedFrom, contentId: p.contentId,
+          decodeOptions: opts.registry === undefined ? decodeOptionsText(opts.decodeAs) : null,
         },
         batch,
         fileLog.kept,

@@ -11,7 +11,10 @@ import type { Baseline } from '../baseline/baseline.js';
 import type { IngestFileResult } from './ingestCaptures.js';
 
 /** What a source may ask of the store while planning (a file already ingested, or grown since). */
-export type SourceStore = Pick<Baseline, 'captureByFingerprint' | 'grownFrom' | 'capturesAtPath'>;
+export type SourceStore = Pick<
+  Baseline,
+  'captureByFingerprint' | 'captureByContentId' | 'capturesWithoutContentId' | 'setContentId' | 'grownFrom' | 'capturesAtPath'
+>;
 
 /** What the driver writes to: one capture row with its deltas per unit, and end-of-run deltas. */
 export type PipelineStore = SourceStore & Pick<Baseline, 'commitCapture' | 'commitDeltas'>;
@@ -29,6 +32,8 @@ export interface CaptureUnit {
   size: number;
   /** Content identity: a unit whose fingerprint is in the store is never read again. */
   fingerprint: string;
+  /** Identity of the decompressed capture (src/ingest/contentIdentity.ts); default: the fingerprint. */
+  contentId?: string;
   /** Identity of the first 64 KiB: a file that grew keeps it. */
   headHash: string;
   /** Records before this (decompressed) offset were ingested already (a grown file resumes). */
