@@ -6,6 +6,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { defaultDissectors } from '../../src/dissectors/index.js';
 import { createRegistry } from '../../src/dissectors/registry.js';
+import { flowsMeta } from '../../src/cli/readFlowsDocument.js';
 import { flowsDocument } from '../../src/report/flowsDocument.js';
 import { canonicalJson, isoTime } from '../../src/report/json.js';
 import { REPO_ROOT } from '../util/captures.js';
@@ -15,7 +16,9 @@ describe('flows@2 golden', () => {
   test('flowsDocument(the demo plant) equals reports/demo/flows.json', async () => {
     const store = await ingestToTempStore([join(REPO_ROOT, 'fixtures', 'refinery-unit3')], { workers: 1 });
     const registry = createRegistry(defaultDissectors);
-    const text = canonicalJson(flowsDocument(store.reader.flows(), { mainSpace: (p) => registry.byId(p)?.spaces[0], scans: store.reader.scans() }));
+    const text = canonicalJson(
+      flowsDocument(store.reader.flows(), { mainSpace: (p) => registry.byId(p)?.spaces[0], meta: flowsMeta(store.reader), scans: store.reader.scans() }),
+    );
     store.dispose();
     const golden = join(REPO_ROOT, 'reports', 'demo', 'flows.json');
     if (process.env.UPDATE_GOLDEN === '1') writeFileSync(golden, text);
