@@ -27,9 +27,11 @@ import { BaselineError } from './baselineError.js';
 import { BaselineReader } from './reader.js';
 import { isBusy, storageError } from './storageError.js';
 import { openForReading, prepareForWriting } from './storeFile.js';
+import { markStore, newsSince, type StoreMark, type StoreNews } from './storeNews.js';
 import { prepareUpsert } from './upsertSql.js';
 
 export { BaselineError };
+export type { StoreMark, StoreNews };
 
 export interface CaptureInfo {
   fingerprint: string;
@@ -285,6 +287,55 @@ export class Baseline {
       for (const [code, v] of diagnosticCounts) insCount.run(captureId, code, v.severity, v.count);
       return captureId;
     });
+  }
+
+  /** How many captures were decoded with each set of decode options (null: not recorded, before schema 3). */
+  decodeOptionsInUse(): Array<{ options: string | null; captures: number }> {
+    return this.db
+      .prepare('SELECT decode_options AS options, count(*) AS captures FROM captures GROUP BY decode_options ORDER BY count(*) DESC, decode_options')
+      .all() as Array<{ options: string | null; captures: number }>;
+  }
+
+  /**
+   * Rebuild the store's contents in ONE transaction (ingest --reprocess): every table but `meta` is
+   * emptied, then `fill` writes the store anew (its commits become savepoints of this transaction).
+   * Concurrent writers wait for it (they get BASELINE_BUSY past the wait); readers see the old store
+   * until it commits. When `fill` throws, or the process dies, nothing changed. Returns `fill`'s
+   * result and the mark to tell what the rebuild added and dropped (newsSince).
+   */
+  async replaceAll<T>(fill: () => Promise<T>): Promise<{ result: T; mark: StoreMark }> {
+    const db = this.db;
+    try {
+      whileBusy(() => db.exec('BEGIN IMMEDIATE'), this.path, this.opts);
+    } catch (e) {
+      throw storageError(e, this.path, 'starting the rebuild');
+    }
+    try {
+      const mark = markStore(db, true);
+      db.pragma('defer_foreign_keys = ON');
+      const tables = db
+        .prepare("SELECT name FROM main.sqlite_master WHERE type = 'table' AND name <> 'meta' AND name NOT LIKE 'sqlite_%' ORDER BY name")
+        .all() as Array<{ name: string }>;
+      for (const t of tables) db.exec(`DELETE FROM main."${t.name.replace(/"/g, '""')}"`);
+      const hasSequence = db.prepare("SELECT 1 FROM main.sqlite_master WHERE name = 'sqlite_sequence'").get();
+      if (hasSequence) db.exec('DELETE FROM main.sqlite_sequence');
+      const result = await fill();
+      db.exec('COMMIT');
+      return { result, mark };
+    } catch (e) {
+      if (db.inTransaction) db.exec('ROLLBACK');
+      throw storageError(e, this.path, 'rebuilding it');
+    }
+  }
+
+  /** Remember what the store holds now, to tell later what a run added (newsSince). */
+  mark(): StoreMark {
+    return markStore(this.db, false);
+  }
+
+  /** The flows, hosts and protocols added since `mark` (taken by mark() or replaceAll()). */
+  newsSince(mark: StoreMark): StoreNews {
+    return newsSince(this.db, mark);
   }
 
   /** Add deltas that belong to no file of their own (closing connections at the end of a run). */
