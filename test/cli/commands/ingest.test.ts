@@ -81,4 +81,74 @@ describe('zonescope ingest', () => {
     expect(again.stderr).toContain('(0 ingested,');
     expect(flowsJson(db)).toBe(before);
   });
+
+  test('zonescope ingest --reprocess --decode-as (after a --decode-as change) gives the baseline of a fresh ingest with that option', () => {
+    const dir = join(tmp, 'reprocess-caps');
+    mkdirSync(dir);
+    for (const f of demoFiles) copyFileSync(f, join(dir, basename(f)));
+    const db = join(tmp, 'reprocess.db');
+    expect(zonescope(['ingest', dir, '--db', db, '-q']).status).toBe(0);
+    const before = flowsJson(db);
+    // The new option on a plain ingest: nothing is read again, and the summary says what to run.
+    const hint = zonescope(['ingest', dir, '--db', db, '--decode-as', 'tcp:5450=modbus']);
+    expect(hint.status).toBe(0);
+    expect(hint.stderr).toContain(`decode options: ${demoFiles.length} captures in the baseline were decoded with other decode options than this run's (--decode-as tcp:5450=modbus)`);
+    expect(hint.stderr).toContain(`run zonescope ingest --reprocess --decode-as tcp:5450=modbus --db ${db}`);
+    const r = zonescope(['ingest', '--reprocess', '--decode-as', 'tcp:5450=modbus', '--db', db]);
+    expect(r.status).toBe(0);
+    expect(r.stderr).toContain(`reprocessed: ${demoFiles.length} captures of ${demoFiles.length} had other decode options than --decode-as tcp:5450=modbus`);
+    expect(r.stderr).toMatch(/^ {2}\d+ new flows?, 0 new hosts, 0 new protocols, \d+ flows? of the store before gone$/m);
+    const fresh = join(tmp, 'fresh-modbus.db');
+    expect(zonescope(['ingest', dir, '--db', fresh, '-q', '--decode-as', 'tcp:5450=modbus']).status).toBe(0);
+    const after = flowsJson(db);
+    expect(after).not.toBe(before);
+    expect(after).toBe(flowsJson(fresh));
+    const assets = (x: string): string => zonescope(['assets', '--db', x, '--json', '-']).stdout;
+    expect(assets(db)).toBe(assets(fresh));
+    const again = zonescope(['ingest', '--reprocess', '--decode-as', 'tcp:5450=modbus', '--db', db]);
+    expect(again.status).toBe(0);
+    expect(again.stderr).toContain('nothing to reprocess');
+    expect(flowsJson(db)).toBe(after);
+  });
+
+  test('zonescope ingest --reprocess (a capture gone and one from standard input) exits 2 naming them, the store untouched', () => {
+    const dir = join(tmp, 'refuse-caps');
+    mkdirSync(dir);
+    const gone = join(dir, 'gone.pcap');
+    copyFileSync(capturePath('modbus/zeek_modbusSmall.pcap'), gone);
+    copyFileSync(capturePath('bacnet/cisagov_bacnet_example.pcap'), join(dir, 'kept.pcap'));
+    const db = join(tmp, 'refuse.db');
+    expect(zonescope(['ingest', dir, '--db', db, '-q']).status).toBe(0);
+    const piped = zonescope(['ingest', '-', '--db', db, '-q'], { input: readFileSync(capturePath('enip/cisagov_enip_cip_example.pcap')) });
+    expect(piped.status).toBe(0);
+    rmSync(gone);
+    const before = flowsJson(db);
+    const r = zonescope(['ingest', '--reprocess', '--decode-as', 'tcp:48010=opcua', '--db', db]);
+    expect(r.status).toBe(2);
+    expect(r.stderr.trim().split('\n')).toHaveLength(1);
+    expect(r.stderr).toContain(`cannot reprocess ${db}: 2 of its 3 captures cannot be read again as they were ingested`);
+    expect(r.stderr).toContain(`${gone} (no such file`);
+    expect(r.stderr).toContain('(read from standard input: its packets were not kept in a file)');
+    expect(r.stderr).toContain('the store was left untouched');
+    expect(flowsJson(db)).toBe(before);
+  });
+
+  test('zonescope ingest (a BACnet capture into a Modbus store) says how many flows and hosts are new, and the new protocol', () => {
+    const db = join(tmp, 'news.db');
+    expect(zonescope(['ingest', capturePath('modbus/zeek_modbusSmall.pcap'), '--db', db, '-q']).status).toBe(0);
+    type Doc = { flows: Array<{ src: string; dst: string; transport: string; port: number; protocol: string }> };
+    const doc = (): Doc => JSON.parse(flowsJson(db)) as Doc;
+    const before = doc().flows;
+    const r = zonescope(['ingest', capturePath('bacnet/cisagov_bacnet_example.pcap'), '--db', db]);
+    expect(r.status).toBe(0);
+    const after = doc().flows;
+    const key = (f: Doc['flows'][number]): string => `${f.src}|${f.dst}|${f.transport}|${f.port}|${f.protocol}`;
+    const newFlows = after.filter((f) => !before.some((b) => key(b) === key(f))).length;
+    const hostsOf = (fs: Doc['flows']): Set<string> => new Set(fs.flatMap((f) => [f.src, f.dst]));
+    const oldHosts = hostsOf(before);
+    const newHosts = [...hostsOf(after)].filter((h) => !oldHosts.has(h)).length;
+    expect(newFlows).toBeGreaterThan(0);
+    const line = r.stderr.split('\n').find((l) => /new flows?,/.test(l));
+    expect(line).toMatch(new RegExp(`^  ${newFlows} new flows?, ${newHosts} new hosts?( \\(.*\\))?, 1 new protocol \\(bacnet\\)$`));
+  });
 });
