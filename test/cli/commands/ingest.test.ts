@@ -151,4 +151,11 @@ describe('zonescope ingest', () => {
     const line = r.stderr.split('\n').find((l) => /new flows?,/.test(l));
     expect(line).toMatch(new RegExp(`^  ${newFlows} new flows?, ${newHosts} new hosts?( \\(.*\\))?, 1 new protocol \\(bacnet\\)$`));
   });
+
+  test('zonescope ingest (no input and no --reprocess) is a usage error, exit 2, with the ingest help', () => {
+    const r = zonescope(['ingest', '--db', join(tmp, 'none.db')]);
+    expect(r.status).toBe(2);
+    expect(r.stderr).toContain('ingest needs at least one input (a capture file, folder or glob, or - for standard input), or --reprocess');
+    expect(r.stderr).toMatch(/--reprocess +decode every capture of the store again/);
+  });
 });
