@@ -60,27 +60,35 @@ async function planFiles(inputs: string[], store: SourceStore): Promise<SourcePl
     }
     candidates.push({ path, fp });
   }
-  // 2. Stored captures still without a content identity learn it from their recorded path, when the
-  //    file there is still the one ingested: so a plain copy of a gzip capture ingested by an older
-  //    zonescope is recognised too (once learnt, never read again).
-  if (candidates.length > 0) {
+  // 2. Each candidate's content identity (a gzip file is inflated once for it) and first record time.
+  const identified: Array<{ path: string; fp: FileFingerprint; content: ContentIdentity; firstTs: number | null }> = [];
+  for (const { path, fp } of candidates) {
+    try {
+      identified.push({ path, fp, content: await contentIdentity(path, fp), firstTs: (await peekCapture(path)).firstTsSec });
+    } catch (e) {
+      unreadable(path, e);
+    }
+  }
+  // 3. Stored captures still without a content identity (gzip ones of a store older than schema 3)
+  //    that could be one of the candidates (same first record time, or a decompressed length equal to
+  //    a candidate's size) learn it from their recorded path, when the file there is still the one
+  //    ingested: so a plain copy of such a capture is recognised too. Once learnt, never read again;
+  //    the others are not read at all.
+  if (identified.length > 0) {
+    const sizes = new Set(identified.map((c) => c.content.size));
+    const times = identified.flatMap((c) => (c.firstTs !== null ? [c.firstTs] : []));
     for (const c of store.capturesWithoutContentId()) {
+      const plausible = sizes.has(c.end_offset) || (c.first_seen !== null && times.some((t) => Math.abs(t - c.first_seen!) < 1e-3));
+      if (!plausible) continue;
       const fp = await fingerprintFile(c.path).catch(() => null);
       if (fp !== null && fp.id === c.fingerprint) await learnContentId(store, c, c.path, fp);
     }
   }
 
-  // 3. The rest by content identity (a gzip file is inflated once for it): the same capture in
-  //    another form (gzipped, gunzipped, renamed) is skipped, in the store and within this run.
+  // 4. The same capture in another form (gzipped, gunzipped, renamed) is skipped, in the store and
+  //    within this run; the rest are planned (a file that grew is resumed).
   const planned: Array<Omit<CaptureUnit, 'last' | 'read' | 'file'> & { firstTs: number | null }> = [];
-  for (const { path, fp } of candidates) {
-    let content: ContentIdentity;
-    try {
-      content = await contentIdentity(path, fp);
-    } catch (e) {
-      unreadable(path, e);
-      continue;
-    }
+  for (const { path, fp, content, firstTs } of identified) {
     const twin = seenContent.get(content.id);
     if (twin !== undefined) {
       settled.push(settledResult(path, 'skipped', `same content as another input of this run (as ${twin})`));
@@ -102,14 +110,13 @@ async function planFiles(inputs: string[], store: SourceStore): Promise<SourcePl
         }
       }
     }
-    const peek = await peekCapture(path);
     planned.push({
       path,
       size: fp.size,
       fingerprint: fp.id,
       contentId: content.id,
       headHash: fp.head,
-      firstTs: peek.firstTsSec,
+      firstTs,
       startOffset: grown ? grown.end_offset : 0,
       resumedFrom: grown ? grown.id : null,
       note: grown ? `grew since it was ingested as ${grown.path} (${grown.size} bytes): resumed at byte ${grown.end_offset}` : undefined,

@@ -4,7 +4,7 @@
  * its units one by one (as a live interface's rotation segments will) gives the same baseline.
  */
 import { createReadStream, copyFileSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
-import { gzipSync } from 'node:zlib';
+import { gunzipSync, gzipSync } from 'node:zlib';
 import { contentIdentity } from '../../src/ingest/contentIdentity.js';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
@@ -116,6 +116,31 @@ describe('fileSource content identity', () => {
       expect(plan.settled.map((r) => r.status)).toEqual(['skipped']);
       expect([...(plan.units as CaptureUnit[])]).toHaveLength(0);
     } finally {
+      b.close();
+    }
+  });
+});
+
+describe('fileSource and a store of schema 1', () => {
+  test('fileSource(inputs).plan() reads only the stored gzip captures that could be one of them, and learns their content identity', async () => {
+    const db = join(tmp, 'v1.db');
+    copyFileSync(join(REPO_ROOT, 'fixtures', 'stores', 'v1-refinery-unit3.db'), db);
+    const b = Baseline.open(db);
+    const cwd = process.cwd();
+    process.chdir(REPO_ROOT); // the v1 store recorded paths relative to the repository
+    try {
+      const unknown = b.capturesWithoutContentId().length;
+      expect(unknown).toBe(demoFiles.length);
+      const other = await fileSource([capturePath('bacnet/cisagov_bacnet_example.pcap')]).plan(b);
+      expect([...(other.units as CaptureUnit[])]).toHaveLength(1);
+      expect(b.capturesWithoutContentId()).toHaveLength(unknown); // no stored capture could be it: none read
+      const plain = join(tmp, 'day3.pcapng');
+      writeFileSync(plain, gunzipSync(readFileSync(demoFiles[2]!)));
+      const twin = await fileSource([plain]).plan(b);
+      expect(twin.settled.map((r) => [r.status, r.note])).toEqual([['skipped', `already in the baseline (as fixtures/refinery-unit3/${basename(demoFiles[2]!)}, the same capture content)`]]);
+      expect(b.capturesWithoutContentId()).toHaveLength(unknown - 1);
+    } finally {
+      process.chdir(cwd);
       b.close();
     }
   });
