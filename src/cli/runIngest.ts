@@ -6,6 +6,7 @@
  * store, and a hint when the store's captures were decoded with other decode options), and always
  * close the store, also on Ctrl-C ("interrupted; run again to resume").
  */
+import { existsSync } from 'node:fs';
 import { Baseline } from '../baseline/baseline.js';
 import { decodeOptionsText, describeDecodeAs } from '../pipeline/decodeOptions.js';
 import { ingestCaptures, type IngestOptions, type IngestResult } from '../pipeline/ingestCaptures.js';
@@ -60,6 +61,9 @@ export async function runIngest(inputs: readonly string[], dbPath: string, a: In
     spooled = await spoolStdin(ctx.stdin);
   }
 
+  if (a.reprocess === true && !existsSync(dbPath)) {
+    throw new CliInputError(`cannot reprocess ${dbPath}: there is no such store; ingest captures into it first (zonescope ingest CAPTURES --db ${dbPath})`);
+  }
   const baseline = Baseline.open(dbPath);
   const progress = createProgress(ctx.stderrStream, !quiet && ctx.stderrIsTTY);
   const cleanup = (): void => {

@@ -2,7 +2,7 @@
  * `zonescope ingest` through the real binary: the same capture gzipped, gunzipped or renamed is
  * skipped (content identity), also in a store written by an earlier release and migrated.
  */
-import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import { gunzipSync, gzipSync } from 'node:zlib';
@@ -152,10 +152,15 @@ describe('zonescope ingest', () => {
     expect(line).toMatch(new RegExp(`^  ${newFlows} new flows?, ${newHosts} new hosts?( \\(.*\\))?, 1 new protocol \\(bacnet\\)$`));
   });
 
-  test('zonescope ingest (no input and no --reprocess) is a usage error, exit 2, with the ingest help', () => {
+  test('zonescope ingest (no input and no --reprocess; --reprocess of no store) exits 2 saying what to do, creating no store', () => {
     const r = zonescope(['ingest', '--db', join(tmp, 'none.db')]);
     expect(r.status).toBe(2);
     expect(r.stderr).toContain('ingest needs at least one input (a capture file, folder or glob, or - for standard input), or --reprocess');
     expect(r.stderr).toMatch(/--reprocess +decode every capture of the store again/);
+    const missing = join(tmp, 'no-such.db');
+    const m = zonescope(['ingest', '--reprocess', '--db', missing]);
+    expect(m.status).toBe(2);
+    expect(m.stderr).toBe(`zonescope: cannot reprocess ${missing}: there is no such store; ingest captures into it first (zonescope ingest CAPTURES --db ${missing})\n`);
+    expect(existsSync(missing)).toBe(false);
   });
 });
