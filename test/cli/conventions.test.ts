@@ -223,7 +223,9 @@ describe('signals', () => {
     const db = join(tmp, 'pty.db');
     const zs = `'${process.execPath}' '${join(REPO_ROOT, 'bin', 'zonescope.js')}'`;
     const bin = process.env.ZONESCOPE_BIN ? `'${process.execPath}' '${process.env.ZONESCOPE_BIN}'` : zs;
-    const inner = `stty cols 80; ${bin} ingest '${DEMO}' --db '${db}' & pid=$!; while [ ! -e '${db}-wal' ]; do sleep 0.05; done; s0=$(stat -c%s '${db}-wal'); while [ $(stat -c%s '${db}-wal') -le $s0 ]; do sleep 0.05; done; sleep 0.3; kill -INT $pid; wait $pid; echo EXIT=$?`;
+    // Interrupted once the first capture is committed: planning (which inflates new gzip captures for their content identity) is over and the bar is drawn.
+    const committed = "const D=require('better-sqlite3'); const d=new D(process.argv[1],{readonly:true}); process.exit(d.prepare('SELECT count(*) AS n FROM captures').get().n>0?0:1)";
+    const inner = `stty cols 80; ${bin} ingest '${DEMO}' --db '${db}' & pid=$!; while [ ! -e '${db}-wal' ]; do sleep 0.05; done; until '${process.execPath}' -e "${committed}" '${db}' 2>/dev/null; do sleep 0.1; done; sleep 0.3; kill -INT $pid; wait $pid; echo EXIT=$?`;
     const out = execFileSync('script', ['-qec', inner, '/dev/null'], { cwd: REPO_ROOT, encoding: 'utf8', timeout: 60_000 });
     expect(out).toMatch(/EXIT=130/);
     // Each frame of the bar is drawn after a cursor-to-column-1 sequence.
