@@ -155,6 +155,10 @@ export interface ProtocolStatRecord {
   unparsedBytes: number;
   gapBytes: number;
   retransmittedBytes: number;
+  /** Segments / datagrams whose payload the snap length cut, the bytes lost, the longest cut frame. */
+  snapCutSegments: number;
+  snapLostBytes: number;
+  snapCaplen: number;
 }
 
 export interface BaselineOverview {
@@ -428,12 +432,14 @@ export class BaselineReader {
       (this.#db
         .prepare(
           `SELECT protocol, sum(connections) AS connections, sum(pdus) AS pdus, sum(malformed) AS malformed,
-                  sum(unparsed_bytes) AS unparsed_bytes, sum(gap_bytes) AS gap_bytes, sum(retransmitted_bytes) AS retransmitted_bytes
+                  sum(unparsed_bytes) AS unparsed_bytes, sum(gap_bytes) AS gap_bytes, sum(retransmitted_bytes) AS retransmitted_bytes,
+                  sum(snap_cut_segments) AS snap_cut_segments, sum(snap_lost_bytes) AS snap_lost_bytes, max(snap_caplen) AS snap_caplen
            FROM protocol_stats WHERE ${w.sql} GROUP BY protocol ORDER BY protocol`,
         )
         .all(...w.params) as Array<Record<string, number & string>>).map((r) => ({
         protocol: r.protocol, connections: r.connections, pdus: r.pdus, malformed: r.malformed,
         unparsedBytes: r.unparsed_bytes, gapBytes: r.gap_bytes, retransmittedBytes: r.retransmitted_bytes,
+        snapCutSegments: r.snap_cut_segments, snapLostBytes: r.snap_lost_bytes, snapCaplen: r.snap_caplen,
       })),
     );
   }

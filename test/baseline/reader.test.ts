@@ -99,7 +99,7 @@ describe('BaselineReader filters', () => {
 
   test('BaselineReader.protocolStats() is camelCase with numbers', () => {
     for (const p of all.protocolStats) {
-      expect(Object.keys(p).sort()).toEqual(['connections', 'gapBytes', 'malformed', 'pdus', 'protocol', 'retransmittedBytes', 'unparsedBytes']);
+      expect(Object.keys(p).sort()).toEqual(['connections', 'gapBytes', 'malformed', 'pdus', 'protocol', 'retransmittedBytes', 'snapCaplen', 'snapCutSegments', 'snapLostBytes', 'unparsedBytes']);
       for (const [k, v] of Object.entries(p)) if (k !== 'protocol') expect(typeof v).toBe('number');
     }
   });
