@@ -36,7 +36,7 @@ const ORACLE = [
   'test/ingest/liveCapture.test.ts',
 ];
 const GOLDEN = ['test/report/flowsGolden.test.ts', 'test/report/html/*.browser.test.ts', 'test/baseline/demo.test.ts', 'test/pipeline/parallelIngest.test.ts', 'test/fixtures/refineryUnit3.test.ts', 'test/fixtures/bench.test.ts'];
-const CLI = ['test/cli/{main,conventions,flowsCommand}.test.ts'];
+const CLI = ['test/cli/{main,conventions,flowsCommand,poisoned}.test.ts'];
 
 const at = (globs) => globs.map((g) => `<rootDir>/${g}`);
 /** The globs above as regular expressions (testPathIgnorePatterns takes those). */
