@@ -5,14 +5,16 @@
  * store. Through the real binary, flows, flows --json, assets, report and analyze read it (exit 0, no
  * internal error) and say what is wrong: a BASELINE_TIME_INVALID warning naming the capture and each
  * field. Before the fix every one of them exited 3 (`RangeError: Invalid time value`); run with
- * ZONESCOPE_BIN=<old main>/bin/zonescope.js to see it.
+ * ZONESCOPE_BIN=<old main>/bin/zonescope.js to see it. And today's ingest of such a capture (a pcapng
+ * if_tsoffset beyond a Date) stores no such time: exit 2 with the frame and offset, a store flows reads.
  */
 import Database from 'better-sqlite3';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { capturePath } from '../util/captures.js';
 import { hasNoStack, zonescope } from '../util/cli.js';
+import { epb, frame, idb, shb } from '../ingest/captureTestUtil.js';
 
 const MODBUS = capturePath('modbus/cisagov_modbus_example.pcap');
 const BEYOND = 1e17; // seconds: far beyond a Date's ±8.64e12 s
@@ -86,5 +88,25 @@ describe('a store poisoned with times beyond a Date', () => {
     expect(r.status).toBe(0);
     expect(r.stderr).toMatch(/skipped: 1 file/);
     expectNamesTheDamage(r.stderr);
+  });
+});
+
+describe('a capture with a time beyond a Date', () => {
+  test('zonescope ingest(pcapng whose interface has an if_tsoffset beyond a Date) exits 2 naming frame and offset, stores no such time; flows --json reads the store', () => {
+    const T_US = 1700000000000000n;
+    const head = Buffer.concat([shb(true), idb(true, 1), idb(true, 1, { tsoffset: 1n << 62n })]);
+    const good = epb(true, 0, T_US, frame(1));
+    const file = join(dir, 'tsoffset.pcapng');
+    writeFileSync(file, Buffer.concat([head, good, epb(true, 1, T_US, frame(2)), epb(true, 0, T_US + 1n, frame(3))]));
+    const store = join(dir, 'tsoffset.db');
+    const r = zonescope(['ingest', file, '--db', store]);
+    expect(r.status).toBe(2);
+    expect(r.stderr).toContain(`tsoffset.pcapng: frame 2 @0x${(head.length + good.length).toString(16)} PCAPNG_BAD_TIMESTAMP`);
+    expect(r.stderr).not.toMatch(/internal error/);
+    expect(hasNoStack(r.stderr)).toBe(true);
+    const flows = zonescope(['flows', '--db', store, '--json', '-']);
+    expect(flows.status).toBe(0);
+    expect(flows.stderr).toBe('');
+    expect(JSON.parse(flows.stdout)).toMatchObject({ flows: [expect.objectContaining({ first_seen: '2023-11-14T22:13:20Z', last_seen: '2023-11-14T22:13:20.000001Z', packets: 2 })] });
   });
 });
