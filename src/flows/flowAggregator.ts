@@ -210,8 +210,9 @@ export class FlowAggregator {
       }
       if ((f & TCP_FIN) !== 0) conn.closeFlags |= fromA ? 1 : 2;
       if ((f & TCP_RST) !== 0) conn.closeFlags |= 4;
-      // Payload bytes the snap length cut off (the header says the segment carried more).
-      const cut = pkt.payloadWireLen - pkt.payloadLen;
+      // Payload bytes the snap length cut off (the header says the segment carried more); a later IP
+      // fragment carries no TCP header, so no sequence number to skip them by.
+      const cut = pkt.fragment === 2 ? 0 : pkt.payloadWireLen - pkt.payloadLen;
       if (pkt.payloadLen > 0 || cut > 0 || (conn.session !== null && (f & (TCP_FIN | TCP_RST)) !== 0)) {
         if (pkt.payloadLen > 0 || cut > 0) conn.payloadSeen = true;
         const s = conn.session ?? this.openSession(conn, 'tcp');
