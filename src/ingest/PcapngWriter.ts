@@ -125,13 +125,11 @@ export class PcapngWriter {
     }
     const b = this.#buf;
     const p = this.#used;
-    const ts = this.#nsec ? rec.tsSec * 1e9 + rec.tsNsec : rec.tsSec * 1e6 + Math.floor(rec.tsNsec / 1000);
-    const hi = Math.floor(ts / TWO32);
     u32(b, p, EPB);
     u32(b, p + 4, len);
     u32(b, p + 8, 0);
-    u32(b, p + 12, hi);
-    u32(b, p + 16, ts - hi * TWO32);
+    if (this.#nsec) writeTimestamp(b, p + 12, rec.tsSec, 1e9, rec.tsNsec);
+    else writeTimestamp(b, p + 12, rec.tsSec, 1e6, Math.floor(rec.tsNsec / 1000));
     u32(b, p + 20, rec.caplen);
     u32(b, p + 24, rec.origlen);
     rec.data.copy(b, p + 28, rec.offset, rec.offset + rec.caplen);
@@ -195,6 +193,22 @@ export class PcapngWriter {
     this.#used += len;
     this.#size += len;
   }
+}
+
+/**
+ * §4.3: the 64-bit timestamp sec * ticks + frac as its high then low 32 bits at p, exactly: sec * 1e9
+ * passes 2^53, so it is computed in parts that stay below it (no BigInt per packet).
+ */
+function writeTimestamp(b: Buffer, p: number, sec: number, ticks: number, frac: number): void {
+  const a1 = Math.floor(sec / 65536);
+  const a0 = sec - a1 * 65536;
+  const t0 = a0 * ticks + frac; // < 2^47
+  const t1 = a1 * ticks; // the multiple of 2^16, < 2^47
+  const t1h = Math.floor(t1 / 65536);
+  const rest = (t1 - t1h * 65536) * 65536 + t0; // < 2^48
+  const carry = Math.floor(rest / TWO32);
+  u32(b, p, t1h + carry);
+  u32(b, p + 4, rest - carry * TWO32);
 }
 
 function u16(b: Buffer, p: number, v: number): void {
