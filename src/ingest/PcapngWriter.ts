@@ -8,9 +8,10 @@
  * operating system's hands (a kill -9 of this process loses nothing flushed).
  *
  * Write failures (disk full, folder removed, I/O error) throw a PcapngWriteError with the errno code;
- * the writer is unusable after one (close() still releases the file).
+ * the file is cut back to the blocks written before (it stays a valid pcapng), and the writer is
+ * unusable after one (close() still releases the file).
  */
-import { closeSync, openSync, writeSync } from 'node:fs';
+import { closeSync, ftruncateSync, openSync, writeSync } from 'node:fs';
 import { endianness } from 'node:os';
 import type { CaptureRecord } from './record.js';
 
@@ -58,6 +59,8 @@ export class PcapngWriter {
   #used = 0;
   /** Bytes in the file once flushed (written + buffered). */
   #size = 0;
+  /** Bytes handed to the operating system: whole blocks. */
+  #onDisk = 0;
   #packets = 0;
   #failed: PcapngWriteError | null = null;
   readonly #nsec: boolean;
@@ -148,8 +151,15 @@ export class PcapngWriter {
       while (off < this.#used) off += writeSync(this.#fd!, this.#buf, off, this.#used - off);
     } catch (e) {
       this.#failed = writeError(this.path, e, 'writing');
+      // A part of a block may have been written: cut the file back to its last whole block, so that it stays valid.
+      try {
+        ftruncateSync(this.#fd!, this.#onDisk);
+      } catch {
+        // it keeps the cut block; readers report it as cut short
+      }
       throw this.#failed;
     }
+    this.#onDisk += this.#used;
     this.#used = 0;
   }
 

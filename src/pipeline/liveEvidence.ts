@@ -237,7 +237,7 @@ export class LiveEvidence {
   #fail(f: OpenFile, e: unknown): void {
     f.failed = true;
     this.#failures++;
-    this.#pending.push(failure(e, `the file keeps the ${f.writer.packets} packets written before; the capture into the baseline goes on, and a new file is tried at the next rotation (${new Date(this.#rotateAt).toISOString()})`));
+    this.#pending.push(failure(e, `the file keeps what was written before; the capture into the baseline goes on, and a new file is tried at the next rotation (${new Date(this.#rotateAt).toISOString()})`));
   }
 
   #close(f: OpenFile): void {
