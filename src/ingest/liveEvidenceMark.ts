@@ -11,7 +11,7 @@
  * in clock ticks, /proc/PID/stat field 22) tell whether the capture that writes it is still running,
  * without being fooled by a reused pid.
  */
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { open } from 'node:fs/promises';
 import { constants as zlibConstants, gunzipSync } from 'node:zlib';
 
@@ -107,6 +107,34 @@ export function writerRunning(mark: EvidenceMark): boolean | null {
   if (boot !== mark.boot) return false;
   const start = startTicks(mark.pid);
   return start !== null && start === mark.start;
+}
+
+/**
+ * Whether the capture that wrote `mark` still has the file at `path` open (it writes it, or the unit
+ * that ended it is not committed yet): true, false (that capture is gone, or has closed the file), or
+ * null when this cannot be told (no /proc, or its open files are not readable by this user).
+ */
+export function fileOpenByWriter(mark: EvidenceMark, path: string): boolean | null {
+  const running = writerRunning(mark);
+  if (running !== true) return running;
+  let file: { dev: number; ino: number };
+  let fds: string[];
+  try {
+    file = statSync(path);
+    fds = readdirSync(`/proc/${mark.pid}/fd`);
+  } catch {
+    return null;
+  }
+  for (const fd of fds) {
+    try {
+      const st = statSync(`/proc/${mark.pid}/fd/${fd}`);
+      if (st.dev === file.dev && st.ino === file.ino) return true;
+    } catch {
+      // closed meanwhile, or not a file
+    }
+  }
+  // It ran on while we looked: a file it closed meanwhile is closed.
+  return false;
 }
 
 function bootId(): string | null {

@@ -5,10 +5,9 @@
  */
 import { fingerprintFile, HEAD_BYTES, prefixHash } from '../ingest/fingerprint.js';
 import { expandInputs } from '../ingest/inputs.js';
-import { readEvidenceMark, writerRunning } from '../ingest/liveEvidenceMark.js';
 import { peekCapture, readCaptureFile } from '../ingest/readCapture.js';
 import type { Diagnostic } from '../diagnostics.js';
-import { evidenceHead, evidenceSkipNote, planEvidence } from './evidenceUnit.js';
+import { liveEvidenceSkipNote, planEvidenceFile } from './evidenceUnit.js';
 import type { IngestFileResult } from './ingestCaptures.js';
 import type { CaptureSource, CaptureUnit, SourcePlan, SourceStore } from './source.js';
 
@@ -43,22 +42,16 @@ async function planFiles(inputs: string[], store: SourceStore): Promise<SourcePl
     }
     seen.add(fp.id);
     const known = store.captureByFingerprint(fp.id);
-    const mark = await readEvidenceMark(path);
     if (known) {
-      settled.push(settledResult(path, 'skipped', mark ? evidenceSkipNote(mark) : `already in the baseline (as ${known.path})`));
+      settled.push(settledResult(path, 'skipped', (await liveEvidenceSkipNote(path)) ?? `already in the baseline (as ${known.path})`));
       continue;
     }
-    if (mark) {
-      // An evidence file of a live capture that did not record it: read only what that capture did not commit.
-      const peekEv = await peekCapture(path);
-      const committed = store.liveEvidenceCommitted?.(evidenceHead(mark.key));
-      const ev = planEvidence(path, mark, peekEv.compression === 'none' ? fp.size : null, committed, writerRunning(mark));
+    // An evidence file of `capture --write` that its capture did not record: only what it did not commit.
+    const ev = await planEvidenceFile(path, fp.size, store);
+    if (ev) {
       if (ev.diagnostic) diagnostics.push(ev.diagnostic);
-      if (ev.kind === 'skip') {
-        settled.push(settledResult(path, 'skipped', ev.note));
-        continue;
-      }
-      planned.push({ path, size: fp.size, fingerprint: fp.id, headHash: fp.head, firstTs: peekEv.firstTsSec, startOffset: ev.startOffset, resumedFrom: ev.resumedFrom, note: ev.note });
+      if (ev.kind === 'skip') settled.push(settledResult(path, 'skipped', ev.note));
+      else planned.push({ path, size: fp.size, fingerprint: fp.id, headHash: fp.head, firstTs: ev.firstTs, startOffset: ev.startOffset, resumedFrom: ev.resumedFrom, note: ev.note });
       continue;
     }
     let grown = store.grownFrom(fp.head, fp.size);

@@ -9,11 +9,12 @@
  *   went to and the file offset up to which they are committed (captures.head_hash = `live-evidence:KEY`,
  *   captures.end_offset); rotation happens only at a unit's end, and the file is flushed there first, so
  *   that offset is on disk before it is committed;
- * - once the unit that ends a file is committed, the closed file gets a capture row of its own
- *   (commitCapture, empty deltas, the fingerprint fingerprintFile gives, a LIVE_EVIDENCE note): a later
- *   ingest skips it as known content.
- * A file whose capture died before that row (kill -9, power loss) is recognised by its mark: ingest
- * reads it from the committed offset (evidenceUnit.ts), so nothing is counted twice or lost.
+ * - a file stays open until the unit that ends it is committed; then it is closed and gets a capture
+ *   row of its own (commitCapture, empty deltas, the fingerprint fingerprintFile gives, a LIVE_EVIDENCE
+ *   note): a later ingest skips it as known content.
+ * A file its capture did not record (kill -9, power loss) is recognised by its mark: while its capture
+ * holds it open, ingest leaves it; else it reads it from the committed offset (evidenceUnit.ts), so
+ * nothing is counted twice or lost.
  *
  * A write failure (disk full, folder removed) abandons the file under way with a LIVE_WRITE_FAILED
  * warning; the capture into the baseline goes on, and the next rotation tries a new file.
@@ -58,12 +59,6 @@ interface OpenFile {
   failed: boolean;
 }
 
-interface ClosedFile {
-  path: string;
-  mark: EvidenceMark;
-  packets: number;
-}
-
 export class LiveEvidence {
   readonly #opts: LiveEvidenceOptions;
   readonly #linktype: number;
@@ -72,7 +67,8 @@ export class LiveEvidence {
   #file: OpenFile | null = null;
   #fileNo = 0;
   #rotateAt = 0;
-  #closed: ClosedFile[] = [];
+  /** Files no longer written to, still open until the unit that ended them is committed (settle). */
+  #ending: OpenFile[] = [];
   #pending: Diagnostic[] = [];
   /** Files this run wrote, and those recorded in the store. */
   #written = 0;
@@ -147,10 +143,10 @@ export class LiveEvidence {
           this.#fail(f, e);
         }
       }
-      if (f.failed) this.#close(f);
+      if (f.failed) this.#detach(f);
     }
     if (mayRotate && now >= this.#rotateAt) {
-      if (this.#file) this.#close(this.#file);
+      if (this.#file) this.#detach(this.#file);
       this.#rotateAt = nextMultiple(now, this.#opts.rotateMs);
       try {
         this.#file = this.#create(now);
@@ -164,26 +160,45 @@ export class LiveEvidence {
     return { ...b, diagnostics };
   }
 
-  /** The capture ended (no more packets): close the file under way. Returns what the last unit records. */
+  /** The capture ended (no more packets): the file under way is flushed and ends. Returns what the last unit records. */
   end(): EvidenceBoundary & { diagnostics: Diagnostic[] } {
     const f = this.#file;
     const b: EvidenceBoundary = f ? { headHash: evidenceHead(f.mark.key), endOffset: f.writer.size } : { headHash: null, endOffset: 0 };
-    if (f) this.#close(f);
+    if (f) this.#detach(f);
     const diagnostics = this.#pending;
     this.#pending = [];
     return { ...b, diagnostics };
   }
 
+  /** The run failed: close every file without recording it (its live units say how far they committed). */
+  abandon(): void {
+    if (this.#file) this.#detach(this.#file);
+    for (const f of this.#ending.splice(0)) {
+      try {
+        f.writer.close();
+      } catch {
+        // the run is failing already; the file keeps what reached it
+      }
+    }
+  }
+
   /**
-   * After the unit that ended them was committed: record each closed file in the store (empty deltas,
-   * its fingerprint, a LIVE_EVIDENCE note), then delete the oldest of its own files beyond --keep.
-   * Returns the problems met (a file that cannot be fingerprinted or deleted).
+   * After the unit that ended them was committed: close each ended file (it stays open until then, so
+   * that an ingest meanwhile sees it as being written, not as left open by a dead capture), record it in
+   * the store (empty deltas, its fingerprint, a LIVE_EVIDENCE note), then delete the oldest of its own
+   * files beyond --keep. Returns the problems met (a file that cannot be closed, read or deleted).
    */
   async settle(): Promise<Diagnostic[]> {
     const out: Diagnostic[] = [];
-    const closed = this.#closed;
-    this.#closed = [];
-    for (const c of closed) {
+    const ending = this.#ending.splice(0);
+    for (const f of ending) {
+      try {
+        f.writer.close();
+      } catch (e) {
+        this.#failures++;
+        out.push(failure(e, 'the file keeps what was written before; the capture into the baseline goes on'));
+      }
+      const c = { path: f.writer.path, mark: f.mark, packets: f.writer.packets };
       let fp;
       try {
         fp = await fingerprintFile(c.path);
@@ -208,7 +223,7 @@ export class LiveEvidence {
       );
       this.#recorded++;
     }
-    if (closed.length > 0 && this.#opts.keep !== undefined) out.push(...(await this.#prune(this.#opts.keep)));
+    if (ending.length > 0 && this.#opts.keep !== undefined) out.push(...(await this.#prune(this.#opts.keep)));
     return out;
   }
 
@@ -240,13 +255,16 @@ export class LiveEvidence {
     this.#pending.push(failure(e, `the file keeps what was written before; the capture into the baseline goes on, and a new file is tried at the next rotation (${new Date(this.#rotateAt).toISOString()})`));
   }
 
-  #close(f: OpenFile): void {
-    try {
-      f.writer.close();
-    } catch (e) {
-      if (!f.failed) this.#fail(f, e);
+  /** No more packets go to `f`: flushed now, closed and recorded by settle(). */
+  #detach(f: OpenFile): void {
+    if (!f.failed) {
+      try {
+        f.writer.flush();
+      } catch (e) {
+        this.#fail(f, e);
+      }
     }
-    this.#closed.push({ path: f.writer.path, mark: f.mark, packets: f.writer.packets });
+    this.#ending.push(f);
     if (this.#file === f) this.#file = null;
   }
 

@@ -176,7 +176,7 @@ export function liveSource(opts: LiveSourceOptions): LiveSource {
       finalStats = cap.stats();
       cap.close();
       // A failed run leaves its file closed but unrecorded: its live units say how far they committed.
-      if (!completed) evidence?.end();
+      if (!completed) evidence?.abandon();
     }
     // Close every connection still open: nothing more will come.
     yield unit(true, async (_onRecord, ro) => {

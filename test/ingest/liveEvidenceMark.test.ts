@@ -4,11 +4,11 @@
  * fooled by a pid that another process reuses.
  */
 import { spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { closeSync, mkdtempSync, openSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
-import { formatEvidenceMark, parseEvidenceMark, processIdentity, readEvidenceMark, writerRunning, type EvidenceMark } from '../../src/ingest/liveEvidenceMark.js';
+import { fileOpenByWriter, formatEvidenceMark, parseEvidenceMark, processIdentity, readEvidenceMark, writerRunning, type EvidenceMark } from '../../src/ingest/liveEvidenceMark.js';
 import { PcapngWriter } from '../../src/ingest/PcapngWriter.js';
 import { capturePath } from '../util/captures.js';
 
@@ -48,5 +48,18 @@ describe('liveEvidenceMark', () => {
     expect(writerRunning({ ...mark, start: String(Number(mark.start) + 1) })).toBe(false);
     expect(writerRunning({ ...mark, boot: '00000000-0000-0000-0000-000000000000' })).toBe(false);
     expect(writerRunning({ ...mark, boot: '?' })).toBeNull();
+  });
+
+  test('fileOpenByWriter(mark, path) is true while its writer holds the file open, false once closed or when the writer is gone', async () => {
+    const path = marked('open.pcapng', mark);
+    const fd = openSync(path, 'r');
+    try {
+      expect(fileOpenByWriter(mark, path)).toBe(true);
+    } finally {
+      closeSync(fd);
+    }
+    expect(fileOpenByWriter(mark, path)).toBe(false);
+    expect(fileOpenByWriter({ ...mark, boot: '00000000-0000-0000-0000-000000000000' }, path)).toBe(false);
+    expect(fileOpenByWriter({ ...mark, start: '?' }, path)).toBeNull();
   });
 });

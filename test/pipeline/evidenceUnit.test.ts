@@ -11,7 +11,7 @@ const m: EvidenceMark = { key: 'k1', interface: 'eth0', run: 'live:eth0@2026-12-
 const unit = (endOffset: number): CaptureRow => ({
   id: 9, fingerprint: 'live:eth0@2026-12-02T01:25:00Z#5', head_hash: evidenceHead('k1'), path: 'live:eth0@2026-12-02T01:25:00Z#5', size: 0, format: 'live',
   compression: 'none', end_offset: endOffset, frames: 10, ip_packets: 10, bytes: 700, first_seen: 1, last_seen: 2, errors: 0, warnings: 0,
-});
+}) as CaptureRow;
 
 describe('planEvidence', () => {
   test('planEvidence(its capture still runs) skips it with LIVE_EVIDENCE_OPEN, whatever the store holds', () => {
