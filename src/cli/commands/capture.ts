@@ -7,7 +7,7 @@
 import { accessSync, constants, statSync } from 'node:fs';
 import type { Argv } from 'yargs';
 import { Baseline } from '../../baseline/baseline.js';
-import { formatDiagnostic } from '../../diagnostics.js';
+import { formatDiagnostic, type Diagnostic } from '../../diagnostics.js';
 import { LiveCaptureError } from '../../ingest/liveCapture.js';
 import { ingestSources } from '../../pipeline/ingestCaptures.js';
 import { liveSource } from '../../pipeline/liveSource.js';
@@ -87,6 +87,11 @@ export const captureCommand: Command = {
     process.on('SIGINT', onSignal);
     process.on('SIGTERM', onSignal);
     const baseline = Baseline.open(a.db, { onWait: (m) => ctx.err(`${m}\n`) });
+    const tty = ctx.stderrIsTTY && !a.quiet;
+    const printDiagnostic = (d: Diagnostic): void => {
+      if (tty) ctx.err('\r\x1b[K');
+      ctx.err(`${formatDiagnostic(d)}\n`);
+    };
     const source = liveSource({
       interface: a.interface,
       filter: a.filter,
@@ -95,7 +100,7 @@ export const captureCommand: Command = {
       durationMs: a.duration !== undefined ? a.duration * 1000 : undefined,
       signal: stop.signal,
       evidence: a.write === undefined ? undefined : { dir: a.write, rotateMs, keep: a.keep, store: baseline, application: `zonescope ${zonescopeVersion()}` },
-      onDiagnostic: (d) => ctx.err(`${formatDiagnostic(d)}\n`),
+      onDiagnostic: printDiagnostic,
       onStart: () => {
         const writing = a.write === undefined ? '' : `, packets kept in ${a.write} (a file every ${a.rotate ?? '1h'}${a.keep !== undefined ? `, the newest ${a.keep}` : ''})`;
         if (!a.quiet) ctx.err(`zonescope: capturing on ${a.interface} into ${a.db}${a.filter ? ` (filter: ${a.filter})` : ''}${writing}; Ctrl-C stops and keeps everything\n`);
@@ -103,7 +108,6 @@ export const captureCommand: Command = {
     });
     const t0 = Date.now();
     let status: NodeJS.Timeout | undefined;
-    const tty = ctx.stderrIsTTY && !a.quiet;
     let units = 0;
     try {
       if (tty) {
@@ -124,10 +128,7 @@ export const captureCommand: Command = {
         onProgress: (p) => {
           units = Math.max(units, p.file - 1);
         },
-        onDiagnostic: (d) => {
-          if (tty) ctx.err('\r\x1b[K');
-          ctx.err(`${formatDiagnostic(d)}\n`);
-        },
+        onDiagnostic: printDiagnostic,
       });
       if (status) clearInterval(status);
       if (tty) ctx.err('\r\x1b[K');
