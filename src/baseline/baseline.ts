@@ -246,6 +246,15 @@ export class Baseline {
       .get(headHash, size) as CaptureRow | undefined;
   }
 
+  /**
+   * The live unit that committed the furthest into the evidence file whose live units record
+   * `headHash` (`live-evidence:KEY`, src/pipeline/liveEvidence.ts): its end_offset is where that
+   * file's uncommitted packets start.
+   */
+  liveEvidenceCommitted(headHash: string): CaptureRow | undefined {
+    return this.db.prepare('SELECT * FROM captures WHERE head_hash = ? ORDER BY end_offset DESC, id DESC LIMIT 1').get(headHash) as CaptureRow | undefined;
+  }
+
   /** Captures recorded under this path, largest first. */
   capturesAtPath(path: string): CaptureRow[] {
     return this.db.prepare('SELECT * FROM captures WHERE path = ? ORDER BY size DESC').all(path) as CaptureRow[];
@@ -289,7 +298,7 @@ export class Baseline {
     });
   }
 
-  /** How many captures were decoded with each set of decode options (null: not recorded, before schema 3). */
+  /** How many captures were decoded with each set of decode options (null: not recorded, before schema 4). */
   decodeOptionsInUse(): Array<{ options: string | null; captures: number }> {
     return this.db
       .prepare('SELECT decode_options AS options, count(*) AS captures FROM captures GROUP BY decode_options ORDER BY count(*) DESC, decode_options')

@@ -12,6 +12,7 @@ import { decodeOptionsText, describeDecodeAs } from '../pipeline/decodeOptions.j
 import { ingestCaptures, type IngestOptions, type IngestResult } from '../pipeline/ingestCaptures.js';
 import { reprocessCaptures, ReprocessFailed, type ReprocessOutcome } from '../pipeline/reprocess.js';
 import { DiagnosticLog } from '../diagnostics.js';
+import { newFrameCounters } from '../flows/flowDelta.js';
 import { formatDiagnostic, type Diagnostic } from '../diagnostics.js';
 import { expandInputs } from '../ingest/inputs.js';
 import { CliInputError, type CliContext } from './commands/command.js';
@@ -152,5 +153,6 @@ function decodeOptionsNotice(baseline: Baseline, decodeAs: Record<string, string
 }
 
 function emptyResult(): IngestResult {
-  return { files: [], frames: 0, ipPackets: 0, bytes: 0, firstTs: null, lastTs: null, flows: 0, scans: [], diagnostics: new DiagnosticLog(1), protocols: new Map(), elapsedMs: 0, failed: false };
+  return { files: [], frames: 0, ipPackets: 0, bytes: 0, firstTs: null, lastTs: null, flows: 0, scans: [], diagnostics: new DiagnosticLog(1), protocols: new Map(),
+    frameKinds: newFrameCounters(), l2ByEtherType: new Map(), undecodedLinktypes: new Map(), elapsedMs: 0, failed: false };
 }

@@ -10,6 +10,7 @@ import { fingerprintFile, HEAD_BYTES, prefixHash, type FileFingerprint } from '.
 import { expandInputs } from '../ingest/inputs.js';
 import { peekCapture, readCaptureFile } from '../ingest/readCapture.js';
 import type { Diagnostic } from '../diagnostics.js';
+import { liveEvidenceSkipNote, planEvidenceFile } from './evidenceUnit.js';
 import type { IngestFileResult } from './ingestCaptures.js';
 import type { CaptureRow } from '../baseline/baseline.js';
 import type { CaptureSource, CaptureUnit, SourcePlan, SourceStore } from './source.js';
@@ -34,7 +35,8 @@ async function planFiles(inputs: string[], store: SourceStore): Promise<SourcePl
 
   // 1. File fingerprints (at most 2 MiB read each): a file already in the store is skipped at once.
   //    A stored capture whose content identity is not known yet (compressed, from a store older than
-  //    schema 3) learns it here, from this file that is its very bytes.
+  //    schema 4) learns it here, from this file that is its very bytes.
+  const planned: Array<Omit<CaptureUnit, 'last' | 'read' | 'file'> & { firstTs: number | null }> = [];
   const candidates: Array<{ path: string; fp: FileFingerprint }> = [];
   const seenFiles = new Set<string>();
   const seenContent = new Map<string, string>(); // content id -> the input (or stored capture) that has it
@@ -55,7 +57,15 @@ async function planFiles(inputs: string[], store: SourceStore): Promise<SourcePl
     if (known) {
       const contentId = known.content_id ?? (await learnContentId(store, known, path, fp));
       if (contentId !== null) seenContent.set(contentId, path);
-      settled.push(settledResult(path, 'skipped', `already in the baseline (as ${known.path})`));
+      settled.push(settledResult(path, 'skipped', (await liveEvidenceSkipNote(path)) ?? `already in the baseline (as ${known.path})`));
+      continue;
+    }
+    // An evidence file of `capture --write` that its capture did not record: only what it did not commit.
+    const ev = await planEvidenceFile(path, fp.size, store);
+    if (ev) {
+      if (ev.diagnostic) diagnostics.push(ev.diagnostic);
+      if (ev.kind === 'skip') settled.push(settledResult(path, 'skipped', ev.note));
+      else planned.push({ path, size: fp.size, fingerprint: fp.id, headHash: fp.head, firstTs: ev.firstTs, startOffset: ev.startOffset, resumedFrom: ev.resumedFrom, note: ev.note });
       continue;
     }
     candidates.push({ path, fp });
@@ -69,7 +79,7 @@ async function planFiles(inputs: string[], store: SourceStore): Promise<SourcePl
       unreadable(path, e);
     }
   }
-  // 3. Stored captures still without a content identity (gzip ones of a store older than schema 3)
+  // 3. Stored captures still without a content identity (gzip ones of a store older than schema 4)
   //    that could be one of the candidates (same first record time, or a decompressed length equal to
   //    a candidate's size) learn it from their recorded path, when the file there is still the one
   //    ingested: so a plain copy of such a capture is recognised too. Once learnt, never read again;
@@ -86,8 +96,7 @@ async function planFiles(inputs: string[], store: SourceStore): Promise<SourcePl
   }
 
   // 4. The same capture in another form (gzipped, gunzipped, renamed) is skipped, in the store and
-  //    within this run; the rest are planned (a file that grew is resumed).
-  const planned: Array<Omit<CaptureUnit, 'last' | 'read' | 'file'> & { firstTs: number | null }> = [];
+  //    within this run; the rest are planned (a file that grew is resumed) beside the evidence files.
   for (const { path, fp, content, firstTs } of identified) {
     const twin = seenContent.get(content.id);
     if (twin !== undefined) {
