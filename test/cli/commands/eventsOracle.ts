@@ -92,3 +92,67 @@ export function eventsOracle(files: readonly string[]): Oracle {
   each.sort((a, b) => a.time - b.time || a.frame - b.frame);
   return { each, firsts };
 }
+
+/** An entry of `zonescope events --json` (zonescope/events@1). */
+export interface EventJson {
+  time: string;
+  src: string;
+  dst: string;
+  protocol: string;
+  kind: string;
+  code: number;
+  name: string;
+  first: boolean;
+  count: number;
+  capture: string;
+  frame: number;
+  space: string;
+  object?: string;
+}
+
+/** Our events in the oracle's terms: S7 Jobs (space `function`) as s7comm, CIP services as enip. */
+export function oursAsOracle(events: readonly EventJson[]): { each: EventJson[]; firsts: Map<string, EventJson> } {
+  const proto = (e: EventJson): string | null =>
+    e.protocol.startsWith('s7comm') && e.space === 'function' ? 's7comm' : e.protocol === 'modbus' && e.space === 'function' ? 'modbus' : e.protocol === 'enip' && e.space === 'cip' ? 'enip' : null;
+  const each = events.filter((e) => (e.kind === 'program' || e.kind === 'control') && proto(e) === 's7comm');
+  const firsts = new Map<string, EventJson>();
+  for (const e of events) {
+    const p = proto(e);
+    if (e.kind === 'write' && p !== null) firsts.set(firstKey(p, e.src, e.dst, e.code), e);
+  }
+  return { each, firsts };
+}
+
+/** Differences between ours and the oracle, one line each (empty when they agree frame for frame). */
+export function compareWithOracle(events: readonly EventJson[], oracle: Oracle): string[] {
+  const ours = oursAsOracle(events);
+  const diff: string[] = [];
+  const eachOurs = ours.each.map((e) => `${e.capture} #${e.frame} 0x${e.code.toString(16)}`);
+  const eachTheirs = oracle.each.map((e) => `${e.file} #${e.frame} 0x${e.code.toString(16)}`);
+  if (eachOurs.join('\n') !== eachTheirs.join('\n')) diff.push(`S7 jobs: ours [${eachOurs.join('; ')}], tshark [${eachTheirs.join('; ')}]`);
+  ours.each.forEach((e, i) => {
+    const t = oracle.each[i];
+    if (!t) return;
+    // The connection's initiator sends these; Download Block / Ended come from the PLC (its responder).
+    const pairOk = S7_FROM_CLIENT.has(e.code) ? e.src === t.src && e.dst === t.dst : e.src === t.dst && e.dst === t.src;
+    if (!pairOk) diff.push(`S7 job at #${e.frame}: ours ${e.src} > ${e.dst}, tshark ${t.src} > ${t.dst}`);
+  });
+  for (const k of new Set([...ours.firsts.keys(), ...oracle.firsts.keys()])) {
+    const a = ours.firsts.get(k);
+    const b = oracle.firsts.get(k);
+    const sa = a ? `${a.capture} #${a.frame} x${a.count}` : 'none';
+    const sb = b ? `${b.file} #${b.frame} x${b.count}` : 'none';
+    if (sa !== sb) diff.push(`first write ${k}: ours ${sa}, tshark ${sb}`);
+  }
+  return diff;
+}
+
+
+/** S7 file system block types of a block file name `_TTNNNNNF` (Wireshark s7comm blockcontrol). */
+const BLOCK_TYPES: Record<string, string> = { '08': 'OB', '0A': 'DB', '0B': 'SDB', '0C': 'FC', '0D': 'SFC', '0E': 'FB', '0F': 'SFB' };
+
+/** `#frame OB1` for every S7 Job of function `fn` that names a block, as tshark reads its file name. */
+export function tsharkBlockNames(file: string, fn: number): string[] {
+  return tsharkFields(file, ['frame.number', 's7comm.param.blockcontrol.filename'], { filter: `s7comm.header.rosctr == 1 && s7comm.param.func == ${fn}` })
+    .map(([frame, name]) => `#${frame} ${BLOCK_TYPES[name!.slice(1, 3)] ?? name!.slice(1, 3)}${Number(name!.slice(3, 8))}`);
+}
