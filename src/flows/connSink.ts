@@ -105,7 +105,7 @@ export class ConnSink implements PduSink {
     if (evs === null) evs = conn.events = [];
     const e: ConnEvent = {
       space: f.space, code: f.code, variant: f.variant, cls: f.ev!, ts: this.now, file: this.loc.file, frame: this.loc.frame,
-      count: 1, objectSpace: -1, objectKey: '', rangeKey: -1,
+      count: 1, objectSpace: -1, objectKey: '', moreObjects: 0, rangeKey: -1,
     };
     evs.push(e);
     f.event = e;
@@ -138,9 +138,11 @@ export class ConnSink implements PduSink {
     const conn = this.cur;
     if (conn === null) return;
     const ev = this.pduEvent;
-    if (ev !== null && ev.objectSpace < 0) {
-      ev.objectSpace = space;
-      ev.objectKey = key;
+    if (ev !== null) {
+      if (ev.objectSpace < 0) {
+        ev.objectSpace = space;
+        ev.objectKey = key;
+      } else ev.moreObjects++;
     }
     const k = typeof key === 'number' ? space * 2 ** 48 + key : `${space}\u0000${key}`;
     let c: ObjectCounter | undefined;

@@ -50,6 +50,8 @@ export interface ConnEvent {
   /** the first object the request named (a block, a variable, a tag), -1 / '' when none */
   objectSpace: number;
   objectKey: number | string;
+  /** further objects the same request named (S7 Write Var items, blocks of a PI service) */
+  moreObjects: number;
   /** the first address range the request named (conn.ts rangeKey), -1 when none */
   rangeKey: number;
 }
@@ -68,7 +70,7 @@ export interface EventDelta {
   code: number;
   variant: number;
   name: string;
-  /** the rendered object the request named (`OB1`, `DB10.DBX4.0`, a tag), '' when none */
+  /** the rendered object the request named (`OB1`, `DB10.DBX4.0`, a tag; `OB1 (+2 more)` when it named several), '' when none */
   object: string;
   ts: number;
   /** capture file and frame number in it (1-based, as tshark numbers frames) */

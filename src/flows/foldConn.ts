@@ -69,7 +69,10 @@ export function describeEvent(d: Dissector | null, e: ConnEvent, flow: Pick<Flow
     ? (info.opClass === 'diagnostic' ? 'diagnostic' : 'write')
     : (info.opClass === 'program' ? 'program' : 'control');
   const parts: string[] = [];
-  if (e.objectSpace >= 0) parts.push(renderObjectKey(d, { space: e.objectSpace, key: e.objectKey, reads: 0, writes: 0 }));
+  if (e.objectSpace >= 0) {
+    const first = renderObjectKey(d, { space: e.objectSpace, key: e.objectKey, reads: 0, writes: 0 });
+    parts.push(e.moreObjects > 0 ? `${first} (+${e.moreObjects} more)` : first);
+  }
   if (e.rangeKey >= 0) parts.push(describeRange(e.rangeKey));
   return {
     kind, src: flow.src, dst: flow.dst, transport: flow.transport, port: flow.port, protocol: flow.protocol,

@@ -62,20 +62,20 @@ describe('ConnSink events', () => {
     expect(conn.events!.map((e) => [e.code, e.cls, e.frame, e.count])).toEqual([[16, EVENT_FIRST, 5, 3], [6, EVENT_FIRST, 8, 1]]);
   });
 
-  test('ConnSink.object/range(after an event request) attach to that event only, not to the PDUs after it', () => {
+  test('ConnSink.object/range(after an event request) attach to that event (further objects counted), not to the PDUs after it', () => {
     const { sink, conn, pdu } = setup(modbusTcp);
     pdu(1, 1);
     sink.fn(0, 16, KIND_REQUEST);
     sink.object(0, 1, true);
     sink.range(4, 400, 3, true);
-    sink.object(0, 2, true); // a second object of the same PDU is not the event's
+    sink.object(0, 2, true); // a second object of the same PDU is counted on it
     pdu(2, 2);
     sink.fn(0, 6, KIND_REQUEST);
     pdu(3, 3);
     sink.fn(0, 3, KIND_REQUEST);
     sink.object(0, 9, false); // a read's object, after the write event of the PDU before
     const [a, b] = conn.events!;
-    expect([a!.objectSpace, a!.objectKey, a!.rangeKey >= 0]).toEqual([0, 1, true]);
+    expect([a!.objectSpace, a!.objectKey, a!.moreObjects, a!.rangeKey >= 0]).toEqual([0, 1, 1, true]);
     expect([b!.objectSpace, b!.rangeKey]).toEqual([-1, -1]);
   });
 

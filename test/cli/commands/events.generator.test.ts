@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import { generatePlant, type GenerationResult } from '../../../fixtures/generator/generatePlant.js';
 import type { PlantDescription } from '../../../fixtures/generator/plant.js';
 import { zonescope } from '../../util/cli.js';
-import { compareWithOracle, eventsOracle, tsharkBlockNames, type EventJson } from './eventsOracle.js';
+import { compareWithOracle, eventsOracle, tsharkBlockNames, tsharkPiBlocks, type EventJson } from './eventsOracle.js';
 
 const tmp = mkdtempSync(join(tmpdir(), 'zs-events-gen-'));
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
@@ -79,7 +79,7 @@ describe('zonescope events on generated S7 sessions with downloads and PLC stops
     expect(hmi.first).toBe(true);
   });
 
-  test('events(PI services) are named by service; downloads and uploads name their block as tshark reads it', () => {
+  test('events(PI services) are named by service; downloads, uploads and block activations name their blocks as tshark reads them', () => {
     const pi = events.filter((e) => e.code === 0x28).map((e) => e.name);
     expect(new Set(pi)).toEqual(new Set(['PI_SERVICE_INSE', 'PI_SERVICE_P_PROGRAM']));
     for (const [fn, name] of [[0x1a, 'REQUEST_DOWNLOAD'], [0x1b, 'DOWNLOAD_BLOCK'], [0x1d, 'START_UPLOAD']] as const) {
@@ -88,6 +88,9 @@ describe('zonescope events on generated S7 sessions with downloads and PLC stops
       expect(theirs.length).toBeGreaterThan(0);
       expect(ours.sort()).toEqual(theirs.sort());
     }
+    const inse = files.flatMap((f) => tsharkPiBlocks(f).map((x) => `${f} ${x}`));
+    expect(inse.length).toBeGreaterThan(0);
+    expect(events.filter((e) => e.name === 'PI_SERVICE_INSE').map((e) => `${e.capture} #${e.frame} ${e.object}`)).toEqual(inse);
   });
 
   test('events --since (the maintenance day) lists that day only; the HMI write there is not the first', () => {

@@ -156,3 +156,14 @@ export function tsharkBlockNames(file: string, fn: number): string[] {
   return tsharkFields(file, ['frame.number', 's7comm.param.blockcontrol.filename'], { filter: `s7comm.header.rosctr == 1 && s7comm.param.func == ${fn}` })
     .map(([frame, name]) => `#${frame} ${BLOCK_TYPES[name!.slice(1, 3)] ?? name!.slice(1, 3)}${Number(name!.slice(3, 8))}`);
 }
+
+/** `#frame OB1 (+2 more)` for every S7 PI service Job that names blocks (_INSE, _DELE), as tshark reads them. */
+export function tsharkPiBlocks(file: string): string[] {
+  return tsharkFields(file, ['frame.number', 's7comm.data.blockcontrol.block_type', 's7comm.data.blockcontrol.block_number'], {
+    filter: 's7comm.header.rosctr == 1 && s7comm.param.func == 0x28 && s7comm.data.plccontrol.block_cnt',
+  }).map(([frame, types, numbers]) => {
+    const t = types!.split(',');
+    const first = `${BLOCK_TYPES[t[0]!] ?? t[0]}${Number(numbers!.split(',')[0])}`;
+    return `#${frame} ${t.length > 1 ? `${first} (+${t.length - 1} more)` : first}`;
+  });
+}
