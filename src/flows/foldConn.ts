@@ -110,6 +110,7 @@ export class FlowFolder {
       conn.hourPkts = 0;
       conn.hourBytes = 0;
       if (conn.hours !== null) conn.hours.length = 0;
+      conn.events = null;
       resetDeltas(conn);
       return;
     }
