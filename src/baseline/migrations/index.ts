@@ -7,7 +7,7 @@
 import type Database from 'better-sqlite3';
 import { v1Schema } from './001-v1-schema.js';
 import { functionDays } from './002-function-days.js';
-import { snaplenLoss } from './003-snaplen-loss.js';
+import { snaplenLoss } from './007-snaplen-loss.js';
 
 export interface Migration {
   /** the schema version after this step */
