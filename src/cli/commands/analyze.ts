@@ -28,6 +28,7 @@ import { prepareOutDir, writeOutput } from '../output.js';
 import { readFlowsDocument } from '../readFlowsDocument.js';
 import { eventsDocument } from '../../report/eventsDocument.js';
 import { runIngest } from '../runIngest.js';
+import { reportTimeProblems } from '../store.js';
 import { parseSafetyOption } from './assets.js';
 import type { CliContext, Command } from './command.js';
 import { proposalSummary, writeProposal } from './propose.js';
@@ -84,6 +85,7 @@ export const analyzeCommand: Command = {
     }
     const { code } = await runIngest(a.inputs, db, a, ctx);
     const reader = BaselineReader.open(db);
+    if (a.quiet !== true) reportTimeProblems(reader, ctx);
     const unregister = atInterrupt(() => reader.close());
     let diff: DiffResult | null = null;
     try {
