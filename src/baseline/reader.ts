@@ -7,8 +7,11 @@
  * Reading never throws on any value a store can hold: bad times come back as null.
  */
 import Database from 'better-sqlite3';
+import { capturesWithoutEvents, readEvents, type EventRecord } from './readEvents.js';
 import { openForReading } from './storeFile.js';
 import { findTimeProblems, storedSpan, storedTime, usableDay, usableHour, usableTimeSql, type StoreTimeProblem } from './storeTimes.js';
+
+export type { EventRecord } from './readEvents.js';
 
 export interface HourActivity {
   /** floor(unix seconds / 3600) */
@@ -130,7 +133,7 @@ export interface CaptureRecordRow {
   errors: number;
   warnings: number;
   ingestedAt: string;
-  /** Identity of the decompressed capture; null for a compressed capture of a store older than schema 4 not seen since. */
+  /** Identity of the decompressed capture; null for a compressed capture of a store older than schema 3 not seen since. */
   contentId: string | null;
   /** Canonical JSON of the decode options it was decoded with (src/pipeline/decodeOptions.ts); null when not recorded. */
   decodeOptions: string | null;
@@ -189,6 +192,7 @@ export interface BaselineOverview {
  *   window, counted whole (`hosts` does not apply: they are per file). A diagnostic of a file that has no
  *   capture row (a file that could not be read at all) is kept whatever the window.
  * - overview: captures as above; `flows` is the number of flows the same filter reads.
+ * - events: either endpoint in `hosts`; the event's time in the window (readEvents.ts).
  */
 export interface ReadFilter {
   hosts?: readonly string[];
@@ -439,6 +443,20 @@ export class BaselineReader {
         .prepare(`SELECT code, severity, sum(count) AS count FROM diagnostic_counts WHERE ${w.sql} GROUP BY code, severity ORDER BY code, severity`)
         .all(...w.params) as Array<{ code: string; severity: string; count: number }>).map((r) => ({ code: r.code, severity: r.severity, count: r.count })),
     );
+  }
+
+  /**
+   * Engineering events (program/control requests; the first write and diagnostic request of each
+   * code per host pair) whose time lies in the window, with either endpoint in `hosts`, in time
+   * order (readEvents.ts).
+   */
+  events(filter: ReadFilter = {}): EventRecord[] {
+    return this.snapshot(() => readEvents(this.#db, filter));
+  }
+
+  /** How many captures were ingested before events were recorded (schema 4): none of their events are in the store. */
+  capturesWithoutEvents(): number {
+    return this.snapshot(() => capturesWithoutEvents(this.#db));
   }
 
   /**

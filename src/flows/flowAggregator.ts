@@ -46,6 +46,7 @@ import { SWEEP_EVERY_PACKETS, SWEEP_EVERY_SECONDS, idleLimit, sweepConns } from 
 
 export type { PacketLocation } from './connSink.js';
 export type { FlowBatch, FlowDelta, FrameCounters, IdentityDelta, L2Delta, MacDelta, ProtocolStatsDelta, ScanDelta } from './flowDelta.js';
+export type { EventDelta, EventKind } from './eventDelta.js';
 export { ipv4PairShard, pairShard } from './pairShard.js';
 export { transportName } from './transportName.js';
 
@@ -344,7 +345,7 @@ export class FlowAggregator {
       if (final) this.evict(c);
       else this.folder.fold(c);
     }
-    const { flows, protocols } = this.folder.take();
+    const { flows, protocols, events } = this.folder.take();
     const { macs, arp, l2 } = this.l2.take();
     const batch: FlowBatch = {
       flows,
@@ -354,6 +355,7 @@ export class FlowAggregator {
       l2,
       scans: this.probes.take(),
       protocols,
+      events,
       counters: this.counters,
       liveConnections: this.table.size,
     };

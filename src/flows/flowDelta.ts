@@ -8,6 +8,7 @@
  */
 import type { FunctionClass } from '../dissectors/types.js';
 import type { InitiatorEvidence } from './conn.js';
+import type { EventDelta } from './eventDelta.js';
 
 /** How two values of one counter combine. */
 export type MergeRule = 'sum' | 'min' | 'max';
@@ -156,6 +157,8 @@ export interface FlowBatch {
   l2: L2Delta[];
   scans: ScanDelta[];
   protocols: ProtocolStatsDelta[];
+  /** engineering events (eventDelta.ts), in event order */
+  events: EventDelta[];
   counters: FrameCounters;
   liveConnections: number;
 }

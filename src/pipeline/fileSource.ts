@@ -35,7 +35,7 @@ async function planFiles(inputs: string[], store: SourceStore): Promise<SourcePl
 
   // 1. File fingerprints (at most 2 MiB read each): a file already in the store is skipped at once.
   //    A stored capture whose content identity is not known yet (compressed, from a store older than
-  //    schema 4) learns it here, from this file that is its very bytes.
+  //    schema 3) learns it here, from this file that is its very bytes.
   const planned: Array<Omit<CaptureUnit, 'last' | 'read' | 'file'> & { firstTs: number | null }> = [];
   const candidates: Array<{ path: string; fp: FileFingerprint }> = [];
   const seenFiles = new Set<string>();
@@ -79,7 +79,7 @@ async function planFiles(inputs: string[], store: SourceStore): Promise<SourcePl
       unreadable(path, e);
     }
   }
-  // 3. Stored captures still without a content identity (gzip ones of a store older than schema 4)
+  // 3. Stored captures still without a content identity (gzip ones of a store older than schema 3)
   //    that could be one of the candidates (same first record time, or a decompressed length equal to
   //    a candidate's size) learn it from their recorded path, when the file there is still the one
   //    ingested: so a plain copy of such a capture is recognised too. Once learnt, never read again;

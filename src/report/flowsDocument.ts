@@ -8,7 +8,8 @@
  * encapsulation message that carries a service counted on its own) is listed but is no operation.
  * Objects carry their object space's own name and their rendered key (`DB10.DBX4.0`, `unit 1`).
  */
-import type { FlowFunction, FlowRecord, ScanRecord } from '../baseline/reader.js';
+import type { EventRecord, FlowFunction, FlowRecord, ScanRecord } from '../baseline/reader.js';
+import { eventEntry } from './eventsDocument.js';
 import { isoTime } from './json.js';
 
 export const FLOWS_SCHEMA = 'zonescope/flows@2';
@@ -32,6 +33,8 @@ export interface FlowsDocumentOptions {
   mainSpace: (protocol: string) => string | undefined;
   meta: FlowsMeta;
   scans?: readonly ScanRecord[];
+  /** the engineering events of the same selection (events@1 entries under `events`, also when none) */
+  events?: readonly EventRecord[];
 }
 
 interface FunctionEntry {
@@ -118,8 +121,9 @@ function strongestEvidence(ev: Record<string, number>): string {
 
 export function flowsDocument(flows: readonly FlowRecord[], opts: FlowsDocumentOptions): Record<string, unknown> {
   const m = opts.meta;
-  // Every top-level key is always there (empty lists included), so `jq '.scans[]'` never fails.
-  return {
+  // Every top-level key is always there (empty lists included), so `jq '.scans[]'` never fails;
+  // `events` whenever the caller read them (the CLI always does).
+  const doc: Record<string, unknown> = {
     schema: FLOWS_SCHEMA,
     meta: {
       tool: 'zonescope',
@@ -136,4 +140,6 @@ export function flowsDocument(flows: readonly FlowRecord[], opts: FlowsDocumentO
       peers: s.peers, ports: s.ports, first_seen: isoTime(s.firstSeen), last_seen: isoTime(s.lastSeen),
     })),
   };
+  if (opts.events !== undefined) doc.events = opts.events.map(eventEntry);
+  return doc;
 }

@@ -7,8 +7,9 @@
 import type Database from 'better-sqlite3';
 import { v1Schema } from './001-v1-schema.js';
 import { functionDays } from './002-function-days.js';
-import { snaplenLoss } from './003-snaplen-loss.js';
-import { contentIdentity } from './004-content-identity.js';
+import { contentIdentity } from './003-content-identity.js';
+import { events } from './004-events.js';
+import { snaplenLoss } from './007-snaplen-loss.js';
 
 export interface Migration {
   /** the schema version after this step */
@@ -17,4 +18,4 @@ export interface Migration {
   up(db: Database.Database): void;
 }
 
-export const MIGRATIONS: Migration[] = [v1Schema, functionDays, snaplenLoss, contentIdentity];
+export const MIGRATIONS: Migration[] = [v1Schema, functionDays, contentIdentity, events, snaplenLoss];

@@ -1,5 +1,5 @@
 /**
- * Migration step 4: a capture's content identity and the decode options it was decoded with.
+ * Migration step 3: a capture's content identity and the decode options it was decoded with.
  * - `content_id`: the fingerprint formula over the capture's decompressed bytes (src/ingest/
  *   contentIdentity.ts), so a capture gzipped, gunzipped or renamed is the same capture. For an
  *   uncompressed capture it is the file fingerprint, backfilled here; a compressed capture of an
@@ -12,7 +12,7 @@
 import type { Migration } from './index.js';
 
 export const contentIdentity: Migration = {
-  version: 4,
+  version: 3,
   describe: 'content identity of captures (content_id) and the decode options each was decoded with (decode_options)',
   up(db) {
     db.exec(`
