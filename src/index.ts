@@ -16,7 +16,7 @@ export { FlowAggregator } from './flows/flowAggregator.js';
 export type { FlowBatch, FlowDelta } from './flows/flowAggregator.js';
 export { mergeCounters, mergeFlowDelta } from './flows/flowDelta.js';
 export { Baseline, BaselineError } from './baseline/baseline.js';
-export type { FlowRow, CaptureRow } from './baseline/baseline.js';
+export type { CaptureRow } from './baseline/baseline.js';
 export { BaselineReader } from './baseline/reader.js';
 export type {
   BaselineOverview, CaptureRecordRow, DiagnosticCountRecord, DiagnosticRecord, FlowFunction, FlowObject, FlowRange, FlowRecord,
