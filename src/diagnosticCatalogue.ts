@@ -167,7 +167,6 @@ export const DIAGNOSTIC_CATALOGUE = {
   // ---- decapsulation
   DECODE_UNSUPPORTED_LINKTYPE: d('warning', 'frame', 'Frames of a link type zonescope does not decode: counted, not read.', 'Convert the capture to Ethernet (editcap -T ether) or capture on an Ethernet port.'),
   DECODE_UNKNOWN_ENCAPSULATION: d('warning', 'frame', 'A tunnel or encapsulation (GRE, MPLS, PPPoE, PPP, NFLOG) carries a protocol zonescope does not decode.', 'The outer packet is counted as it is; tell us which protocol it carries.'),
-  CAPTURE_POINT_TUNNEL: d('note', 'frame', 'Frames arrive through a tunnel (ERSPAN, GRE, VXLAN, MPLS, PPPoE, IP-in-IP): the inner frames are decoded as if captured directly.', 'None: the tunnel is the capture point, not a flow of the plant.'),
   // ---- the store (reported as errors of the command, exit 2)
   BASELINE_MISSING: d('error', 'store', 'The baseline store named does not exist or cannot be opened.', "Run 'zonescope ingest CAPTURES' (or analyze) first, or name the store with --db."),
   BASELINE_NOT_A_BASELINE: d('error', 'store', 'The file named as the store is not a zonescope baseline.', 'Name the .db file that ingest or analyze wrote.'),

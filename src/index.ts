@@ -19,7 +19,7 @@ export { Baseline, BaselineError } from './baseline/baseline.js';
 export type { CaptureRow } from './baseline/baseline.js';
 export { BaselineReader } from './baseline/reader.js';
 export type {
-  BaselineOverview, CaptureRecordRow, DiagnosticCountRecord, DiagnosticRecord, FlowFunction, FlowObject, FlowRange, FlowRecord,
+  BaselineOverview, CapturePointRecord, CaptureRecordRow, DiagnosticCountRecord, DiagnosticRecord, FlowFunction, FlowObject, FlowRange, FlowRecord,
   HourActivity, IdentityRecord, L2FrameRecord, MacRecord, ProtocolStatRecord, ReadFilter, ScanRecord,
 } from './baseline/reader.js';
 export { SCHEMA_VERSION } from './baseline/schema.js';

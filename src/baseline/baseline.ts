@@ -19,6 +19,7 @@ import {
   MAC_RULES,
   OBJECT_RULES,
   PROTOCOL_RULES,
+  CAPTURE_POINT_RULES,
   RANGE_RULES,
   SCAN_RULES,
   type FlowBatch,
@@ -260,6 +261,8 @@ export class Baseline {
     for (const sc of batch.scans) upScan.run([sc.kind, sc.host, sc.transport], sc);
     const upProto = prepareUpsert(db, 'protocol_stats', ['capture_id', 'protocol'], [], PROTOCOL_RULES);
     for (const p of batch.protocols) upProto.run([captureId, p.protocol], p);
+    const upPoint = prepareUpsert(db, 'capture_points', ['capture_id', 'encapsulation', 'outer_src', 'outer_dst', 'tunnel_id'], [], CAPTURE_POINT_RULES);
+    for (const c of batch.capturePoints) upPoint.run([captureId, c.encapsulation, c.outerSrc, c.outerDst, c.tunnelId], c);
   }
 }
 

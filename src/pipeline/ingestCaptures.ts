@@ -11,10 +11,13 @@ import { availableParallelism } from 'node:os';
 import { defaultDissectors } from '../dissectors/index.js';
 import { createRegistry, type Registry } from '../dissectors/registry.js';
 import {
+  CAPTURE_POINT_RULES,
   PROTOCOL_RULES,
   SCAN_RULES,
+  capturePointKey,
   mergeCounters,
   newProtocolStats,
+  type CapturePointDelta,
   type FlowBatch,
   type ProtocolStatsDelta,
   type ScanDelta,
@@ -63,6 +66,8 @@ export interface IngestResult {
   diagnostics: DiagnosticLog;
   /** Dissection coverage of this run per protocol (the batches' deltas added by PROTOCOL_RULES). */
   protocols: Map<string, ProtocolStatsDelta>;
+  /** The tunnels the frames of this run arrived through, over all its files (by capturePointKey, sorted). */
+  capturePoints: CapturePointDelta[];
   elapsedMs: number;
   /** True when any input failed or had an error (the CLI exits 2). */
   failed: boolean;
@@ -130,7 +135,14 @@ export async function ingestSources(baseline: PipelineStore, sources: CaptureSou
     const totals = { frames: 0, ipPackets: 0, bytes: 0, firstTs: Infinity, lastTs: -Infinity, flows: new Set<string>() };
     const scans = new Map<string, IngestResult['scans'][number]>();
     const protocols: IngestResult['protocols'] = new Map();
+    const points = new Map<string, CapturePointDelta>();
     const absorb = (batch: FlowBatch): void => {
+      for (const c of batch.capturePoints) {
+        const k = capturePointKey(c);
+        const e = points.get(k);
+        if (e) mergeCounters(CAPTURE_POINT_RULES, e, c);
+        else points.set(k, { ...c });
+      }
       for (const f of batch.flows) totals.flows.add(f.key);
       for (const s of batch.scans) {
         const k = `${s.kind}|${s.host}|${s.transport}`;
@@ -222,6 +234,7 @@ export async function ingestSources(baseline: PipelineStore, sources: CaptureSou
       scans: [...scans.values()],
       diagnostics: runLog,
       protocols,
+      capturePoints: [...points.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([, c]) => c),
       elapsedMs: Date.now() - t0,
       failed,
     };

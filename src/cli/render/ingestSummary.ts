@@ -1,11 +1,13 @@
 /**
  * The summary ingest and analyze print on standard error: files by status (skipped files folded into
- * one line with a count; --verbose lists them), volume, time span, dissection coverage, scans, and each
+ * one line with a count; --verbose lists them), volume, time span, dissection coverage, scans, the
+ * capture points (tunnels the frames arrived through), and each
  * problem code with its count and what it means (from the diagnostic catalogue).
  */
 import type { IngestResult } from '../../pipeline/ingestCaptures.js';
 import { diagnosticInfo } from '../../diagnosticCatalogue.js';
 import { bytes, day, duration, num } from '../format.js';
+import { capturePointText } from '../../report/capturePointText.js';
 
 export interface SummaryOptions {
   dbPath: string;
@@ -66,10 +68,9 @@ export function ingestSummary(r: IngestResult, o: SummaryOptions): string {
   for (const f of r.files) {
     if (f.status === 'failed' || f.status === 'resumed') lines.push(`  ${f.status}: ${f.path}: ${f.note ?? ''}`);
   }
-  const all = [...r.diagnostics.counts].sort((a, b) => (a[0] < b[0] ? -1 : 1));
-  // A tunnel capture point is a fact about the capture, not a problem.
-  for (const [code, c] of all) if (code === 'CAPTURE_POINT_TUNNEL') lines.push(`  capture point: ${code} x${num(c.count)}: ${diagnosticInfo(code)?.meaning ?? ''}`);
-  const counts = all.filter(([code]) => code !== 'CAPTURE_POINT_TUNNEL');
+  // A tunnel is how the sensor was fed (a fact about the capture, not a problem): one line each.
+  for (const c of r.capturePoints) lines.push(`  capture point: ${capturePointText(c)}: ${num(c.frames)} frame${c.frames === 1 ? '' : 's'} (inner frames decoded as captured directly)`);
+  const counts = [...r.diagnostics.counts].sort((a, b) => (a[0] < b[0] ? -1 : 1));
   if (counts.length > 0) {
     lines.push('  problems:');
     for (const [code, c] of counts) {
