@@ -64,7 +64,9 @@ export const flowsCommand: Command = {
       if (protocols.size > 0) flows = flows.filter((f) => protocols.has(f.protocol));
       if (hosts.length > 0) flows = flows.filter((f) => hosts.some((m) => m(f.src) || m(f.dst)));
       if (a.json !== undefined) {
-        writeOutput(a.json, canonicalJson(readFlowsDocument(reader, flows, filtered ? [] : reader.scans())), ctx, '--json');
+        // Capture points are per file: a time window keeps those of the captures in it; hosts and protocols do not apply.
+        const points = reader.capturePoints(since !== undefined || until !== undefined ? { since, until } : {});
+        writeOutput(a.json, canonicalJson(readFlowsDocument(reader, flows, filtered ? [] : reader.scans(), points)), ctx, '--json');
         if (a.json !== '-') ctx.err(`wrote ${a.json} (${flows.length} flows)\n`);
       }
       const sorted = sortFlows(flows, a.sort);
