@@ -10,6 +10,8 @@ import { join } from 'node:path';
 import { defaultDissectors } from '../../src/dissectors/index.js';
 import { createRegistry } from '../../src/dissectors/registry.js';
 import { flowsDocument } from '../../src/report/flowsDocument.js';
+import { buildReportModel } from '../../src/report/html/buildReportModel.js';
+import { reportData } from '../../src/report/html/reportData.js';
 import { buildPcap } from '../util/pcap.js';
 import { ingestToTempStore, type TempStore } from '../util/tempStore.js';
 import * as t from '../decode/tunnelFrames.js';
@@ -57,5 +59,14 @@ describe('capture points through ingest and the store', () => {
       first_seen: '2026-01-05T08:00:00Z', last_seen: `2026-01-05T08:00:${String(inner.length - 1).padStart(2, '0')}Z`,
     });
     expect(flowsDocument([], { mainSpace: () => undefined, capturePoints: [] })).not.toHaveProperty('capture_points');
+  });
+
+  test('reportData(model of the store) lists each capture with its capture points (the plain one none)', () => {
+    const q = reportData(buildReportModel(store.reader)).quality;
+    expect(q.captures.map((c) => [c.path.split('/').pop(), c.points])).toEqual([
+      ['a-erspan.pcap', [`erspan-ii 192.0.2.1 -> 192.0.2.2 session 7 (${inner.length} frames)`]],
+      ['b-vxlan.pcap', [`vxlan 192.0.2.1 -> 192.0.2.2 vni 5001 (${inner.length} frames)`]],
+      ['c-plain.pcap', []],
+    ]);
   });
 });
