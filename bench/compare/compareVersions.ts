@@ -4,13 +4,14 @@
  *     [--bytes 2e8] [--runs 5] [--modes cli1,aggregate] [--callgrind-bytes 2e6,8e6] [--dir /tmp/x]
  * Each build is a checkout with its own dist/ (built with its own tsc). For every mode the two
  * builds' bench/ingestOnce.js run interleaved (before, after, before, after, ...), each run in its own
- * process; the report gives the median wall time of each and the after/before ratio. The host is
+ * process; the report gives the median wall time and the median CPU time (user + system, from
+ * /usr/bin/time) of each and the after/before ratios. The host is
  * shared, so wall times are noisy: the same ingest is also run once per build under
  * `valgrind --tool=callgrind` on a small capture, whose instruction count (Ir) does not depend on the
  * load; it runs at two sizes, and the difference gives the per-megabyte cost without the fixed
  * start-up (Node, modules, the SQLite schema) that dominates a small capture. Prints one JSON document on stdout, progress on stderr.
  */
-import { execFileSync, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -28,6 +29,8 @@ interface Options {
 
 interface Run {
   ms: number;
+  /** user + system CPU seconds of the run's process, in ms (less disturbed by a loaded host than wall time) */
+  cpuMs: number;
   packets: number;
   flows: number;
 }
@@ -68,12 +71,16 @@ async function capture(dir: string, bytes: number): Promise<string> {
 
 function ingestOnce(build: string, file: string, mode: string, db: string): Run {
   rmSync(db, { force: true });
-  const out = execFileSync(process.execPath, [join(build, 'dist/bench/ingestOnce.js'), file, mode, db], { encoding: 'utf8' });
+  // /usr/bin/time -f: the child's user and system CPU seconds, on the last line of its stderr.
+  const r = spawnSync('/usr/bin/time', ['-f', 'cpu %U %S', process.execPath, join(build, 'dist/bench/ingestOnce.js'), file, mode, db], { encoding: 'utf8' });
   rmSync(db, { force: true });
   rmSync(`${db}-wal`, { force: true });
   rmSync(`${db}-shm`, { force: true });
-  const m = JSON.parse(out.trim().split('\n').pop()!) as Run;
-  return { ms: m.ms, packets: m.packets, flows: m.flows };
+  if (r.status !== 0) throw new Error(`${build} ${mode} failed: ${r.stderr.slice(-2000)}`);
+  const m = JSON.parse(r.stdout.trim().split('\n').pop()!) as Run;
+  const cpu = /cpu ([\d.]+) ([\d.]+)\s*$/.exec(r.stderr);
+  const cpuMs = cpu ? (Number(cpu[1]) + Number(cpu[2])) * 1000 : NaN;
+  return { ms: m.ms, cpuMs, packets: m.packets, flows: m.flows };
 }
 
 function median(xs: number[]): number {
@@ -106,16 +113,23 @@ async function main(): Promise<void> {
     for (let i = 0; i < o.runs; i++) {
       before.push(ingestOnce(o.before, big, mode, db));
       after.push(ingestOnce(o.after, big, mode, db));
-      log(`${mode} run ${i + 1}: before ${before[i]!.ms.toFixed(0)} ms, after ${after[i]!.ms.toFixed(0)} ms`);
+      log(`${mode} run ${i + 1}: before ${before[i]!.ms.toFixed(0)} ms (cpu ${before[i]!.cpuMs.toFixed(0)}), after ${after[i]!.ms.toFixed(0)} ms (cpu ${after[i]!.cpuMs.toFixed(0)})`);
     }
     const mb = median(before.map((r) => r.ms));
     const ma = median(after.map((r) => r.ms));
+    const cb = median(before.map((r) => r.cpuMs));
+    const ca = median(after.map((r) => r.cpuMs));
     (result.wall as Record<string, unknown>)[mode] = {
       beforeMs: before.map((r) => Math.round(r.ms)),
       afterMs: after.map((r) => Math.round(r.ms)),
       beforeMedianMs: Math.round(mb),
       afterMedianMs: Math.round(ma),
       ratio: Number((ma / mb).toFixed(4)),
+      beforeCpuMs: before.map((r) => Math.round(r.cpuMs)),
+      afterCpuMs: after.map((r) => Math.round(r.cpuMs)),
+      beforeCpuMedianMs: Math.round(cb),
+      afterCpuMedianMs: Math.round(ca),
+      cpuRatio: Number((ca / cb).toFixed(4)),
       packets: { before: before[0]!.packets, after: after[0]!.packets },
       flows: { before: before[0]!.flows, after: after[0]!.flows },
     };
