@@ -19,6 +19,7 @@ import {
   type IdentityDelta,
   type MergeRules,
 } from './flowDelta.js';
+import { mergeEvents } from './eventDelta.js';
 
 function byKey<T>(lists: T[][], key: (t: T) => string, merge: (into: T, from: T) => void, clone: (t: T) => T): T[] {
   const m = new Map<string, T>();
@@ -65,6 +66,8 @@ export function mergeBatches(batches: FlowBatch[]): FlowBatch {
     scans: byRules(batches.map((b) => b.scans), (s) => `${s.kind}|${s.host}|${s.transport}`, SHARD_SCAN_RULES),
     protocols: byRules(batches.map((b) => b.protocols), (p) => p.protocol, PROTOCOL_RULES),
     capturePoints: byRules(batches.map((b) => b.capturePoints), capturePointKey, CAPTURE_POINT_RULES).sort((a, b) => (capturePointKey(a) < capturePointKey(b) ? -1 : 1)),
+    // Each-kind events all kept; a first-kind event once per (pair, protocol, code): the earliest.
+    events: mergeEvents(batches.map((b) => b.events)),
     counters,
     liveConnections: batches.reduce((s, b) => s + b.liveConnections, 0),
   };

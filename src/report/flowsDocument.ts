@@ -8,7 +8,8 @@
  * encapsulation message that carries a service counted on its own) is listed but is no operation.
  * Objects carry their object space's own name and their rendered key (`DB10.DBX4.0`, `unit 1`).
  */
-import type { CapturePointRecord, FlowFunction, FlowRecord, ScanRecord } from '../baseline/reader.js';
+import type { CapturePointRecord, EventRecord, FlowFunction, FlowRecord, ScanRecord } from '../baseline/reader.js';
+import { eventEntry } from './eventsDocument.js';
 import { isoTime } from './json.js';
 
 export const FLOWS_SCHEMA = 'zonescope/flows@2';
@@ -21,6 +22,8 @@ export interface FlowsDocumentOptions {
   scans?: readonly ScanRecord[];
   /** The tunnels the captures' frames arrived through (BaselineReader.capturePoints()). */
   capturePoints?: readonly CapturePointRecord[];
+  /** the engineering events of the same selection (events@1 entries under `events`, also when none) */
+  events?: readonly EventRecord[];
 }
 
 interface FunctionEntry {
@@ -124,5 +127,6 @@ export function flowsDocument(flows: readonly FlowRecord[], opts: FlowsDocumentO
       frames: c.frames, first_seen: isoTime(c.firstSeen), last_seen: isoTime(c.lastSeen),
     }));
   }
+  if (opts.events !== undefined) doc.events = opts.events.map(eventEntry);
   return doc;
 }

@@ -7,7 +7,9 @@
 import type Database from 'better-sqlite3';
 import { v1Schema } from './001-v1-schema.js';
 import { functionDays } from './002-function-days.js';
-import { capturePoints } from './006-capture-points.js';
+import { events } from './004-events.js';
+import { capturePoints } from './008-capture-points.js';
+import { snaplenLoss } from './007-snaplen-loss.js';
 
 export interface Migration {
   /** the schema version after this step */
@@ -16,4 +18,4 @@ export interface Migration {
   up(db: Database.Database): void;
 }
 
-export const MIGRATIONS: Migration[] = [v1Schema, functionDays, capturePoints];
+export const MIGRATIONS: Migration[] = [v1Schema, functionDays, events, snaplenLoss, capturePoints];

@@ -64,9 +64,13 @@ export const flowsCommand: Command = {
       if (protocols.size > 0) flows = flows.filter((f) => protocols.has(f.protocol));
       if (hosts.length > 0) flows = flows.filter((f) => hosts.some((m) => m(f.src) || m(f.dst)));
       if (a.json !== undefined) {
+        // The engineering events of the same selection (time window, hosts, protocols).
+        let events = reader.events(since !== undefined || until !== undefined ? { since, until } : {});
+        if (protocols.size > 0) events = events.filter((e) => protocols.has(e.protocol));
+        if (hosts.length > 0) events = events.filter((e) => hosts.some((m) => m(e.src) || m(e.dst)));
         // Capture points are per file: a time window keeps those of the captures in it; hosts and protocols do not apply.
         const points = reader.capturePoints(since !== undefined || until !== undefined ? { since, until } : {});
-        writeOutput(a.json, canonicalJson(readFlowsDocument(reader, flows, filtered ? [] : reader.scans(), points)), ctx, '--json');
+        writeOutput(a.json, canonicalJson(readFlowsDocument(reader, flows, filtered ? [] : reader.scans(), events, points)), ctx, '--json');
         if (a.json !== '-') ctx.err(`wrote ${a.json} (${flows.length} flows)\n`);
       }
       const sorted = sortFlows(flows, a.sort);
