@@ -19,6 +19,7 @@ import {
   MAC_RULES,
   OBJECT_RULES,
   PROTOCOL_RULES,
+  CAPTURE_POINT_RULES,
   RANGE_RULES,
   SCAN_RULES,
   type FlowBatch,
@@ -74,52 +75,6 @@ export interface CaptureRow {
   /** NULL for a compressed capture of a store migrated from schema 2 or older, until it is seen again. */
   content_id: string | null;
   decode_options: string | null;
-}
-
-export interface FlowFunctionRow {
-  space: string;
-  code: number;
-  variant: number;
-  name: string;
-  op_class: string;
-  requests: number;
-  responses: number;
-  exceptions: number;
-}
-
-export interface FlowRow {
-  id: number;
-  src: string;
-  dst: string;
-  transport: string;
-  port: number;
-  protocol: string;
-  packets_to_responder: number;
-  packets_to_initiator: number;
-  bytes_to_responder: number;
-  bytes_to_initiator: number;
-  connections: number;
-  first_seen: number;
-  last_seen: number;
-  evidence: Record<string, number>;
-  hours: Array<{ hour: number; packets: number; bytes: number }>;
-  functions: FlowFunctionRow[];
-  ranges: Array<{ table: number; start: number; count: number; write: boolean; requests: number }>;
-  objects: Array<{ space: string; key: string; reads: number; writes: number }>;
-  attributes: Array<{ key: string; value: string }>;
-}
-
-export interface ScanRow {
-  kind: 'scan' | 'flood';
-  host: string;
-  transport: string;
-  attempts: number;
-  packets: number;
-  bytes: number;
-  peers: number;
-  ports: number;
-  first_seen: number;
-  last_seen: number;
 }
 
 export interface BaselineOpenOptions {
@@ -394,54 +349,9 @@ export class Baseline {
     for (const sc of batch.scans) upScan.run([sc.kind, sc.host, sc.transport], sc);
     const upProto = prepareUpsert(db, 'protocol_stats', ['capture_id', 'protocol'], [], PROTOCOL_RULES);
     for (const p of batch.protocols) upProto.run([captureId, p.protocol], p);
+    const upPoint = prepareUpsert(db, 'capture_points', ['capture_id', 'encapsulation', 'outer_src', 'outer_dst', 'tunnel_id'], [], CAPTURE_POINT_RULES);
+    for (const c of batch.capturePoints) upPoint.run([captureId, c.encapsulation, c.outerSrc, c.outerDst, c.tunnelId], c);
     writeEvents(db, batch.events, captureId);
-  }
-
-  /**
-   * @deprecated Read through BaselineReader (reader()): camelCase, filterable, one snapshot. Kept, in
-   * the v1 row shape, only for src/cli/main.ts and src/report/flowsDocument.ts until they read through it.
-   */
-  flows(): FlowRow[] {
-    return this.db.transaction(() => this.#flows()).deferred();
-  }
-
-  #flows(): FlowRow[] {
-    const db = this.db;
-    const rows = db
-      .prepare('SELECT * FROM flows ORDER BY src, dst, transport, port, protocol')
-      .all() as Array<Omit<FlowRow, 'evidence' | 'hours' | 'functions' | 'ranges' | 'objects' | 'attributes'>>;
-    const byId = new Map<number, FlowRow>();
-    const out: FlowRow[] = rows.map((r) => {
-      const f: FlowRow = { ...r, evidence: {}, hours: [], functions: [], ranges: [], objects: [], attributes: [] };
-      byId.set(r.id, f);
-      return f;
-    });
-    for (const e of db.prepare('SELECT * FROM flow_evidence ORDER BY flow_id, evidence').all() as Array<{ flow_id: number; evidence: string; connections: number }>) {
-      const f = byId.get(e.flow_id);
-      if (f) f.evidence[e.evidence] = e.connections;
-    }
-    for (const h of db.prepare('SELECT * FROM flow_hours ORDER BY flow_id, hour').all() as Array<{ flow_id: number; hour: number; packets: number; bytes: number }>) {
-      byId.get(h.flow_id)?.hours.push({ hour: h.hour, packets: h.packets, bytes: h.bytes });
-    }
-    for (const fn of db.prepare('SELECT * FROM flow_functions ORDER BY flow_id, space, code, variant').all() as Array<FlowFunctionRow & { flow_id: number }>) {
-      const { flow_id, ...rest } = fn;
-      byId.get(flow_id)?.functions.push(rest);
-    }
-    for (const r of db.prepare('SELECT * FROM flow_ranges ORDER BY flow_id, tbl, start, count, write').all() as Array<{ flow_id: number; tbl: number; start: number; count: number; write: number; requests: number }>) {
-      byId.get(r.flow_id)?.ranges.push({ table: r.tbl, start: r.start, count: r.count, write: r.write === 1, requests: r.requests });
-    }
-    for (const o of db.prepare('SELECT * FROM flow_objects ORDER BY flow_id, space, key').all() as Array<{ flow_id: number; space: string; key: string; reads: number; writes: number }>) {
-      byId.get(o.flow_id)?.objects.push({ space: o.space, key: o.key, reads: o.reads, writes: o.writes });
-    }
-    for (const a of db.prepare('SELECT * FROM flow_attributes ORDER BY flow_id, key, value').all() as Array<{ flow_id: number; key: string; value: string }>) {
-      byId.get(a.flow_id)?.attributes.push({ key: a.key, value: a.value });
-    }
-    return out;
-  }
-
-  /** @deprecated Read through BaselineReader (reader()); kept for src/cli/main.ts like flows(). */
-  scans(): ScanRow[] {
-    return this.db.prepare('SELECT * FROM scans ORDER BY kind, host, transport').all() as ScanRow[];
   }
 }
 

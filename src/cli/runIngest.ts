@@ -154,5 +154,5 @@ function decodeOptionsNotice(baseline: Baseline, decodeAs: Record<string, string
 
 function emptyResult(): IngestResult {
   return { files: [], frames: 0, ipPackets: 0, bytes: 0, firstTs: null, lastTs: null, flows: 0, scans: [], diagnostics: new DiagnosticLog(1), protocols: new Map(),
-    frameKinds: newFrameCounters(), l2ByEtherType: new Map(), undecodedLinktypes: new Map(), elapsedMs: 0, failed: false };
+    frameKinds: newFrameCounters(), l2ByEtherType: new Map(), undecodedLinktypes: new Map(), capturePoints: [], elapsedMs: 0, failed: false };
 }

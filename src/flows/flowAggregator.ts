@@ -29,9 +29,10 @@ import {
 } from '../decode/packet.js';
 import type { Diagnostic } from '../diagnostics.js';
 import { DIR_TO_CLIENT, DIR_TO_SERVER, DIR_UNKNOWN } from '../dissectors/types.js';
-import { TUNNEL_NAMES, describeTunnel } from '../decode/tunnels.js';
+import { TUNNEL_NAMES } from '../decode/tunnels.js';
 import type { Registry } from '../dissectors/registry.js';
 import { AppSession } from '../dissectors/session.js';
+import { CapturePointTally } from './capturePointTally.js';
 import { Conn } from './conn.js';
 import { ConnHosts } from './connHosts.js';
 import { ConnSink, type PacketLocation } from './connSink.js';
@@ -77,10 +78,8 @@ export class FlowAggregator {
   private readonly maxConnections: number;
   private readonly connHosts: ConnHosts;
   private readonly sink: ConnSink;
-  /** The last tunnel noted (kind, outer src/dst low words, id, outer src high word): skips the lookup below. */
-  private readonly lastTunnel = new Float64Array(5).fill(-2);
-  /** Tunnels (capture points) already reported, by description. */
-  private readonly tunnels = new Set<string>();
+  /** Frames per tunnel the frames arrived through (the capture points of the batch). */
+  private readonly capturePoints = new CapturePointTally();
   private readonly initiators: InitiatorDecider;
   private readonly l2: L2Tracker;
   private readonly probes: ProbeDetector;
@@ -248,26 +247,15 @@ export class FlowAggregator {
   }
 
   /**
-   * A tunnelled frame: its tunnel is the capture point (a CAPTURE_POINT_TUNNEL note, once per tunnel:
-   * kind, outer endpoints, id), not a flow of the plant; an encapsulation whose inner protocol is not
-   * decoded is a DECODE_UNKNOWN_ENCAPSULATION warning (counted per frame).
+   * A tunnelled frame: its tunnel is the capture point (counted per tunnel: encapsulation, outer
+   * endpoints, id), not a flow of the plant; an encapsulation whose inner protocol is not decoded is a
+   * DECODE_UNKNOWN_ENCAPSULATION warning (counted per frame).
    */
   private noteEncapsulation(rec: CaptureRecord, pkt: DecodedPacket): void {
     if (pkt.skipped !== 0) {
       this.sink.frameDiagnostic('DECODE_UNKNOWN_ENCAPSULATION', 'warning', `${TUNNEL_NAMES[pkt.tunnelKind] ?? 'encapsulation'} carries protocol 0x${pkt.innerType.toString(16)}, not decoded`);
     }
-    if (pkt.tunnelKind === 0) return;
-    const t = this.lastTunnel;
-    if (t[0] === pkt.tunnelKind && t[1] === pkt.tunnelSrc[3] && t[2] === pkt.tunnelDst[3] && t[3] === pkt.tunnelId && t[4] === pkt.tunnelSrc[0]) return;
-    t[0] = pkt.tunnelKind;
-    t[1] = pkt.tunnelSrc[3]!;
-    t[2] = pkt.tunnelDst[3]!;
-    t[3] = pkt.tunnelId;
-    t[4] = pkt.tunnelSrc[0]!;
-    const text = describeTunnel(pkt);
-    if (this.tunnels.has(text)) return;
-    this.tunnels.add(text);
-    this.sink.frameDiagnostic('CAPTURE_POINT_TUNNEL', 'note', `frames arrive through ${text}; the inner frames are decoded`);
+    if (pkt.tunnelKind !== 0) this.capturePoints.note(rec, pkt, this.now);
   }
 
   private newConn(pkt: DecodedPacket, sport: number, dport: number, proto: number, ts: number): Conn {
@@ -355,6 +343,7 @@ export class FlowAggregator {
       l2,
       scans: this.probes.take(),
       protocols,
+      capturePoints: this.capturePoints.take(),
       events,
       counters: this.counters,
       liveConnections: this.table.size,

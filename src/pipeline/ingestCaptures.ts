@@ -12,12 +12,15 @@ import { availableParallelism } from 'node:os';
 import { defaultDissectors } from '../dissectors/index.js';
 import { createRegistry, type Registry } from '../dissectors/registry.js';
 import {
+  CAPTURE_POINT_RULES,
   FRAME_RULES,
   PROTOCOL_RULES,
   SCAN_RULES,
+  capturePointKey,
   mergeCounters,
   newFrameCounters,
   newProtocolStats,
+  type CapturePointDelta,
   type FlowBatch,
   type FrameCounters,
   type ProtocolStatsDelta,
@@ -68,6 +71,8 @@ export interface IngestResult {
   diagnostics: DiagnosticLog;
   /** Dissection coverage of this run per protocol (the batches' deltas added by PROTOCOL_RULES). */
   protocols: Map<string, ProtocolStatsDelta>;
+  /** The tunnels the frames of this run arrived through, over all its files (by capturePointKey, sorted). */
+  capturePoints: CapturePointDelta[];
   /** What decoding made of this run's frames (the committed batches' counters added by FRAME_RULES). */
   frameKinds: FrameCounters;
   /** This run's non-IP frames other than ARP by EtherType (0: IEEE 802.3 LLC), those with a source MAC. */
@@ -141,6 +146,7 @@ export async function ingestSources(baseline: PipelineStore, sources: CaptureSou
     const totals = { frames: 0, ipPackets: 0, bytes: 0, firstTs: Infinity, lastTs: -Infinity, flows: new Set<string>() };
     const scans = new Map<string, IngestResult['scans'][number]>();
     const protocols: IngestResult['protocols'] = new Map();
+    const points = new Map<string, CapturePointDelta>();
     const notAnalysed = { frameKinds: newFrameCounters(), l2ByEtherType: new Map<number, number>(), undecodedLinktypes: new Map<string, number>() };
     /** What a committed unit's frames were, for the summary's "not analysed" lines. */
     const countKinds = (batch: FlowBatch, linktypes: readonly number[]): void => {
@@ -152,6 +158,12 @@ export async function ingestSources(baseline: PipelineStore, sources: CaptureSou
       }
     };
     const absorb = (batch: FlowBatch): void => {
+      for (const c of batch.capturePoints) {
+        const k = capturePointKey(c);
+        const e = points.get(k);
+        if (e) mergeCounters(CAPTURE_POINT_RULES, e, c);
+        else points.set(k, { ...c });
+      }
       for (const f of batch.flows) totals.flows.add(f.key);
       for (const s of batch.scans) {
         const k = `${s.kind}|${s.host}|${s.transport}`;
@@ -247,6 +259,7 @@ export async function ingestSources(baseline: PipelineStore, sources: CaptureSou
       scans: [...scans.values()],
       diagnostics: runLog,
       protocols,
+      capturePoints: [...points.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([, c]) => c),
       ...notAnalysed,
       elapsedMs: Date.now() - t0,
       failed,

@@ -8,7 +8,7 @@
  * encapsulation message that carries a service counted on its own) is listed but is no operation.
  * Objects carry their object space's own name and their rendered key (`DB10.DBX4.0`, `unit 1`).
  */
-import type { EventRecord, FlowFunction, FlowRecord, ScanRecord } from '../baseline/reader.js';
+import type { CapturePointRecord, EventRecord, FlowFunction, FlowRecord, ScanRecord } from '../baseline/reader.js';
 import { eventEntry } from './eventsDocument.js';
 import { isoTime } from './json.js';
 
@@ -33,6 +33,8 @@ export interface FlowsDocumentOptions {
   mainSpace: (protocol: string) => string | undefined;
   meta: FlowsMeta;
   scans?: readonly ScanRecord[];
+  /** The tunnels the captures' frames arrived through (BaselineReader.capturePoints()). */
+  capturePoints?: readonly CapturePointRecord[];
   /** the engineering events of the same selection (events@1 entries under `events`, also when none) */
   events?: readonly EventRecord[];
 }
@@ -122,7 +124,7 @@ function strongestEvidence(ev: Record<string, number>): string {
 export function flowsDocument(flows: readonly FlowRecord[], opts: FlowsDocumentOptions): Record<string, unknown> {
   const m = opts.meta;
   // Every top-level key is always there (empty lists included), so `jq '.scans[]'` never fails;
-  // `events` whenever the caller read them (the CLI always does).
+  // `capture_points` and `events` whenever the caller read them (the CLI always does).
   const doc: Record<string, unknown> = {
     schema: FLOWS_SCHEMA,
     meta: {
@@ -140,6 +142,13 @@ export function flowsDocument(flows: readonly FlowRecord[], opts: FlowsDocumentO
       peers: s.peers, ports: s.ports, first_seen: isoTime(s.firstSeen), last_seen: isoTime(s.lastSeen),
     })),
   };
+  if (opts.capturePoints !== undefined) {
+    // How the sensor was fed (ERSPAN, VXLAN, ...): per capture file, never flows of the plant.
+    doc.capture_points = opts.capturePoints.map((c) => ({
+      capture: c.capture, encapsulation: c.encapsulation, outer_src: c.outerSrc, outer_dst: c.outerDst, tunnel_id: c.tunnelId,
+      frames: c.frames, first_seen: isoTime(c.firstSeen), last_seen: isoTime(c.lastSeen),
+    }));
+  }
   if (opts.events !== undefined) doc.events = opts.events.map(eventEntry);
   return doc;
 }

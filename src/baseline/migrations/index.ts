@@ -9,6 +9,7 @@ import { v1Schema } from './001-v1-schema.js';
 import { functionDays } from './002-function-days.js';
 import { contentIdentity } from './003-content-identity.js';
 import { events } from './004-events.js';
+import { capturePoints } from './008-capture-points.js';
 import { snaplenLoss } from './007-snaplen-loss.js';
 
 export interface Migration {
@@ -18,4 +19,4 @@ export interface Migration {
   up(db: Database.Database): void;
 }
 
-export const MIGRATIONS: Migration[] = [v1Schema, functionDays, contentIdentity, events, snaplenLoss];
+export const MIGRATIONS: Migration[] = [v1Schema, functionDays, contentIdentity, events, snaplenLoss, capturePoints];
