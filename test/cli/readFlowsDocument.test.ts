@@ -34,7 +34,7 @@ test('readFlowsDocument(reader) is the flows@2 document of the reader flows: eve
   }
 });
 
-test('readFlowsDocument(reader) always has schema, meta, flows, scans and events, and meta says what the store holds', async () => {
+test('readFlowsDocument(reader) always has schema, meta, flows, scans, capture_points and events, and meta says what the store holds', async () => {
   const db = join(tmp, 'meta.db');
   const b = Baseline.open(db);
   await ingestCaptures(b, [capturePath('modbus/zeek_modbusSmall.pcap'), capturePath('enip/cisagov_enip_cip_example.pcap')], {});
@@ -42,7 +42,7 @@ test('readFlowsDocument(reader) always has schema, meta, flows, scans and events
   const r = BaselineReader.open(db);
   try {
     const doc = readFlowsDocument(r) as { meta: Record<string, unknown>; scans: unknown[] };
-    expect(Object.keys(doc)).toEqual(['schema', 'meta', 'flows', 'scans', 'events']);
+    expect(Object.keys(doc)).toEqual(['schema', 'meta', 'flows', 'scans', 'capture_points', 'events']);
     expect(doc.scans).toEqual([]);
     const o = r.overview();
     expect(doc.meta).toEqual({
@@ -66,6 +66,7 @@ test('zonescope flows --json - (an empty store, then a store without scans) prin
     meta: { tool: 'zonescope', version: zonescopeVersion(), store_schema_version: SCHEMA_VERSION, captures: 0, first_seen: null, last_seen: null },
     flows: [],
     scans: [],
+    capture_points: [],
     events: [],
   });
   const db = join(tmp, 'meta.db');

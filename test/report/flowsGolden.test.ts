@@ -18,7 +18,8 @@ describe('flows@2 golden', () => {
     const store = await ingestToTempStore([relative(process.cwd(), join(REPO_ROOT, 'fixtures', 'refinery-unit3')) || '.'], { workers: 1 });
     const registry = createRegistry(defaultDissectors);
     const text = canonicalJson(
-      flowsDocument(store.reader.flows(), { mainSpace: (p) => registry.byId(p)?.spaces[0], meta: flowsMeta(store.reader), scans: store.reader.scans(), events: store.reader.events() }),
+      flowsDocument(store.reader.flows(), { mainSpace: (p) => registry.byId(p)?.spaces[0], meta: flowsMeta(store.reader), scans: store.reader.scans(), events: store.reader.events(),
+        capturePoints: store.reader.capturePoints() }),
     );
     store.dispose();
     const golden = join(REPO_ROOT, 'reports', 'demo', 'flows.json');
