@@ -6,7 +6,9 @@
  * application payload goes to the connection's AppSession, whose dissector reports into the ConnSink.
  * A Conn is folded into the flow deltas (foldConn.ts) when it is evicted (sweep.ts) and at every
  * takeBatch() (once per capture file), so the store receives one delta per file and nothing is
- * counted twice. The initiator is decided at a connection's first fold (decideInitiator.ts); failed
+ * counted twice. Connections are not closed at the end of a run: exportState() gives what the store
+ * keeps (liveState.ts) and importState() carries it into the next run, so where a run stops does not
+ * change the result; idle timeouts (capture time) close them in a later run as they would in one. The initiator is decided at a connection's first fold (decideInitiator.ts); failed
  * attempts of scanners and towards flooded hosts are summarised (probeDetector.ts); ARP, non-IP
  * frames and host MACs are kept apart (l2Tracker.ts).
  *
@@ -41,6 +43,7 @@ import { FlowFolder } from './foldConn.js';
 import { newFrameCounters, type FlowBatch, type FrameCounters } from './flowDelta.js';
 import type { HostTable } from './hostTable.js';
 import { L2Tracker } from './l2Tracker.js';
+import { emptyLiveState, fromLiveConn, resumedSession, toLiveConn, type LiveState } from './liveState.js';
 import { ProbeDetector } from './probeDetector.js';
 import { SWEEP_EVERY_PACKETS, SWEEP_EVERY_SECONDS, idleLimit, sweepConns } from './sweep.js';
 
@@ -68,6 +71,12 @@ export interface FlowAggregatorOptions {
 export const DEFAULT_MAX_CONNECTIONS = 100_000;
 /** IPv4/IPv6 fragments whose first fragment's ports are remembered. */
 const MAX_FRAGMENTS = 65536;
+/**
+ * A run whose first packet is this many capture seconds before the newest packet of the state it
+ * carries on from (an older capture ingested after newer ones) closes the carried connections first:
+ * they cannot continue into the past (see importState).
+ */
+export const OUT_OF_ORDER_TOLERANCE = 1;
 
 export class FlowAggregator {
   private readonly table = new ConnTable(1 << 14);
@@ -90,6 +99,8 @@ export class FlowAggregator {
   private packetsSinceSweep = 0;
   private lastSweepTs = -Infinity;
   private now = 0;
+  /** Newest packet time of an imported state, until this run's first packet is checked against it. */
+  private importedNow = -Infinity;
 
   constructor(opts: FlowAggregatorOptions) {
     this.registry = opts.registry;
@@ -122,6 +133,7 @@ export class FlowAggregator {
   /** Account one frame (the hot path). `res` is decodePacket()'s result for `pkt`. */
   onPacket(rec: CaptureRecord, pkt: DecodedPacket, res: DecodeResult): void {
     const ts = rec.tsSec + rec.tsNsec / 1e9;
+    if (this.importedNow !== -Infinity) this.checkImported(ts);
     this.now = ts;
     const sink = this.sink;
     sink.now = ts;
@@ -329,15 +341,29 @@ export class FlowAggregator {
 
   /**
    * Fold every live connection and hand over all deltas since the previous call (one capture file).
-   * With `final`, connections are also closed (partial PDUs become unparsed bytes) and dropped.
+   * With `final` (the end of a run's input) the connections' sessions are also closed: a partial PDU
+   * or out-of-order data still buffered becomes unparsed / gap bytes (a later run does not get those
+   * bytes: see SessionCheckpoint), and each session starts again from its checkpoint. The connections
+   * stay live either way (exportState()): a run's end is not a connection's end.
    */
   takeBatch(final = false): FlowBatch {
     this.sink.curRec = null; // closing connections: no current frame to locate violations in
+    // Connections idle past their timeout are over (their next packet would start a new one): they
+    // are dropped now rather than at the next sweep, so the live state carries only live ones.
+    const table = this.table;
+    sweepConns(this.conns, this.now, false, 0, () => table.size, (c) => this.evict(c));
     for (let i = 0; i < this.conns.length; i++) {
       const c = this.conns[i];
       if (c === undefined) continue;
-      if (final) this.evict(c);
-      else this.folder.fold(c);
+      const s = c.session;
+      if (final && s !== null) {
+        const cp = s.checkpoint();
+        this.sink.cur = c;
+        s.close(this.sink);
+        this.sink.cur = null;
+        this.folder.fold(c);
+        c.session = resumedSession(this.registry, c, c.proto === IPPROTO_TCP ? 'tcp' : 'udp', cp);
+      } else this.folder.fold(c);
     }
     const { flows, protocols } = this.folder.take();
     const { macs, arp, l2 } = this.l2.take();
@@ -354,6 +380,64 @@ export class FlowAggregator {
     };
     this.counters = newFrameCounters();
     return batch;
+  }
+
+  /**
+   * What a later run needs to carry on (liveState.ts): the live connections, the Forward Open
+   * originators and the scan/flood counters. Call right after takeBatch() (every connection folded).
+   * Not carried: fragments awaiting their first fragment's ports, and which tunnels were reported.
+   */
+  exportState(): LiveState {
+    const state = emptyLiveState();
+    const a = new Uint32Array(4);
+    const b = new Uint32Array(4);
+    for (const c of this.conns) {
+      if (c === undefined) continue;
+      this.table.addrOf(c.slot, true, a);
+      this.table.addrOf(c.slot, false, b);
+      state.conns.push(toLiveConn(c, a, b));
+      if (c.lastTs > state.now) state.now = c.lastTs;
+    }
+    if (this.importedNow > state.now) state.now = this.importedNow;
+    state.originators = this.initiators.exportOriginators();
+    state.probes = [this.probes.exportState()];
+    return state;
+  }
+
+  /**
+   * Carry on from an earlier run's exportState() (this shard's part: shardLiveState). Call before the
+   * first packet. When the run's first packet is older than the state's newest one (by more than
+   * OUT_OF_ORDER_TOLERANCE), the carried connections are closed first (they stay counted) and the
+   * older capture starts its own; the scan/flood counters and originators are kept.
+   */
+  importState(state: LiveState): void {
+    const a = new Uint32Array(4);
+    const b = new Uint32Array(4);
+    for (const lc of state.conns) {
+      a.set(lc.addrA);
+      b.set(lc.addrB);
+      if (this.table.lookup(lc.version, a, lc.portA, b, lc.portB, lc.proto) >= 0) continue;
+      const slot = this.table.insert(lc.version, a, lc.portA, b, lc.portB, lc.proto);
+      this.conns[slot] = fromLiveConn(slot, lc, this.registry);
+    }
+    this.initiators.importOriginators(state.originators);
+    for (const p of state.probes) this.probes.importState(p);
+    if (state.conns.length > 0) this.importedNow = state.now;
+  }
+
+  private checkImported(ts: number): void {
+    const newest = this.importedNow;
+    this.importedNow = -Infinity;
+    if (ts >= newest - OUT_OF_ORDER_TOLERANCE || this.table.size === 0) return;
+    const n = this.table.size;
+    this.sink.curRec = null;
+    for (const c of this.conns) if (c !== undefined) this.evict(c);
+    this.sink.frameDiagnostic(
+      'INGEST_LIVE_STATE_CLOSED',
+      'note',
+      `this capture starts at ${new Date(ts * 1000).toISOString()}, before the ${n} connections carried from the previous run ` +
+        `(last packet ${new Date(newest * 1000).toISOString()}): they were closed first, and connections of this capture start afresh`,
+    );
   }
 }
 

@@ -10,6 +10,7 @@ import type { Conn } from './conn.js';
 import type { ConnHosts } from './connHosts.js';
 import { DistinctCounter } from './distinctCounter.js';
 import type { ScanDelta } from './flowDelta.js';
+import type { ProbeState } from './liveState.js';
 
 /** Addresses whose failed attempts are counted at once (scan/flood detection memory bound). */
 export const PROBE_MAP_LIMIT = 1 << 18;
@@ -37,7 +38,7 @@ type Summary = ScanDelta & { peerSet: DistinctCounter; portSet: Set<number> };
 export class ProbeDetector {
   private readonly threshold: number;
   private readonly hosts: ConnHosts;
-  /** Failed attempts made by (probesFrom) and received by (probesTo) an address, over the run. */
+  /** Failed attempts made by (probesFrom) and received by (probesTo) an address, over the runs (liveState.ts). */
   private readonly probesFrom = new Map<number | string, number>();
   private readonly probesTo = new Map<number | string, number>();
   /** Addresses past the threshold, kept apart (never forgotten). */
@@ -104,6 +105,19 @@ export class ProbeDetector {
     const peer = this.hosts.addrKey(conn, !sideA);
     s.peerSet.add(typeof peer === 'number' ? peer : hashString(peer));
     if (s.portSet.size < MAX_PORTS) s.portSet.add(initIsA ? conn.portB : conn.portA);
+  }
+
+  /** The counters as plain data, to carry into a later run (liveState.ts). */
+  exportState(): ProbeState {
+    return { from: [...this.probesFrom], to: [...this.probesTo], scanners: [...this.scanners], flooded: [...this.flooded] };
+  }
+
+  /** Go on from the counters of an earlier run (added to any counted since this detector began). */
+  importState(s: ProbeState): void {
+    for (const [k, n] of s.from) this.probesFrom.set(k, (this.probesFrom.get(k) ?? 0) + n);
+    for (const [k, n] of s.to) this.probesTo.set(k, (this.probesTo.get(k) ?? 0) + n);
+    for (const k of s.scanners) this.scanners.add(k);
+    for (const k of s.flooded) this.flooded.add(k);
   }
 
   /** The summaries since the previous call. */

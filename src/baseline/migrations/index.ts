@@ -7,6 +7,7 @@
 import type Database from 'better-sqlite3';
 import { v1Schema } from './001-v1-schema.js';
 import { functionDays } from './002-function-days.js';
+import { liveState } from './005-live-state.js';
 
 export interface Migration {
   /** the schema version after this step */
@@ -15,4 +16,4 @@ export interface Migration {
   up(db: Database.Database): void;
 }
 
-export const MIGRATIONS: Migration[] = [v1Schema, functionDays];
+export const MIGRATIONS: Migration[] = [v1Schema, functionDays, liveState];
