@@ -327,6 +327,23 @@ export class FlowAggregator {
     this.conns[conn.slot] = undefined;
   }
 
+  /** A total order of live connections that does not depend on their slots: start, end, ports, addresses. */
+  private readonly connOrder = (a: Conn, b: Conn): number => {
+    const d = a.firstTs - b.firstTs || a.lastTs - b.lastTs || a.portA - b.portA || a.portB - b.portB || a.proto - b.proto;
+    if (d !== 0) return d;
+    const t = this.table;
+    const wa = this.orderA;
+    const wb = this.orderB;
+    for (const side of [true, false]) {
+      t.addrOf(a.slot, side, wa);
+      t.addrOf(b.slot, side, wb);
+      for (let i = 0; i < 4; i++) if (wa[i] !== wb[i]) return wa[i]! - wb[i]!;
+    }
+    return 0;
+  };
+  private readonly orderA = new Uint32Array(4);
+  private readonly orderB = new Uint32Array(4);
+
   private maybeSweep(): void {
     this.packetsSinceSweep = 0;
     if (this.table.size > this.maxConnections * 0.9 || this.now - this.lastSweepTs >= SWEEP_EVERY_SECONDS) this.sweep(false);
@@ -336,7 +353,7 @@ export class FlowAggregator {
   private sweep(pressure: boolean): void {
     this.lastSweepTs = this.now;
     const table = this.table;
-    sweepConns(this.conns, this.now, pressure, Math.floor(this.maxConnections * 0.5), () => table.size, (c) => this.evict(c));
+    sweepConns(this.conns, this.now, pressure, Math.floor(this.maxConnections * 0.5), () => table.size, (c) => this.evict(c), this.connOrder);
   }
 
   /**
@@ -351,10 +368,18 @@ export class FlowAggregator {
     // Connections idle past their timeout are over (their next packet would start a new one): they
     // are dropped now rather than at the next sweep, so the live state carries only live ones.
     const table = this.table;
-    sweepConns(this.conns, this.now, false, 0, () => table.size, (c) => this.evict(c));
+    sweepConns(this.conns, this.now, false, 0, () => table.size, (c) => this.evict(c), this.connOrder);
+    // Connections not counted yet are folded in connection order (their first fold may pass the
+    // scan threshold: which attempts are summarised must not depend on table slots).
+    // An attempt that may still turn out failed or not (see mayStillProbe) waits, unless the input
+    // ends here: its deltas stay on it (and in the live state).
+    const first: Conn[] = [];
+    for (const c of this.conns) if (c !== undefined && !c.counted && (final || !mayStillProbe(c))) first.push(c);
+    if (first.length > 1) first.sort(this.connOrder);
+    for (const c of first) this.folder.fold(c);
     for (let i = 0; i < this.conns.length; i++) {
       const c = this.conns[i];
-      if (c === undefined) continue;
+      if (c === undefined || !c.counted) continue;
       const s = c.session;
       if (final && s !== null) {
         const cp = s.checkpoint();
@@ -384,7 +409,8 @@ export class FlowAggregator {
 
   /**
    * What a later run needs to carry on (liveState.ts): the live connections, the Forward Open
-   * originators and the scan/flood counters. Call right after takeBatch() (every connection folded).
+   * originators and the scan/flood counters. Call right after takeBatch() (every connection folded but
+   * the attempts whose first fold waits, whose few deltas go with them).
    * Not carried: fragments awaiting their first fragment's ports, and which tunnels were reported.
    */
   exportState(): LiveState {
@@ -431,7 +457,10 @@ export class FlowAggregator {
     if (ts >= newest - OUT_OF_ORDER_TOLERANCE || this.table.size === 0) return;
     const n = this.table.size;
     this.sink.curRec = null;
-    for (const c of this.conns) if (c !== undefined) this.evict(c);
+    const carried: Conn[] = [];
+    for (const c of this.conns) if (c !== undefined) carried.push(c);
+    carried.sort(this.connOrder);
+    for (const c of carried) this.evict(c);
     this.sink.frameDiagnostic(
       'INGEST_LIVE_STATE_CLOSED',
       'note',
@@ -439,6 +468,19 @@ export class FlowAggregator {
         `(last packet ${new Date(newest * 1000).toISOString()}): they were closed first, and connections of this capture start afresh`,
     );
   }
+}
+
+/**
+ * Whether a connection not folded yet can still change from a failed attempt (isProbe) to not, or
+ * back: no payload yet, not torn down (RST, or FIN both ways), and not both sides answering past
+ * a handshake's few packets. Its first fold waits (until then, an idle timeout, or the end of the
+ * input), so whether a half-open attempt whose SYN-ACK and RST fall in two files is a failed attempt
+ * does not depend on where the files are cut.
+ */
+function mayStillProbe(c: Conn): boolean {
+  if (c.payloadSeen || (c.proto !== IPPROTO_TCP && c.proto !== IPPROTO_UDP)) return false;
+  if ((c.closeFlags & 4) !== 0 || (c.closeFlags & 3) === 3) return false;
+  return !(c.answeredA && c.answeredB && c.pktsA + c.pktsB > 4);
 }
 
 /** Frame counters of one frame. */

@@ -73,6 +73,7 @@ export class FlowFolder {
     const transport = transportName(conn.proto);
     this.foldSessionStats(conn);
     if (deltaPkts === 0 && !conn.fns && !conn.pastFns && conn.counted) return;
+    // A failed attempt stays one: its later packets go to the same scan/flood summary (absorb).
     if (this.probes.absorb(conn, transport)) {
       conn.hourPkts = 0;
       conn.hourBytes = 0;

@@ -18,12 +18,13 @@ import { IPPROTO_TCP } from '../decode/packet.js';
 import type { Registry } from '../dissectors/registry.js';
 import { AppSession, type SessionCheckpoint } from '../dissectors/session.js';
 import { Conn, type InitiatorEvidence } from './conn.js';
+import type { DistinctCounterState } from './distinctCounter.js';
 import { pairShard } from './pairShard.js';
 
 /** Bumped when the shape below changes: a store holding another version's state starts afresh. */
 export const LIVE_STATE_VERSION = 1;
 
-/** One live connection between folds: its identity and decisions (no counters: those are folded). */
+/** One live connection between folds: its identity and decisions, and the few deltas not folded yet. */
 export interface LiveConn {
   version: number;
   /** side A's and B's addresses, 4 words each (IPv4 in word 3), canonical order (ConnTable) */
@@ -54,6 +55,13 @@ export interface LiveConn {
   day: number;
   macA: number;
   macB: number;
+  /**
+   * Deltas not folded yet (a connection whose first fold waits: no payload, so no PDU counters):
+   * packets A, packets B, bytes A, bytes B, first time, current hour's packets and bytes; and
+   * finished hours as [hour, packets, bytes, ...]. Zero for a folded connection.
+   */
+  deltas: number[];
+  hours: number[] | null;
   session: { transport: 'tcp' | 'udp'; checkpoint: SessionCheckpoint } | null;
 }
 
@@ -63,6 +71,8 @@ export interface ProbeState {
   to: Array<[number | string, number]>;
   scanners: Array<number | string>;
   flooded: Array<number | string>;
+  /** Distinct peers and ports of each scan/flood summary so far (key kind|host|transport). */
+  distinct?: Array<{ key: string; peers: DistinctCounterState; ports: number[] }>;
 }
 
 export interface LiveState {
@@ -109,6 +119,8 @@ export function mergeProbeStates(parts: ProbeState[]): ProbeState {
     to: add(parts.map((p) => p.to)),
     scanners: union(parts.map((p) => p.scanners)),
     flooded: union(parts.map((p) => p.flooded)),
+    // Each shard's distinct sets stand for its own pairs; merged, the first shard's set of a key is kept.
+    distinct: [...new Map(parts.flatMap((p) => p.distinct ?? []).reverse().map((d) => [d.key, d] as const)).values()],
   };
 }
 
@@ -149,13 +161,15 @@ export function toLiveConn(conn: Conn, addrA: Uint32Array, addrB: Uint32Array): 
     flowKey: conn.flowKey, respPort: conn.respPort, closeFlags: conn.closeFlags, answeredA: conn.answeredA,
     answeredB: conn.answeredB, payloadSeen: conn.payloadSeen, counted: conn.counted, firstTs: conn.firstTs, lastTs: conn.lastTs,
     hour: conn.hour, day: conn.day, macA: conn.macA, macB: conn.macB,
+    deltas: [conn.pktsA, conn.pktsB, conn.bytesA, conn.bytesB, conn.deltaFirstTs, conn.hourPkts, conn.hourBytes],
+    hours: conn.hours === null || conn.hours.length === 0 ? null : [...conn.hours],
     session: s === null ? null : { transport: conn.proto === IPPROTO_TCP ? 'tcp' : 'udp', checkpoint: s.checkpoint() },
   };
 }
 
 /**
- * A new Conn (slot given, side A as in the LiveConn) carrying on `lc`. Its counters since the last
- * fold are zero, as they were when it was exported; host ids are interned again when it next folds.
+ * A new Conn (slot given, side A as in the LiveConn) carrying on `lc`, with the deltas it had not
+ * folded yet; host ids are interned again when it next folds.
  */
 export function fromLiveConn(slot: number, lc: LiveConn, registry: Registry): Conn {
   const conn = new Conn(slot, lc.version, lc.portA, lc.portB, lc.proto, lc.firstFromA, lc.firstTs);
@@ -175,11 +189,19 @@ export function fromLiveConn(slot: number, lc: LiveConn, registry: Registry): Co
   conn.payloadSeen = lc.payloadSeen;
   conn.counted = lc.counted;
   conn.lastTs = lc.lastTs;
-  conn.deltaFirstTs = lc.lastTs;
   conn.hour = lc.hour;
   conn.day = lc.day;
   conn.macA = lc.macA;
   conn.macB = lc.macB;
+  const d = lc.deltas;
+  conn.pktsA = d[0]!;
+  conn.pktsB = d[1]!;
+  conn.bytesA = d[2]!;
+  conn.bytesB = d[3]!;
+  conn.deltaFirstTs = d[4]!;
+  conn.hourPkts = d[5]!;
+  conn.hourBytes = d[6]!;
+  conn.hours = lc.hours === null ? null : [...lc.hours];
   if (lc.session !== null) conn.session = resumedSession(registry, conn, lc.session.transport, lc.session.checkpoint);
   return conn;
 }
