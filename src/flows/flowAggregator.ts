@@ -249,6 +249,9 @@ export class FlowAggregator {
       }
     }
 
+    // The initiator is decided from a connection's first DECIDE_AFTER_PACKETS packets at the latest,
+    // whatever the files: a fold that comes earlier waits for it (takeBatch, waitsForFold).
+    if (conn.initiatorIsA < 0 && conn.pktsA + conn.pktsB >= DECIDE_AFTER_PACKETS) this.initiators.decide(conn);
     L2Tracker.notePacketMac(conn, rec, pkt, fromA);
     if (++this.packetsSinceSweep >= SWEEP_EVERY_PACKETS) this.maybeSweep();
   }
@@ -371,10 +374,14 @@ export class FlowAggregator {
     sweepConns(this.conns, this.now, false, 0, () => table.size, (c) => this.evict(c), this.connOrder);
     // Connections not counted yet are folded in connection order (their first fold may pass the
     // scan threshold: which attempts are summarised must not depend on table slots).
-    // An attempt that may still turn out failed or not (see mayStillProbe) waits, unless the input
-    // ends here: its deltas stay on it (and in the live state).
+    // A connection whose first fold would decide too early (waitsForFold) waits, unless the input
+    // ends here: its deltas stay on it (and in the live state); its sessions' coverage is folded.
     const first: Conn[] = [];
-    for (const c of this.conns) if (c !== undefined && !c.counted && (final || !mayStillProbe(c))) first.push(c);
+    for (const c of this.conns) {
+      if (c === undefined || c.counted) continue;
+      if (final || !waitsForFold(c)) first.push(c);
+      else this.folder.foldStats(c);
+    }
     if (first.length > 1) first.sort(this.connOrder);
     for (const c of first) this.folder.fold(c);
     for (let i = 0; i < this.conns.length; i++) {
@@ -470,17 +477,27 @@ export class FlowAggregator {
   }
 }
 
+/** A connection's initiator is decided by its DECIDE_AFTER_PACKETS-th packet at the latest. */
+export const DECIDE_AFTER_PACKETS = 32;
+
 /**
- * Whether a connection not folded yet can still change from a failed attempt (isProbe) to not, or
- * back: no payload yet, not torn down (RST, or FIN both ways), and not both sides answering past
- * a handshake's few packets. Its first fold waits (until then, an idle timeout, or the end of the
- * input), so whether a half-open attempt whose SYN-ACK and RST fall in two files is a failed attempt
- * does not depend on where the files are cut.
+ * Whether the first fold of a connection (which decides its initiator and whether it is a failed
+ * attempt) must wait, so that neither depends on where the input is cut into files:
+ *  - it may still change from a failed attempt (isProbe) to not, or back: no payload yet, not torn
+ *    down (RST, or FIN both ways), and not both sides answering past a handshake's few packets (a
+ *    half-open attempt whose SYN-ACK and RST fall in two files is one failed attempt);
+ *  - or its initiator evidence may still grow: no handshake seen, no request or response yet, a
+ *    dissector that may still report one, and fewer than DECIDE_AFTER_PACKETS packets.
+ * It waits until that changes, its idle timeout, or the end of the input (takeBatch(final)).
  */
-function mayStillProbe(c: Conn): boolean {
-  if (c.payloadSeen || (c.proto !== IPPROTO_TCP && c.proto !== IPPROTO_UDP)) return false;
-  if ((c.closeFlags & 4) !== 0 || (c.closeFlags & 3) === 3) return false;
-  return !(c.answeredA && c.answeredB && c.pktsA + c.pktsB > 4);
+function waitsForFold(c: Conn): boolean {
+  if (c.proto !== IPPROTO_TCP && c.proto !== IPPROTO_UDP) return false;
+  if (!c.payloadSeen) {
+    if ((c.closeFlags & 4) !== 0 || (c.closeFlags & 3) === 3) return false;
+    return !(c.answeredA && c.answeredB && c.pktsA + c.pktsB > 4);
+  }
+  if (c.initiatorIsA >= 0 || c.syn >= 0 || c.protoClientIsA >= 0) return false;
+  return c.session !== null && c.session.dissector !== null;
 }
 
 /** Frame counters of one frame. */

@@ -160,6 +160,11 @@ export class FlowFolder {
     return f;
   }
 
+  /** Only the session's coverage counters (a connection whose first fold waits: takeBatch). */
+  foldStats(conn: Conn): void {
+    this.foldSessionStats(conn);
+  }
+
   private foldSessionStats(conn: Conn): void {
     const s = conn.session;
     if (s === null) return;

@@ -17,7 +17,7 @@ import { deflateRawSync, inflateRawSync } from 'node:zlib';
 import { IPPROTO_TCP } from '../decode/packet.js';
 import type { Registry } from '../dissectors/registry.js';
 import { AppSession, type SessionCheckpoint } from '../dissectors/session.js';
-import { Conn, type InitiatorEvidence } from './conn.js';
+import { Conn, type FnCounter, type InitiatorEvidence, type ObjectCounter } from './conn.js';
 import type { DistinctCounterState } from './distinctCounter.js';
 import { pairShard } from './pairShard.js';
 
@@ -56,13 +56,37 @@ export interface LiveConn {
   macA: number;
   macB: number;
   /**
-   * Deltas not folded yet (a connection whose first fold waits: no payload, so no PDU counters):
+   * Deltas not folded yet (a connection whose first fold waits, FlowAggregator waitsForFold):
    * packets A, packets B, bytes A, bytes B, first time, current hour's packets and bytes; and
    * finished hours as [hour, packets, bytes, ...]. Zero for a folded connection.
    */
   deltas: number[];
   hours: number[] | null;
+  /** PDU counters not folded yet (a connection whose first fold waits for initiator evidence), or null. */
+  pdus: PendingPdus | null;
   session: { transport: 'tcp' | 'udp'; checkpoint: SessionCheckpoint } | null;
+}
+
+/** A waiting connection's PDU counters, as on the Conn (copied). */
+export interface PendingPdus {
+  fns: Map<number, FnCounter> | null;
+  pastFns: Array<{ day: number; fns: Map<number, FnCounter> }> | null;
+  ranges: Map<number, { n: number }> | null;
+  objects: Map<string | number, ObjectCounter> | null;
+  attributes: Map<string, string> | null;
+}
+
+const copyFns = (m: Map<number, FnCounter>): Map<number, FnCounter> => new Map([...m].map(([k, v]) => [k, { ...v }]));
+
+function pendingPdus(c: Conn): PendingPdus | null {
+  if (c.fns === null && c.pastFns === null && c.ranges === null && c.objects === null && c.attributes === null) return null;
+  return {
+    fns: c.fns === null ? null : copyFns(c.fns),
+    pastFns: c.pastFns === null ? null : c.pastFns.map((p) => ({ day: p.day, fns: copyFns(p.fns) })),
+    ranges: c.ranges === null ? null : new Map([...c.ranges].map(([k, v]) => [k, { n: v.n }])),
+    objects: c.objects === null ? null : new Map([...c.objects].map(([k, v]) => [k, { ...v }])),
+    attributes: c.attributes === null ? null : new Map(c.attributes),
+  };
 }
 
 /** Failed attempts made by / received by each address, and the addresses past the threshold. */
@@ -163,6 +187,7 @@ export function toLiveConn(conn: Conn, addrA: Uint32Array, addrB: Uint32Array): 
     hour: conn.hour, day: conn.day, macA: conn.macA, macB: conn.macB,
     deltas: [conn.pktsA, conn.pktsB, conn.bytesA, conn.bytesB, conn.deltaFirstTs, conn.hourPkts, conn.hourBytes],
     hours: conn.hours === null || conn.hours.length === 0 ? null : [...conn.hours],
+    pdus: pendingPdus(conn),
     session: s === null ? null : { transport: conn.proto === IPPROTO_TCP ? 'tcp' : 'udp', checkpoint: s.checkpoint() },
   };
 }
@@ -202,6 +227,13 @@ export function fromLiveConn(slot: number, lc: LiveConn, registry: Registry): Co
   conn.hourPkts = d[5]!;
   conn.hourBytes = d[6]!;
   conn.hours = lc.hours === null ? null : [...lc.hours];
+  if (lc.pdus !== null) {
+    conn.fns = lc.pdus.fns;
+    conn.pastFns = lc.pdus.pastFns;
+    conn.ranges = lc.pdus.ranges;
+    conn.objects = lc.pdus.objects;
+    conn.attributes = lc.pdus.attributes;
+  }
   if (lc.session !== null) conn.session = resumedSession(registry, conn, lc.session.transport, lc.session.checkpoint);
   return conn;
 }

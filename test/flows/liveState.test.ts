@@ -134,6 +134,31 @@ describe('liveState', () => {
     expect([f.connections, f.packetsToResponder, f.packetsToInitiator]).toEqual([1, 2, 1]);
   });
 
+  test('takeBatch() between two files leaves a connection whose initiator evidence is still to come undecided (same as one file)', () => {
+    // Picked up mid-stream: first the tail of a PDU (no PDU start), then requests and responses.
+    const c = (seq: number, payload: Buffer): Buffer => tcpFrame({ src: '10.30.1.7', dst: '10.20.1.10', sport: 50999, dport: 502, seq, ack: 1, flags: PSH | ACK, payload });
+    const s = (seq: number, payload: Buffer): Buffer => tcpFrame({ src: '10.20.1.10', dst: '10.30.1.7', sport: 502, dport: 50999, seq, ack: 1, flags: PSH | ACK, payload });
+    const req = modbusAdu(1, 1, [3, 0, 0, 0, 2]);
+    const resp = modbusAdu(1, 1, [3, 4, 0, 0, 0, 0]);
+    const frames: Array<[Buffer, number]> = [
+      [c(100, Buffer.from([0, 0, 0])), T0],
+      [c(103, req), T0 + 1],
+      [s(7000, resp), T0 + 1.01],
+    ];
+    const one = new FlowAggregator({ registry });
+    feed(one, frames);
+    const expected = summed([one.takeBatch(true)]);
+    expect(Object.values(expected)[0]!.evidence).toBe('protocol');
+    const two = new FlowAggregator({ registry });
+    feed(two, frames.slice(0, 1));
+    const b1 = two.takeBatch(false);
+    expect(b1.flows).toEqual([]);
+    const next = new FlowAggregator({ registry });
+    next.importState(stored(two.exportState()));
+    feed(next, frames.slice(1));
+    expect(summed([b1, next.takeBatch(true)])).toEqual(expected);
+  });
+
   test('shardLiveState(state, i, n) gives each connection to the one shard that owns its address pair', () => {
     const agg = new FlowAggregator({ registry });
     for (let i = 0; i < 40; i++) feed(agg, polling(`10.30.1.${i + 1}`, 50000 + i, 1));
