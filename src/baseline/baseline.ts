@@ -225,6 +225,15 @@ export class Baseline {
       .get(headHash, size) as CaptureRow | undefined;
   }
 
+  /**
+   * The live unit that committed the furthest into the evidence file whose live units record
+   * `headHash` (`live-evidence:KEY`, src/pipeline/liveEvidence.ts): its end_offset is where that
+   * file's uncommitted packets start.
+   */
+  liveEvidenceCommitted(headHash: string): CaptureRow | undefined {
+    return this.db.prepare('SELECT * FROM captures WHERE head_hash = ? ORDER BY end_offset DESC, id DESC LIMIT 1').get(headHash) as CaptureRow | undefined;
+  }
+
   /** Captures recorded under this path, largest first. */
   capturesAtPath(path: string): CaptureRow[] {
     return this.db.prepare('SELECT * FROM captures WHERE path = ? ORDER BY size DESC').all(path) as CaptureRow[];

@@ -191,7 +191,9 @@ export async function ingestSources(baseline: PipelineStore, sources: CaptureSou
       const captureId = baseline.commitCapture(
         {
           fingerprint: p.fingerprint, headHash: p.headHash, path: p.path, size: p.size, format: summary.format,
-          compression: summary.compression, linktypes: summary.linktypes, endOffset: summary.endOffset, frames: summary.frames,
+          compression: summary.compression, linktypes: summary.linktypes, endOffset: summary.endOffset,
+          // A resumed file's row counts the records it added: the earlier row holds those before (overview sums them).
+          frames: p.startOffset > 0 ? summary.records : summary.frames,
           truncated: summary.truncated, errors, warnings, resumedFrom: p.resumedFrom,
         },
         batch,
