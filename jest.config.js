@@ -32,11 +32,13 @@ const ORACLE = [
   'test/reassembly/tcpReassembler.captures.test.ts',
   // editcap cuts the demo plant into rotated files; the binary ingests them many times
   'test/pipeline/ingestContinuity.test.ts',
+  // the ingest summary through the binary, on captures cut by editcap
+  'test/cli/runIngest.notAnalysed.test.ts',
   // tcpreplay into a network namespace
   'test/ingest/liveCapture.test.ts',
 ];
 const GOLDEN = ['test/report/flowsGolden.test.ts', 'test/report/html/*.browser.test.ts', 'test/baseline/demo.test.ts', 'test/pipeline/parallelIngest.test.ts', 'test/fixtures/refineryUnit3.test.ts', 'test/fixtures/bench.test.ts'];
-const CLI = ['test/cli/{main,conventions,flowsCommand}.test.ts'];
+const CLI = ['test/cli/{main,conventions,flowsCommand,poisoned}.test.ts'];
 
 const at = (globs) => globs.map((g) => `<rootDir>/${g}`);
 /** The globs above as regular expressions (testPathIgnorePatterns takes those). */

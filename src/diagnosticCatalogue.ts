@@ -172,6 +172,7 @@ export const DIAGNOSTIC_CATALOGUE = {
   BASELINE_UNREADABLE: d('error', 'store', 'The store cannot be read or written (permissions, disk, a damaged file).', 'Check the file and its folder; if it is damaged, ingest the captures into a new store.'),
   BASELINE_READ_ONLY: d('error', 'store', 'The store (or its folder) cannot be written, so it cannot be ingested into or migrated.', 'Check the permissions of the file and its folder, or copy the store somewhere writable.'),
   BASELINE_FULL: d('error', 'store', 'The disk holding the store is full; the capture being written was not committed.', 'Free space and run again: committed captures are kept and skipped.'),
+  BASELINE_TIME_INVALID: d('warning', 'store', 'The store holds times a date cannot hold (written by a zonescope from before timestamps were checked); the message names the capture and field.', 'Those rows are read with their other time (an hour or day left out); ingest the captures into a new store to be rid of them.'),
   BASELINE_BUSY: d('error', 'store', 'Another process holds the store locked for writing.', 'Wait for the other ingest to finish, or use another --db.'),
   // ---- the ingest pipeline
   PIPELINE_WORKERS_UNAVAILABLE: d('warning', 'pipeline', 'Worker threads could not be used (custom registry, non-file source, missing or failing worker script): the run read in one thread.', 'None for the results (they are the same); reinstall or rebuild (npm run build) if the worker script is missing.'),

@@ -145,6 +145,7 @@ export class FlowAggregator {
       return;
     }
     if (res === DECODE.OTHER_L2) {
+      if (pkt.etherType === 0 && pkt.payloadLen >= 2 && rec.data[pkt.payloadOff] === 0x42 && rec.data[pkt.payloadOff + 1] === 0x42) this.counters.stp++;
       if (pkt.tunnelKind !== 0 || pkt.skipped !== 0) this.noteEncapsulation(rec, pkt);
       this.l2.noteL2(rec, pkt, ts);
       return;
@@ -221,23 +222,27 @@ export class FlowAggregator {
       }
       if ((f & TCP_FIN) !== 0) conn.closeFlags |= fromA ? 1 : 2;
       if ((f & TCP_RST) !== 0) conn.closeFlags |= 4;
-      if (pkt.payloadLen > 0 || (conn.session !== null && (f & (TCP_FIN | TCP_RST)) !== 0)) {
-        if (pkt.payloadLen > 0) conn.payloadSeen = true;
+      // Payload bytes the snap length cut off (the header says the segment carried more); a later IP
+      // fragment carries no TCP header, so no sequence number to skip them by.
+      const cut = pkt.fragment === 2 ? 0 : pkt.payloadWireLen - pkt.payloadLen;
+      if (pkt.payloadLen > 0 || cut > 0 || (conn.session !== null && (f & (TCP_FIN | TCP_RST)) !== 0)) {
+        if (pkt.payloadLen > 0 || cut > 0) conn.payloadSeen = true;
         const s = conn.session ?? this.openSession(conn, 'tcp');
         sink.cur = conn;
         sink.curFromA = fromA;
-        s.tcpSegment(fromA, this.dirOf(conn, fromA), pkt.tcpSeq, f, rec.data, pkt.payloadOff, pkt.payloadLen, sink);
+        s.tcpSegment(fromA, this.dirOf(conn, fromA), pkt.tcpSeq, f, rec.data, pkt.payloadOff, pkt.payloadLen, sink, cut > 0 ? cut : 0, rec.caplen);
         sink.cur = null;
       }
     } else if (proto === IPPROTO_UDP) {
       if (fromA) conn.answeredA = true;
       else conn.answeredB = true;
-      if (pkt.payloadLen > 0 && pkt.fragment !== 2) {
+      const cut = pkt.fragment === 0 ? pkt.payloadWireLen - pkt.payloadLen : 0;
+      if ((pkt.payloadLen > 0 || cut > 0) && pkt.fragment !== 2) {
         conn.payloadSeen = true;
         const s = conn.session ?? this.openSession(conn, 'udp');
         sink.cur = conn;
         sink.curFromA = fromA;
-        s.udpDatagram(fromA, this.dirOf(conn, fromA), rec.data, pkt.payloadOff, pkt.payloadLen, sink);
+        s.udpDatagram(fromA, this.dirOf(conn, fromA), rec.data, pkt.payloadOff, pkt.payloadLen, sink, cut > 0 ? cut : 0, rec.caplen);
         sink.cur = null;
       }
     } else {

@@ -180,6 +180,7 @@ export class FlowFolder {
     conn.foldedUnparsed = st.bytesUnparsed;
     conn.foldedGapBytes = st.gapBytes;
     conn.foldedRetrans = st.retransmittedBytes;
+    s.takeSnapLoss(p);
   }
 
   private protoStats(protocol: string): ProtocolStatsDelta {

@@ -8,6 +8,7 @@ import type Database from 'better-sqlite3';
 import { v1Schema } from './001-v1-schema.js';
 import { functionDays } from './002-function-days.js';
 import { liveState } from './005-live-state.js';
+import { snaplenLoss } from './007-snaplen-loss.js';
 
 export interface Migration {
   /** the schema version after this step */
@@ -16,4 +17,4 @@ export interface Migration {
   up(db: Database.Database): void;
 }
 
-export const MIGRATIONS: Migration[] = [v1Schema, functionDays, liveState];
+export const MIGRATIONS: Migration[] = [v1Schema, functionDays, liveState, snaplenLoss];

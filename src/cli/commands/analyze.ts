@@ -27,6 +27,7 @@ import { lastString, withDb, withDecodeOptions, withVerbosity } from '../options
 import { prepareOutDir, writeOutput } from '../output.js';
 import { readFlowsDocument } from '../readFlowsDocument.js';
 import { runIngest } from '../runIngest.js';
+import { reportTimeProblems } from '../store.js';
 import { parseSafetyOption } from './assets.js';
 import type { CliContext, Command } from './command.js';
 import { proposalSummary, writeProposal } from './propose.js';
@@ -83,6 +84,7 @@ export const analyzeCommand: Command = {
     }
     const { code } = await runIngest(a.inputs, db, a, ctx);
     const reader = BaselineReader.open(db);
+    if (a.quiet !== true) reportTimeProblems(reader, ctx);
     const unregister = atInterrupt(() => reader.close());
     let diff: DiffResult | null = null;
     try {
