@@ -1,8 +1,10 @@
 /**
  * One shard of a parallel ingest (a worker thread): reads each capture file the main thread names,
  * aggregates the frames of its shard (IP packets by address pair, see pairShard in src/flows; non-IP
- * frames in shard 0), and sends back the file's FlowBatch and diagnostics. Its live connections persist from file to file, like
- * the single-threaded path's, and from run to run (its shard of the stored live state, taken on 'restore'). Shard 0 also reports the reader's diagnostics and progress.
+ * frames in shard 0), and sends back the file's FlowBatch, live state and diagnostics. Its live
+ * connections persist from file to file, like the single-threaded path's, and from run to run (its
+ * shard of the stored live state, taken on 'restore'). Shard 0 also reports the reader's diagnostics
+ * and progress.
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import { DiagnosticLog } from '../diagnostics.js';

@@ -38,7 +38,10 @@ export interface CaptureUnit {
   resumedFrom: number | null;
   /** Said in the unit's result (e.g. what was resumed). */
   note?: string;
-  /** The last unit of its source: live connections are closed at its end when no source follows. */
+  /**
+   * The last unit of its source: when no source follows, the live connections' buffered data is closed
+   * at its end (the connections themselves stay live, in the store's live state).
+   */
   last: boolean;
   /** Read the unit's records in this thread; `onRecord` may not keep `rec.data` past the call. */
   read(onRecord: (rec: CaptureRecord) => void, opts: UnitReadOptions): Promise<ReadSummary>;
