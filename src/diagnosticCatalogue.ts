@@ -178,6 +178,7 @@ export const DIAGNOSTIC_CATALOGUE = {
   BASELINE_BUSY: d('error', 'store', 'Another process holds the store locked for writing.', 'Wait for the other ingest to finish, or use another --db.'),
   // ---- the ingest pipeline
   PIPELINE_WORKERS_UNAVAILABLE: d('warning', 'pipeline', 'Worker threads could not be used (custom registry, non-file source, missing or failing worker script): the run read in one thread.', 'None for the results (they are the same); reinstall or rebuild (npm run build) if the worker script is missing.'),
+  INGEST_LIVE_STATE_CLOSED: d('note', 'pipeline', 'A capture older than the connections carried over from the previous run was ingested: those connections were closed first (they stay counted) and the older capture\'s connections start afresh.', 'None; to have connections that span files counted as one, ingest captures in time order (one run sorts them).'),
   // ---- live capture (zonescope capture)
   LIVE_CAP_UNAVAILABLE: d('error', 'live', 'Live capture needs the optional cap package (libpcap), which is not installed.', 'Install libpcap-dev and run npm install again, or capture with tcpdump and ingest the files.'),
   LIVE_NO_PRIVILEGE: d('error', 'live', 'Capturing on the interface needs privileges this process lacks.', 'Run as root or grant cap_net_raw,cap_net_admin to node.'),

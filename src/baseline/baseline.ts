@@ -90,6 +90,12 @@ export interface BaselineOpenOptions {
   maxPages?: number;
 }
 
+/** The ingest's live state in its stored form (encodeLiveState in src/flows/liveState.ts). */
+export interface LiveStateBlob {
+  connections: number;
+  data: Uint8Array;
+}
+
 export class Baseline {
   private readonly db: Database.Database;
   private readonly path: string;
@@ -221,8 +227,16 @@ export class Baseline {
    * the same content was committed meanwhile (by another process ingesting the same file): then
    * nothing is written, so two ingests of one file resolve to one.
    * `diagnostics` are the kept ones (the first of each code); `diagnosticCounts` every occurrence.
+   * `live` is the ingest's live state after this capture (see liveState()), replaced in the same
+   * transaction.
    */
-  commitCapture(info: CaptureInfo, batch: FlowBatch, diagnostics: Diagnostic[], diagnosticCounts: Map<string, { severity: string; count: number }>): number | null {
+  commitCapture(
+    info: CaptureInfo,
+    batch: FlowBatch,
+    diagnostics: Diagnostic[],
+    diagnosticCounts: Map<string, { severity: string; count: number }>,
+    live?: LiveStateBlob,
+  ): number | null {
     const db = this.db;
     return this.write(`adding ${info.path}`, (): number | null => {
       const contentId = info.contentId ?? info.fingerprint;
@@ -250,6 +264,7 @@ export class Baseline {
       }
       const insCount = db.prepare('INSERT INTO diagnostic_counts (capture_id, code, severity, count) VALUES (?, ?, ?, ?)');
       for (const [code, v] of diagnosticCounts) insCount.run(captureId, code, v.severity, v.count);
+      if (live !== undefined) this.writeLiveState(captureId, live);
       return captureId;
     });
   }
@@ -303,9 +318,30 @@ export class Baseline {
     return newsSince(this.db, mark);
   }
 
-  /** Add deltas that belong to no file of their own (closing connections at the end of a run). */
-  commitDeltas(captureId: number, batch: FlowBatch): void {
-    this.write('closing the connections of this run', () => this.writeBatch(batch, captureId));
+  /** Add deltas that belong to no file of their own (closing connections at the end of a run), and the live state after them. */
+  commitDeltas(captureId: number, batch: FlowBatch, live?: LiveStateBlob): void {
+    this.write('closing the connections of this run', () => {
+      this.writeBatch(batch, captureId);
+      if (live !== undefined) this.writeLiveState(captureId, live);
+    });
+  }
+
+  /**
+   * The ingest's live state as the last commit left it (src/flows/liveState.ts decodes it), or null
+   * when there is none (a new store, or one migrated from before schema version 5).
+   */
+  liveState(): Uint8Array | null {
+    const row = this.db.prepare('SELECT data FROM live_state WHERE id = 1').get() as { data: Uint8Array } | undefined;
+    return row?.data ?? null;
+  }
+
+  private writeLiveState(captureId: number, live: LiveStateBlob): void {
+    this.db
+      .prepare(
+        `INSERT INTO live_state (id, capture_id, connections, data) VALUES (1, ?, ?, ?)
+         ON CONFLICT (id) DO UPDATE SET capture_id = excluded.capture_id, connections = excluded.connections, data = excluded.data`,
+      )
+      .run(captureId, live.connections, live.data);
   }
 
   /**

@@ -106,6 +106,7 @@ export class FlowFolder {
     const transport = transportName(conn.proto);
     this.foldSessionStats(conn);
     if (deltaPkts === 0 && !conn.fns && !conn.pastFns && conn.counted) return;
+    // A failed attempt stays one: its later packets go to the same scan/flood summary (absorb).
     if (this.probes.absorb(conn, transport)) {
       conn.hourPkts = 0;
       conn.hourBytes = 0;
@@ -199,6 +200,11 @@ export class FlowFolder {
       conn.events = null;
     }
     return f;
+  }
+
+  /** Only the session's coverage counters (a connection whose first fold waits: takeBatch). */
+  foldStats(conn: Conn): void {
+    this.foldSessionStats(conn);
   }
 
   private foldSessionStats(conn: Conn): void {

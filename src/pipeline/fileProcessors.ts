@@ -14,6 +14,7 @@ import { DecodedPacket } from '../decode/packet.js';
 import type { Registry } from '../dissectors/registry.js';
 import { DEFAULT_MAX_CONNECTIONS, FlowAggregator, type FlowBatch } from '../flows/flowAggregator.js';
 import { mergeBatches } from '../flows/mergeBatches.js';
+import { mergeLiveStates, shardLiveState, type LiveState } from '../flows/liveState.js';
 import type { ReadSummary } from '../ingest/readCapture.js';
 import type { CaptureRecord } from '../ingest/record.js';
 import type { WorkerSetup } from './ingestWorker.js';
@@ -23,10 +24,14 @@ export interface FileResult {
   summary: ReadSummary;
   batch: FlowBatch;
   log: DiagnosticLog;
+  /** The live state after the unit, for the store (one list whatever the number of shards). */
+  live: LiveState;
 }
 
 export interface FileProcessor {
-  /** Read one unit; `last` closes every connection at its end. */
+  /** Carry on from the live state an earlier run left in the store (before the first run()). */
+  restore(state: LiveState): Promise<void>;
+  /** Read one unit; `last` (the end of the run's input) closes the sessions' buffered data at its end. */
   run(unit: CaptureUnit, last: boolean, onProgress: (consumed: number, records: number) => void): Promise<FileResult>;
   close(): Promise<void>;
 }
@@ -60,7 +65,12 @@ export class InProcessProcessor implements FileProcessor {
       onDiagnostic: (d) => log.report(d),
       onProgress: (consumed) => onProgress(consumed, this.records),
     });
-    return { summary, batch: this.agg.takeBatch(last), log };
+    const batch = this.agg.takeBatch(last);
+    return { summary, batch, log, live: this.agg.exportState() };
+  }
+
+  async restore(state: LiveState): Promise<void> {
+    this.agg.importState(shardLiveState(state, 0, 1));
   }
 
   async close(): Promise<void> {}
@@ -68,7 +78,8 @@ export class InProcessProcessor implements FileProcessor {
 
 type WorkerReply =
   | { type: 'progress'; consumed: number; records: number }
-  | { type: 'done'; summary: ReadSummary; batch: FlowBatch; kept: Diagnostic[]; counts: Array<[DiagnosticCode, { severity: Severity; count: number }]> }
+  | { type: 'done'; summary: ReadSummary; batch: FlowBatch; live: LiveState; kept: Diagnostic[]; counts: Array<[DiagnosticCode, { severity: Severity; count: number }]> }
+  | { type: 'restored' }
   | { type: 'error'; message: string };
 
 /** How to start an ingest worker thread. */
@@ -167,6 +178,7 @@ export class ShardedProcessor implements FileProcessor {
             onProgress(m.consumed, m.records);
             return;
           }
+          if (m.type === 'restored') return;
           w.off('message', onMessage);
           w.off('error', onError);
           if (m.type === 'error') {
@@ -183,7 +195,9 @@ export class ShardedProcessor implements FileProcessor {
               for (const [code, c] of r!.counts) part.counts.set(code, c);
               log.merge(part);
             }
-            resolvePromise({ summary: results[0]!.summary, batch: mergeBatches(results.map((r) => r!.batch)), log });
+            resolvePromise({
+              summary: results[0]!.summary, batch: mergeBatches(results.map((r) => r!.batch)), log, live: mergeLiveStates(results.map((r) => r!.live)),
+            });
           }
         };
         const onError = (e: Error): void => {
@@ -195,6 +209,27 @@ export class ShardedProcessor implements FileProcessor {
         w.postMessage({ type: 'file', path, startOffset, last });
       });
     });
+  }
+
+  /** Each worker takes its shard of the state (shardLiveState, in the worker). */
+  restore(state: LiveState): Promise<void> {
+    return Promise.all(
+      this.workers.map(
+        (w, i) =>
+          new Promise<void>((resolveDone, reject) => {
+            const onMessage = (m: WorkerReply): void => {
+              if (m.type !== 'restored' && m.type !== 'error') return;
+              w.off('message', onMessage);
+              w.off('error', reject);
+              if (m.type === 'error') reject(new Error(`ingest worker ${i}: ${m.message}`));
+              else resolveDone();
+            };
+            w.on('message', onMessage);
+            w.on('error', reject);
+            w.postMessage({ type: 'restore', state });
+          }),
+      ),
+    ).then(() => undefined);
   }
 
   async close(): Promise<void> {

@@ -2,7 +2,9 @@
  * The pipeline driver: sources in, batches out to the store. ingestSources() reads every unit of every
  * source (source.ts) one by one through ONE flow aggregator (so a TCP connection that spans rotated
  * files stays one connection) and commits each unit's deltas in one transaction with the unit's
- * capture row. ingestCaptures() is the library side of `zonescope ingest`: capture files
+ * capture row, and the aggregator's live state after the unit with them (liveState.ts): a run starts
+ * from the state the last commit left, so a connection (and scan/flood counting) that spans runs
+ * is one, and a kill between two commits loses nothing a re-run does not redo. ingestCaptures() is the library side of `zonescope ingest`: capture files
  * (fileSource.ts: a file already in the baseline is skipped whatever its name; one that grew since is
  * resumed) as the one source. Bad records become diagnostics; every good record is kept.
  */
@@ -26,6 +28,7 @@ import {
   type ProtocolStatsDelta,
   type ScanDelta,
 } from '../flows/flowDelta.js';
+import { decodeLiveState, encodeLiveState, type LiveState } from '../flows/liveState.js';
 import { InProcessProcessor, ShardedProcessor, workerLaunch, type FileProcessor } from './fileProcessors.js';
 import { decodeOptionsText } from './decodeOptions.js';
 import { fileSource, settledResult } from './fileSource.js';
@@ -135,6 +138,9 @@ export async function ingestSources(baseline: PipelineStore, sources: CaptureSou
   const bytesTotal = plans.reduce((s, p) => s + p.bytesTotal, 0);
   const processor = await createProcessor(opts, bytesTotal, plans.every((p) => p.files), report);
   try {
+    const stored = baseline.liveState?.() ?? null;
+    const state = stored === null ? null : decodeLiveState(stored);
+    if (state !== null) await processor.restore(state);
     return await readUnits(processor);
   } finally {
     await processor.close();
@@ -183,11 +189,11 @@ export async function ingestSources(baseline: PipelineStore, sources: CaptureSou
     let i = 0;
     for (let si = 0; si < plans.length; si++) for await (const p of plans[si]!.units) {
       i++;
-      // Connections still live are closed at the end of the last unit of the last source that has any.
+      // The sessions' buffered data is closed at the end of the last unit of the last source that has any.
       const last = p.last && plans.slice(si + 1).every((pl) => known(pl)?.length === 0);
       const fileStart = bytesBefore;
       const fileIndex = i;
-      const { summary, batch, log: fileLog } = await proc.run(p, last, (consumed, records) =>
+      const { summary, batch, log: fileLog, live } = await proc.run(p, last, (consumed, records) =>
         opts.onProgress?.({
           file: fileIndex, files: Math.max(files, fileIndex), path: p.path, bytesDone: fileStart + consumed, bytesTotal,
           packets: totals.frames + records, elapsedMs: Date.now() - t0,
@@ -211,7 +217,7 @@ export async function ingestSources(baseline: PipelineStore, sources: CaptureSou
       if (!readable) {
         failed = true;
         results.push({ ...settledResult(p.path, 'failed', fileLog.kept.find((d) => d.severity === 'error')?.message ?? 'unreadable'), errors });
-        if (last && lastCaptureId !== null && hasContent(batch)) baseline.commitDeltas(lastCaptureId, batch);
+        if (last && lastCaptureId !== null && hasContent(batch)) baseline.commitDeltas(lastCaptureId, batch, storedForm(live));
         continue;
       }
       if (errors > 0) failed = true;
@@ -227,6 +233,7 @@ export async function ingestSources(baseline: PipelineStore, sources: CaptureSou
         batch,
         fileLog.kept,
         fileLog.counts as Map<string, { severity: Severity; count: number }>,
+        storedForm(live),
       );
       if (captureId === null) {
         // Another process committed the same content while this one read it: one copy is kept.
@@ -300,6 +307,10 @@ async function createProcessor(opts: IngestOptions, bytesTotal: number, files: b
   } catch (e) {
     return fallBack(`a worker thread could not start (${(e as Error).message.split('\n')[0]}): reinstall or rebuild zonescope, or run with one worker`);
   }
+}
+
+function storedForm(live: LiveState): { connections: number; data: Uint8Array } {
+  return { connections: live.conns.length, data: encodeLiveState(live) };
 }
 
 function hasContent(b: FlowBatch): boolean {

@@ -1,8 +1,10 @@
 /**
  * One shard of a parallel ingest (a worker thread): reads each capture file the main thread names,
  * aggregates the frames of its shard (IP packets by address pair, see pairShard in src/flows; non-IP
- * frames in shard 0), and sends back the file's FlowBatch and diagnostics. Its live connections persist from file to file, like
- * the single-threaded path's. Shard 0 also reports the reader's diagnostics and progress.
+ * frames in shard 0), and sends back the file's FlowBatch, live state and diagnostics. Its live
+ * connections persist from file to file, like the single-threaded path's, and from run to run (its
+ * shard of the stored live state, taken on 'restore'). Shard 0 also reports the reader's diagnostics
+ * and progress.
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import { DiagnosticLog } from '../diagnostics.js';
@@ -12,6 +14,7 @@ import { peekIpv4Pair } from '../decode/peekIpv4Pair.js';
 import { defaultDissectors } from '../dissectors/index.js';
 import { createRegistry } from '../dissectors/registry.js';
 import { FlowAggregator, ipv4PairShard, pairShard } from '../flows/flowAggregator.js';
+import { shardLiveState, type LiveState } from '../flows/liveState.js';
 import { readCaptureFile } from '../ingest/readCapture.js';
 import type { CaptureRecord } from '../ingest/record.js';
 
@@ -23,7 +26,7 @@ export interface WorkerSetup {
   scanThreshold?: number;
 }
 
-export type WorkerRequest = { type: 'file'; path: string; startOffset: number; last: boolean };
+export type WorkerRequest = { type: 'file'; path: string; startOffset: number; last: boolean } | { type: 'restore'; state: LiveState };
 
 const setup = workerData as WorkerSetup;
 const port = parentPort!;
@@ -64,6 +67,15 @@ function fastIpv4Owner(rec: CaptureRecord, shards: number): number {
 }
 
 port.on('message', (msg: WorkerRequest) => {
+  if (msg.type === 'restore') {
+    try {
+      agg.importState(shardLiveState(msg.state, index, count));
+      port.postMessage({ type: 'restored' });
+    } catch (e) {
+      port.postMessage({ type: 'error', message: e instanceof Error ? (e.stack ?? e.message) : String(e) });
+    }
+    return;
+  }
   void (async () => {
     try {
       fileLog = new DiagnosticLog(20);
@@ -77,7 +89,7 @@ port.on('message', (msg: WorkerRequest) => {
         onProgress: first ? (consumed) => port.postMessage({ type: 'progress', consumed, records }) : undefined,
       });
       const batch = agg.takeBatch(msg.last);
-      port.postMessage({ type: 'done', summary, batch, kept: fileLog.kept, counts: [...fileLog.counts] });
+      port.postMessage({ type: 'done', summary, batch, live: agg.exportState(), kept: fileLog.kept, counts: [...fileLog.counts] });
     } catch (e) {
       port.postMessage({ type: 'error', message: e instanceof Error ? (e.stack ?? e.message) : String(e) });
     }
