@@ -10,8 +10,8 @@ import { functionDays } from './002-function-days.js';
 import { contentIdentity } from './003-content-identity.js';
 import { events } from './004-events.js';
 import { liveState } from './005-live-state.js';
-import { snaplenLoss } from './007-snaplen-loss.js';
-import { capturePoints } from './008-capture-points.js';
+import { snaplenLoss } from './006-snaplen-loss.js';
+import { capturePoints } from './007-capture-points.js';
 
 export interface Migration {
   /** the schema version after this step */

@@ -1,5 +1,5 @@
 /**
- * Migration step 8 (assigned 006; 007 landed first, so it runs after it): the capture points of each capture file. A frame that arrived through a tunnel
+ * Migration step 7: the capture points of each capture file. A frame that arrived through a tunnel
  * (remote SPAN over ERSPAN/GRE, a VXLAN overlay, MPLS, PPPoE, IP-in-IP) is decoded as its inner frame;
  * the tunnel itself is recorded here, per capture: its encapsulation, outer endpoints (IP addresses, or
  * the outer MACs for MPLS and PPPoE), id (ERSPAN session, VNI, GRE key, MPLS label, PPPoE session;
@@ -8,7 +8,7 @@
 import type { Migration } from './index.js';
 
 export const capturePoints: Migration = {
-  version: 8,
+  version: 7,
   describe: 'capture points (tunnels) per capture (capture_points)',
   up(db) {
     db.exec(`
