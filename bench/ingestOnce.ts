@@ -3,8 +3,8 @@
  *   node dist/bench/ingestOnce.js <capture> <mode> [db]
  * modes: `read` (reader only), `aggregate` (read + L2-L4 decode + flow aggregation, no dissectors),
  * `full` (read + decode + reassembly + every dissector + aggregation, one thread), `cli` (the real
- * `zonescope ingest` library path into a fresh SQLite baseline, default worker threads), `cli1` (the
- * same on one thread). Prints one JSON line.
+ * `zonescope ingest` library path into a fresh SQLite baseline, default worker threads), `cli1`,
+ * `cli2`, `cli3` (the same with that many threads: 1 is this thread alone). Prints one JSON line.
  */
 import { rmSync } from 'node:fs';
 import { Baseline } from '../src/baseline/baseline.js';
@@ -25,13 +25,13 @@ async function main(): Promise<void> {
   let packets = 0;
   let bytes = 0;
   let flows = 0;
-  if (mode === 'cli' || mode === 'cli1') {
+  if (mode === 'cli' || /^cli\d$/.test(mode)) {
     const path = db ?? `${file}.bench.db`;
     rmSync(path, { force: true });
     rmSync(`${path}-wal`, { force: true });
     rmSync(`${path}-shm`, { force: true });
     const b = Baseline.open(path);
-    const r = await ingestCaptures(b, [file], mode === 'cli1' ? { workers: 1 } : {});
+    const r = await ingestCaptures(b, [file], mode === 'cli' ? {} : { workers: Number(mode.slice(3)) });
     packets = r.frames;
     bytes = b.reader().captures().reduce((s, c) => s + c.size, 0);
     flows = b.reader().overview().flows;
