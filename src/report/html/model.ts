@@ -77,9 +77,8 @@ export const assetsDocSchema = z.looseObject({
 
 const riskSchema = z.union([z.string(), z.looseObject({ reason: optStr, code: optStr, text: optStr })]);
 
-export const conduitRuleSchema = z.looseObject({
-  initiator_zone: str,
-  responder_zone: str,
+/** What a conduit rule and a breaking flow both say of the traffic they stand for. */
+const trafficFields = {
   transport: optStr,
   port: optNum,
   protocol: optStr,
@@ -90,6 +89,12 @@ export const conduitRuleSchema = z.looseObject({
   first_seen: optStr,
   last_seen: optStr,
   days_seen: optNum,
+};
+
+export const conduitRuleSchema = z.looseObject({
+  initiator_zone: str,
+  responder_zone: str,
+  ...trafficFields,
   hosts: z.union([z.number(), z.array(z.unknown())]).nullable().optional(),
   host_pairs: z.array(z.union([z.tuple([str, str]), z.looseObject({ src: str, dst: str })])).optional(),
   risky: z.union([z.boolean(), z.array(riskSchema), z.string()]).nullable().optional(),
@@ -125,20 +130,11 @@ export const diffDocSchema = z.looseObject({
     z.looseObject({
       src: str,
       dst: str,
-      transport: optStr,
-      port: optNum,
-      protocol: optStr,
+      ...trafficFields,
       src_zone: optStr,
       dst_zone: optStr,
       reason: str,
       detail: optStr,
-      operations: z.array(str).optional(),
-      function_codes: z.array(z.union([z.number(), z.string()])).optional(),
-      packets: optNum,
-      bytes: optNum,
-      first_seen: optStr,
-      last_seen: optStr,
-      days_seen: optNum,
       hours_seen: optNum,
     }),
   ),
