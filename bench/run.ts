@@ -59,7 +59,7 @@ async function generated(name: string, make: (path: string) => Promise<unknown> 
 
 const TSHARK_FIELDS = [
   'modbus.func_code', 'enip.command', 'cip.sc', 's7comm.param.func', 's7comm.param.userdata.subfunc',
-  'opcua.servicenodeid.numeric', 'opcua.transport.type', 'dnp3.al.func', 'iec60870_5_104.asdu.typeid', 'bacapp.confirmed_service',
+  'opcua.servicenodeid.numeric', 'opcua.transport.type', 'dnp3.al.func', 'iec60870_asdu.typeid', 'bacapp.confirmed_service',
 ];
 
 function zs(file: string, mode: string): Tool {
