@@ -30,11 +30,13 @@ const ORACLE = [
   'test/fixtures/{generator,refineryUnit3Tshark}.test.ts',
   'test/ingest/readCapture{,.pcapng,.damage}.test.ts',
   'test/reassembly/tcpReassembler.captures.test.ts',
+  // the ingest summary through the binary, on captures cut by editcap
+  'test/cli/runIngest.notAnalysed.test.ts',
   // tcpreplay into a network namespace
   'test/ingest/liveCapture.test.ts',
 ];
 const GOLDEN = ['test/report/flowsGolden.test.ts', 'test/report/html/*.browser.test.ts', 'test/baseline/demo.test.ts', 'test/pipeline/parallelIngest.test.ts', 'test/fixtures/refineryUnit3.test.ts', 'test/fixtures/bench.test.ts'];
-const CLI = ['test/cli/{main,conventions,flowsCommand}.test.ts'];
+const CLI = ['test/cli/{main,conventions,flowsCommand,poisoned}.test.ts'];
 
 const at = (globs) => globs.map((g) => `<rootDir>/${g}`);
 /** The globs above as regular expressions (testPathIgnorePatterns takes those). */

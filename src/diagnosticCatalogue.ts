@@ -172,6 +172,7 @@ export const DIAGNOSTIC_CATALOGUE = {
   BASELINE_UNREADABLE: d('error', 'store', 'The store cannot be read or written (permissions, disk, a damaged file).', 'Check the file and its folder; if it is damaged, ingest the captures into a new store.'),
   BASELINE_READ_ONLY: d('error', 'store', 'The store (or its folder) cannot be written, so it cannot be ingested into or migrated.', 'Check the permissions of the file and its folder, or copy the store somewhere writable.'),
   BASELINE_FULL: d('error', 'store', 'The disk holding the store is full; the capture being written was not committed.', 'Free space and run again: committed captures are kept and skipped.'),
+  BASELINE_TIME_INVALID: d('warning', 'store', 'The store holds times a date cannot hold (written by a zonescope from before timestamps were checked); the message names the capture and field.', 'Those rows are read with their other time (an hour or day left out); ingest the captures into a new store to be rid of them.'),
   BASELINE_BUSY: d('error', 'store', 'Another process holds the store locked for writing.', 'Wait for the other ingest to finish, or use another --db.'),
   // ---- the ingest pipeline
   PIPELINE_WORKERS_UNAVAILABLE: d('warning', 'pipeline', 'Worker threads could not be used (custom registry, non-file source, missing or failing worker script): the run read in one thread.', 'None for the results (they are the same); reinstall or rebuild (npm run build) if the worker script is missing.'),
@@ -182,6 +183,11 @@ export const DIAGNOSTIC_CATALOGUE = {
   LIVE_BAD_FILTER: d('error', 'live', 'The BPF filter does not compile.', 'Check the filter with tcpdump -d FILTER.'),
   LIVE_DROPS: d('warning', 'live', 'The interface dropped packets, or did not deliver them to the capture, during a commit interval.', 'Raise --buffer, filter what is not needed (--filter), or lower the rate of the mirror port; the drops are stored with the interval.'),
   LIVE_OPEN_FAILED: d('error', 'live', 'The interface cannot be opened for capture (or has a link type zonescope does not decode).', 'Check the interface and its link type; capture on an Ethernet SPAN port.'),
+  LIVE_WRITE_DIR: d('error', 'live', 'The --write folder does not exist or this user cannot create files in it: the capture did not start.', 'Create the folder (mkdir -p DIR) or make it writable, or name another with --write.'),
+  LIVE_WRITE_FAILED: d('warning', 'live', 'An evidence file of capture --write could not be written, closed, recorded or deleted (disk full, folder removed, permissions): the file under way keeps what was written, the capture into the baseline goes on, and the next rotation tries a new file.', 'Free space in the folder or lower --keep, and check that the folder exists and is writable; the baseline itself is complete.'),
+  LIVE_EVIDENCE: d('note', 'live', 'A rotated pcapng file written by capture --write, recorded in the store with no deltas of its own: its packets are counted in the live intervals, and ingest skips it.', 'None: keep the file as evidence; ingesting it again adds nothing.'),
+  LIVE_EVIDENCE_OPEN: d('warning', 'capture', 'An evidence file of capture --write is still being written by a running capture (or that cannot be told without /proc): not ingested, since that capture counts its packets.', 'Ingest it once the capture has rotated it or stopped.'),
+  LIVE_EVIDENCE_TAIL: d('note', 'capture', 'An evidence file left open by a capture that stopped abruptly (killed, power loss): only the packets after the offset that capture committed are ingested.', 'None: nothing is counted twice; the packets the capture had not committed are added.'),
   // ---- inventory CSV (name,id,ip,mac,purdue_level,role)
   DNS_TRUNCATED: d('warning', 'dissector', 'A DNS message (also mDNS, LLMNR) ends inside a header, question or record.', PDU_KEPT),
   DNS_BAD_LABEL: d('warning', 'dissector', 'A DNS name has a label type that does not exist.', PDU_KEPT),

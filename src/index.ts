@@ -13,13 +13,13 @@ export type { Registry } from './dissectors/registry.js';
 export { defaultDissectors } from './dissectors/index.js';
 export { AppSession } from './dissectors/session.js';
 export { FlowAggregator } from './flows/flowAggregator.js';
-export type { FlowBatch, FlowDelta } from './flows/flowAggregator.js';
+export type { FlowBatch, FlowDelta, EventDelta, EventKind } from './flows/flowAggregator.js';
 export { mergeCounters, mergeFlowDelta } from './flows/flowDelta.js';
 export { Baseline, BaselineError } from './baseline/baseline.js';
 export type { FlowRow, CaptureRow } from './baseline/baseline.js';
 export { BaselineReader } from './baseline/reader.js';
 export type {
-  BaselineOverview, CaptureRecordRow, DiagnosticCountRecord, DiagnosticRecord, FlowFunction, FlowObject, FlowRange, FlowRecord,
+  BaselineOverview, CaptureRecordRow, DiagnosticCountRecord, DiagnosticRecord, EventRecord, FlowFunction, FlowObject, FlowRange, FlowRecord,
   HourActivity, IdentityRecord, L2FrameRecord, MacRecord, ProtocolStatRecord, ReadFilter, ScanRecord,
 } from './baseline/reader.js';
 export { SCHEMA_VERSION } from './baseline/schema.js';
@@ -28,6 +28,7 @@ export type { IngestResult, IngestFileResult, IngestOptions, IngestProgress } fr
 export { fileSource } from './pipeline/fileSource.js';
 export type { CaptureSource, CaptureUnit, SourcePlan, PipelineStore, SourceStore } from './pipeline/source.js';
 export { FLOWS_SCHEMA, flowsDocument, operationTotals } from './report/flowsDocument.js';
+export { EVENTS_SCHEMA, eventsDocument } from './report/eventsDocument.js';
 export { canonicalJson, isoTime } from './report/json.js';
 export { DiagnosticLog, formatDiagnostic } from './diagnostics.js';
 export { buildAssets, assetsFrom } from './assets/buildAssets.js';

@@ -23,6 +23,7 @@ import {
   SCAN_RULES,
   type FlowBatch,
 } from '../flows/flowDelta.js';
+import { isFirstKind, type EventDelta } from '../flows/eventDelta.js';
 import { BaselineError } from './baselineError.js';
 import { BaselineReader } from './reader.js';
 import { isBusy, storageError } from './storageError.js';
@@ -219,6 +220,15 @@ export class Baseline {
       .get(headHash, size) as CaptureRow | undefined;
   }
 
+  /**
+   * The live unit that committed the furthest into the evidence file whose live units record
+   * `headHash` (`live-evidence:KEY`, src/pipeline/liveEvidence.ts): its end_offset is where that
+   * file's uncommitted packets start.
+   */
+  liveEvidenceCommitted(headHash: string): CaptureRow | undefined {
+    return this.db.prepare('SELECT * FROM captures WHERE head_hash = ? ORDER BY end_offset DESC, id DESC LIMIT 1').get(headHash) as CaptureRow | undefined;
+  }
+
   /** Captures recorded under this path, largest first. */
   capturesAtPath(path: string): CaptureRow[] {
     return this.db.prepare('SELECT * FROM captures WHERE path = ? ORDER BY size DESC').all(path) as CaptureRow[];
@@ -306,6 +316,7 @@ export class Baseline {
     for (const sc of batch.scans) upScan.run([sc.kind, sc.host, sc.transport], sc);
     const upProto = prepareUpsert(db, 'protocol_stats', ['capture_id', 'protocol'], [], PROTOCOL_RULES);
     for (const p of batch.protocols) upProto.run([captureId, p.protocol], p);
+    writeEvents(db, batch.events, captureId);
   }
 
   /**
@@ -353,6 +364,36 @@ export class Baseline {
   /** @deprecated Read through BaselineReader (reader()); kept for src/cli/main.ts like flows(). */
   scans(): ScanRow[] {
     return this.db.prepare('SELECT * FROM scans ORDER BY kind, host, transport').all() as ScanRow[];
+  }
+}
+
+/**
+ * A batch's engineering events as rows of capture `captureId` (migration 004): each program/control
+ * event a row; a write/diagnostic event merged into the capture's row of its key, if any, by the
+ * rule of src/flows/eventDelta.ts addFirst (the earlier stays first, counts add up).
+ */
+function writeEvents(db: Database.Database, events: readonly EventDelta[], captureId: number): void {
+  db.prepare('INSERT OR IGNORE INTO event_captures (capture_id) VALUES (?)').run(captureId);
+  if (events.length === 0) return;
+  const ins = db.prepare(
+    `INSERT INTO events (capture_id, kind, src, dst, transport, port, protocol, space, code, variant, name, object, ts, frame, count)
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+  );
+  const find = db.prepare(
+    `SELECT id, ts, frame FROM events WHERE capture_id = ? AND kind = ? AND src = ? AND dst = ? AND protocol = ? AND space = ? AND code = ? AND variant = ?`,
+  );
+  const add = db.prepare('UPDATE events SET count = count + ? WHERE id = ?');
+  const replace = db.prepare('UPDATE events SET count = count + ?, transport = ?, port = ?, name = ?, object = ?, ts = ?, frame = ? WHERE id = ?');
+  for (const e of events) {
+    if (isFirstKind(e.kind)) {
+      const cur = find.get(captureId, e.kind, e.src, e.dst, e.protocol, e.space, e.code, e.variant) as { id: number; ts: number; frame: number } | undefined;
+      if (cur !== undefined) {
+        if (e.ts < cur.ts || (e.ts === cur.ts && e.frame < cur.frame)) replace.run(e.count, e.transport, e.port, e.name, e.object, e.ts, e.frame, cur.id);
+        else add.run(e.count, cur.id);
+        continue;
+      }
+    }
+    ins.run(captureId, e.kind, e.src, e.dst, e.transport, e.port, e.protocol, e.space, e.code, e.variant, e.name, e.object, e.ts, e.frame, e.count);
   }
 }
 

@@ -7,7 +7,11 @@
  * Reading never throws on any value a store can hold: bad times come back as null.
  */
 import Database from 'better-sqlite3';
+import { capturesWithoutEvents, readEvents, type EventRecord } from './readEvents.js';
 import { openForReading } from './storeFile.js';
+import { findTimeProblems, storedSpan, storedTime, usableDay, usableHour, usableTimeSql, type StoreTimeProblem } from './storeTimes.js';
+
+export type { EventRecord } from './readEvents.js';
 
 export interface HourActivity {
   /** floor(unix seconds / 3600) */
@@ -155,6 +159,10 @@ export interface ProtocolStatRecord {
   unparsedBytes: number;
   gapBytes: number;
   retransmittedBytes: number;
+  /** Segments / datagrams whose payload the snap length cut, the bytes lost, the longest cut frame. */
+  snapCutSegments: number;
+  snapLostBytes: number;
+  snapCaplen: number;
 }
 
 export interface BaselineOverview {
@@ -178,6 +186,7 @@ export interface BaselineOverview {
  *   window, counted whole (`hosts` does not apply: they are per file). A diagnostic of a file that has no
  *   capture row (a file that could not be read at all) is kept whatever the window.
  * - overview: captures as above; `flows` is the number of flows the same filter reads.
+ * - events: either endpoint in `hosts`; the event's time in the window (readEvents.ts).
  */
 export interface ReadFilter {
   hosts?: readonly string[];
@@ -185,7 +194,14 @@ export interface ReadFilter {
   until?: number;
 }
 
-const num = (v: unknown): number | null => (typeof v === 'number' && Number.isFinite(v) ? v : null);
+/** A stored time, when a Date holds it (storeTimes.ts). */
+const num = storedTime;
+
+/** A row's first_seen / last_seen as times a Date holds (an unusable one read as the other). */
+function span(r: Record<string, unknown>): { firstSeen: number; lastSeen: number } {
+  const [firstSeen, lastSeen] = storedSpan(r.first_seen, r.last_seen);
+  return { firstSeen, lastSeen };
+}
 
 /** An SQL condition and its parameters (joined with AND; `1` when there is none). */
 interface Where {
@@ -262,7 +278,7 @@ export class BaselineReader {
       const c = this.#db
         .prepare(
           `SELECT count(*) AS captures, coalesce(sum(frames),0) AS frames, coalesce(sum(ip_packets),0) AS ipPackets,
-                  coalesce(sum(bytes),0) AS bytes, min(first_seen) AS firstSeen, max(last_seen) AS lastSeen FROM captures WHERE ${w.sql}`,
+                  coalesce(sum(bytes),0) AS bytes, min(${usableTimeSql('first_seen')}) AS firstSeen, max(${usableTimeSql('last_seen')}) AS lastSeen FROM captures WHERE ${w.sql}`,
         )
         .get(...w.params) as { captures: number; frames: number; ipPackets: number; bytes: number; firstSeen: unknown; lastSeen: unknown };
       const filtered = filter.hosts !== undefined || filter.since !== undefined || filter.until !== undefined;
@@ -284,11 +300,12 @@ export class BaselineReader {
     const out: FlowRecord[] = [];
     for (const r of rows) {
       if (hostSet && !hostSet.has(r.src) && !hostSet.has(r.dst)) continue;
+      const [firstSeen, lastSeen] = storedSpan(r.first_seen, r.last_seen);
       const f: FlowRecord = {
         id: r.id, src: r.src, dst: r.dst, transport: r.transport, port: r.port, protocol: r.protocol,
         packetsToResponder: r.packets_to_responder, packetsToInitiator: r.packets_to_initiator,
         bytesToResponder: r.bytes_to_responder, bytesToInitiator: r.bytes_to_initiator,
-        connections: r.connections, firstSeen: num(r.first_seen) ?? 0, lastSeen: num(r.last_seen) ?? 0,
+        connections: r.connections, firstSeen, lastSeen,
         evidence: {}, hours: [], functions: [], ranges: [], objects: [], attributes: [],
       };
       byId.set(r.id, f);
@@ -300,7 +317,7 @@ export class BaselineReader {
     }
     for (const h of db.prepare('SELECT * FROM flow_hours ORDER BY flow_id, hour').all() as Array<{ flow_id: number; hour: number; packets: number; bytes: number }>) {
       const f = byId.get(h.flow_id);
-      if (f) f.hours.push({ hour: h.hour, packets: h.packets, bytes: h.bytes });
+      if (f && usableHour(h.hour)) f.hours.push({ hour: h.hour, packets: h.packets, bytes: h.bytes });
     }
     for (const fn of db.prepare('SELECT * FROM flow_functions ORDER BY flow_id, space, code, variant').all() as Array<Record<string, number & string>>) {
       const f = byId.get(fn.flow_id);
@@ -342,7 +359,7 @@ export class BaselineReader {
         )
         .all(...w.params) as Array<Record<string, number & string>>).map((r) => ({
         ip: r.ip, protocol: r.protocol, key: r.key, value: r.value, count: r.count,
-        firstSeen: num(r.first_seen) ?? 0, lastSeen: num(r.last_seen) ?? 0, capture: r.capture ?? null, frame: r.frame,
+        ...span(r), capture: r.capture ?? null, frame: r.frame,
       })),
     );
   }
@@ -360,7 +377,7 @@ export class BaselineReader {
   #macs(table: 'host_macs' | 'arp', filter: ReadFilter): MacRecord[] {
     const w = where([inHosts(filter, 'ip'), overlaps(filter)]);
     return (this.#db.prepare(`SELECT * FROM ${table} WHERE ${w.sql} ORDER BY ip, mac`).all(...w.params) as Array<Record<string, number & string>>).map((r) => ({
-      ip: r.ip, mac: r.mac, packets: r.packets, firstSeen: num(r.first_seen) ?? 0, lastSeen: num(r.last_seen) ?? 0,
+      ip: r.ip, mac: r.mac, packets: r.packets, ...span(r),
     }));
   }
 
@@ -374,7 +391,7 @@ export class BaselineReader {
     return this.snapshot(() =>
       (this.#db.prepare(`SELECT * FROM l2_frames WHERE ${w.sql} ORDER BY mac, ethertype`).all(...w.params) as Array<Record<string, number & string>>).map((r) => ({
         mac: r.mac, etherType: r.ethertype, packets: r.packets, bytes: r.bytes,
-        firstSeen: num(r.first_seen) ?? 0, lastSeen: num(r.last_seen) ?? 0,
+        ...span(r),
       })),
     );
   }
@@ -384,7 +401,7 @@ export class BaselineReader {
     return this.snapshot(() =>
       (this.#db.prepare(`SELECT * FROM scans WHERE ${w.sql} ORDER BY kind, host, transport`).all(...w.params) as Array<Record<string, number & string>>).map((r) => ({
         kind: r.kind as 'scan' | 'flood', host: r.host, transport: r.transport, attempts: r.attempts, packets: r.packets,
-        bytes: r.bytes, peers: r.peers, ports: r.ports, firstSeen: num(r.first_seen) ?? 0, lastSeen: num(r.last_seen) ?? 0,
+        bytes: r.bytes, peers: r.peers, ports: r.ports, ...span(r),
       })),
     );
   }
@@ -394,7 +411,7 @@ export class BaselineReader {
     return this.snapshot(() =>
       (this.#db.prepare(`SELECT * FROM captures WHERE ${w.sql} ORDER BY first_seen, id`).all(...w.params) as Array<Record<string, number & string>>).map((r) => ({
         id: r.id, fingerprint: r.fingerprint, path: r.path, size: r.size, format: r.format, compression: r.compression,
-        frames: r.frames, ipPackets: r.ip_packets, bytes: r.bytes, firstSeen: num(r.first_seen), lastSeen: num(r.last_seen),
+        frames: r.frames, ipPackets: r.ip_packets, bytes: r.bytes, firstSeen: num(r.first_seen) ?? num(r.last_seen), lastSeen: num(r.last_seen) ?? num(r.first_seen),
         errors: r.errors, warnings: r.warnings, ingestedAt: r.ingested_at,
       })),
     );
@@ -421,6 +438,28 @@ export class BaselineReader {
     );
   }
 
+  /**
+   * Engineering events (program/control requests; the first write and diagnostic request of each
+   * code per host pair) whose time lies in the window, with either endpoint in `hosts`, in time
+   * order (readEvents.ts).
+   */
+  events(filter: ReadFilter = {}): EventRecord[] {
+    return this.snapshot(() => readEvents(this.#db, filter));
+  }
+
+  /** How many captures were ingested before events were recorded (schema 4): none of their events are in the store. */
+  capturesWithoutEvents(): number {
+    return this.snapshot(() => capturesWithoutEvents(this.#db));
+  }
+
+  /**
+   * Times in the store that a Date cannot hold (a store written before they were checked), by capture
+   * and field, with how the other reads read them; empty for a sound store.
+   */
+  timeProblems(): StoreTimeProblem[] {
+    return this.snapshot(() => findTimeProblems(this.#db));
+  }
+
   /** Dissection coverage per protocol over all captures (of the window). */
   protocolStats(filter: ReadFilter = {}): ProtocolStatRecord[] {
     const w = where([captureInWindow(filter, 'capture_id')]);
@@ -428,12 +467,14 @@ export class BaselineReader {
       (this.#db
         .prepare(
           `SELECT protocol, sum(connections) AS connections, sum(pdus) AS pdus, sum(malformed) AS malformed,
-                  sum(unparsed_bytes) AS unparsed_bytes, sum(gap_bytes) AS gap_bytes, sum(retransmitted_bytes) AS retransmitted_bytes
+                  sum(unparsed_bytes) AS unparsed_bytes, sum(gap_bytes) AS gap_bytes, sum(retransmitted_bytes) AS retransmitted_bytes,
+                  sum(snap_cut_segments) AS snap_cut_segments, sum(snap_lost_bytes) AS snap_lost_bytes, max(snap_caplen) AS snap_caplen
            FROM protocol_stats WHERE ${w.sql} GROUP BY protocol ORDER BY protocol`,
         )
         .all(...w.params) as Array<Record<string, number & string>>).map((r) => ({
         protocol: r.protocol, connections: r.connections, pdus: r.pdus, malformed: r.malformed,
         unparsedBytes: r.unparsed_bytes, gapBytes: r.gap_bytes, retransmittedBytes: r.retransmitted_bytes,
+        snapCutSegments: r.snap_cut_segments, snapLostBytes: r.snap_lost_bytes, snapCaplen: r.snap_caplen,
       })),
     );
   }
@@ -459,7 +500,7 @@ function windowFunctions(db: Database.Database, byId: Map<number, FlowRecord>, s
   for (const r of rows) {
     if (!byId.has(r.flow_id)) continue;
     dated.add(r.flow_id);
-    if (!dayInWindow(r.day, since, until)) continue;
+    if (!usableDay(r.day) || !dayInWindow(r.day, since, until)) continue;
     let m = sums.get(r.flow_id);
     if (!m) sums.set(r.flow_id, (m = new Map()));
     const k = `${r.space}\u0000${r.code}\u0000${r.variant}`;

@@ -106,6 +106,9 @@ export function resetDecodedPacket(out: DecodedPacket): void {
   }
 }
 
+/** The link types decodePacket() reads (any other is DECODE.UNSUPPORTED_LINKTYPE). */
+export const DECODED_LINKTYPES: ReadonlySet<number> = new Set([1, 0, 108, 113, 276, 101, 12, 14, 228, 229, 9, 50, 239]);
+
 /**
  * Decodes the L2-L4 headers of `rec` into `out` (reset first). Offsets written to `out` index
  * `rec.data` and are valid only during the record callback.
@@ -496,10 +499,18 @@ function decodeL4(
     if (avail >= 12) out.tcpAck = u32(b, l4 + 8);
     if (avail >= 14) out.tcpFlags = b[l4 + 13];
     if (wireLen < 20) return DECODE.MALFORMED;
-    if (avail < 20) return DECODE.TRUNCATED;
+    if (avail < 13) return DECODE.TRUNCATED;
     const thl = (b[l4 + 12] >> 4) << 2;
+    // A header cut by the snap length still says how much payload the segment carried.
+    if (avail < 20) {
+      if (thl >= 20 && thl <= wireLen) out.payloadWireLen = wireLen - thl;
+      return DECODE.TRUNCATED;
+    }
     if (thl < 20 || thl > wireLen) return DECODE.MALFORMED;
-    if (avail < thl) return DECODE.TRUNCATED;
+    if (avail < thl) {
+      out.payloadWireLen = wireLen - thl;
+      return DECODE.TRUNCATED;
+    }
     out.payloadOff = l4 + thl;
     out.payloadLen = avail - thl;
     out.payloadWireLen = wireLen - thl;

@@ -59,7 +59,10 @@ export class DecodedPacket {
   /** L4 payload: offset in data and bytes present in the capture (Ethernet padding excluded, cut at caplen). */
   payloadOff = 0;
   payloadLen = 0;
-  /** Payload length per the headers (may exceed payloadLen when the snap length cut the frame). */
+  /**
+   * Payload length per the headers (may exceed payloadLen when the snap length cut the frame; also set
+   * for a TRUNCATED TCP segment whose header length was read, payloadLen then 0).
+   */
   payloadWireLen = 0;
 
   // ---- tunnel (the capture point: the outermost encapsulation the frame arrived in, see tunnels.ts) ----

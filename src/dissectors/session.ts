@@ -125,6 +125,8 @@ export class AppSession {
   private dirA: number = DIR_UNKNOWN;
   private dirB: number = DIR_UNKNOWN;
   private readonly reassemblerOptions: Partial<ReassemblerOptions> | undefined;
+  /** Snap-length losses: cut datagrams, the longest cut frame, and what takeSnapLoss() already handed out. */
+  private readonly snap = { udpSegments: 0, udpBytes: 0, caplen: 0, takenSegments: 0, takenBytes: 0 };
 
   /**
    * @param isnA, isnB SYN sequence numbers of side A / B when seen (-1 or undefined otherwise).
@@ -165,8 +167,12 @@ export class AppSession {
     this.serverPort = label === undefined ? -1 : labelB ? portB : portA;
   }
 
-  /** one TCP segment from side A (fromA) or B; dir = DIR_TO_SERVER | DIR_TO_CLIENT | DIR_UNKNOWN */
-  tcpSegment(fromA: boolean, dir: number, seq: number, flags: number, buf: Buffer, off: number, len: number, sink: PduSink): void {
+  /**
+   * one TCP segment from side A (fromA) or B; dir = DIR_TO_SERVER | DIR_TO_CLIENT | DIR_UNKNOWN.
+   * `cut`: payload bytes the capture's snap length cut off after the `len` present ones, `caplen` the
+   * captured length of that frame (see TcpReassembler.segment).
+   */
+  tcpSegment(fromA: boolean, dir: number, seq: number, flags: number, buf: Buffer, off: number, len: number, sink: PduSink, cut = 0, caplen = 0): void {
     if (!this.refined && len > 0) this.refine(buf, off, len);
     if (this.dissector === null) return;
     if (this.ra === null) this.startTcp();
@@ -175,13 +181,21 @@ export class AppSession {
     else this.dirB = cur;
     this.curDir = cur;
     this.sink.target = sink;
-    (fromA ? this.ra : this.rb)!.segment(seq, flags, buf, off, len);
+    if (cut > 0 && caplen > this.snap.caplen) this.snap.caplen = caplen;
+    (fromA ? this.ra : this.rb)!.segment(seq, flags, buf, off, len, cut);
   }
 
-  udpDatagram(fromA: boolean, dir: number, buf: Buffer, off: number, len: number, sink: PduSink): void {
+  /** One datagram; `cut` > 0: the snap length cut it (it is counted, not decoded: its PDU is incomplete). */
+  udpDatagram(fromA: boolean, dir: number, buf: Buffer, off: number, len: number, sink: PduSink, cut = 0, caplen = 0): void {
     if (!this.refined && len > 0) this.refine(buf, off, len);
     const d = this.dissector;
     if (d === null) return;
+    if (cut > 0) {
+      this.snap.udpSegments++;
+      this.snap.udpBytes += len + cut;
+      if (caplen > this.snap.caplen) this.snap.caplen = caplen;
+      return;
+    }
     if (this.state === null) this.state = d.createState();
     if (this.dead) {
       this._stats.bytesUnparsed += len;
@@ -316,6 +330,21 @@ export class AppSession {
     this.dead = true;
     this._stats.malformed++;
     this.sink.violation(DISSECTOR_EXCEPTION, `${this.protocol}: ${errorMessage(e)}`, 0);
+  }
+
+  /**
+   * The snap-length losses since the previous call, added into `into` (segments and bytes summed, the
+   * longest cut frame kept), for the flow stage's per-protocol statistics.
+   */
+  takeSnapLoss(into: { snapCutSegments: number; snapLostBytes: number; snapCaplen: number }): void {
+    const sn = this.snap;
+    const segments = sn.udpSegments + (this.ra?.stats.snapCutSegments ?? 0) + (this.rb?.stats.snapCutSegments ?? 0);
+    const bytes = sn.udpBytes + (this.ra?.stats.snapLostBytes ?? 0) + (this.rb?.stats.snapLostBytes ?? 0);
+    into.snapCutSegments += segments - sn.takenSegments;
+    into.snapLostBytes += bytes - sn.takenBytes;
+    if (segments > 0 && sn.caplen > into.snapCaplen) into.snapCaplen = sn.caplen;
+    sn.takenSegments = segments;
+    sn.takenBytes = bytes;
   }
 
   /** Coverage counters, brought up to date from the reassemblers when read (not per segment). */

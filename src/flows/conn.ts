@@ -5,6 +5,7 @@
  * flow aggregates; identity (ports, sides, initiator decision) lasts for the connection's life.
  */
 import type { AppSession } from '../dissectors/session.js';
+import type { ConnEvent } from './eventDelta.js';
 
 export type InitiatorEvidence = 'syn' | 'syn-ack' | 'protocol' | 'forward-open' | 'port' | 'first-sender';
 
@@ -16,6 +17,13 @@ export interface FnCounter {
   requests: number;
   responses: number;
   exceptions: number;
+  /**
+   * What its requests are as engineering events (eventDelta.ts: EVENT_NONE, EVENT_EACH, EVENT_FIRST),
+   * decided once when the counter is made; absent: none.
+   */
+  ev?: number;
+  /** the event its requests were last recorded as (EVENT_FIRST: the first one, later ones counted on it) */
+  event?: ConnEvent | null;
 }
 
 export interface ObjectCounter {
@@ -106,6 +114,8 @@ export class Conn {
   lastObject: ObjectCounter | null = null;
   objects: Map<string | number, ObjectCounter> | null = null;
   attributes: Map<string, string> | null = null;
+  /** Engineering events since the last fold (rare: program/control requests, first writes; eventDelta.ts). */
+  events: ConnEvent[] | null = null;
   /** Session stats already folded (to fold deltas). */
   foldedPdus = 0;
   foldedMalformed = 0;
@@ -181,6 +191,7 @@ export class Conn {
     this.lastObject = null;
     this.objects = null;
     this.attributes = null;
+    this.events = null;
     this.foldedPdus = 0;
     this.foldedMalformed = 0;
     this.foldedUnparsed = 0;

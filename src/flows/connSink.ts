@@ -3,6 +3,9 @@
  * (functions, ranges, objects, attributes, with one-entry caches because polling repeats itself),
  * turns violations into located diagnostics, and keeps identities and Forward Open originators.
  * The hot path: nothing is allocated for an ordinary PDU (a new counter only for a new code).
+ * Engineering events (eventDelta.ts) cost one comparison per request: each function counter knows,
+ * from its creation, whether its requests are events; an event records the current frame and the
+ * first object or range the request names.
  */
 import type { DiagnosticCode } from '../diagnosticCatalogue.js';
 import type { Diagnostic } from '../diagnostics.js';
@@ -11,6 +14,7 @@ import { KIND_REQUEST, KIND_RESPONSE, WHO_SENDER, type PduSink } from '../dissec
 import { fnKey, rangeKey, type Conn, type FnCounter, type ObjectCounter } from './conn.js';
 import type { ConnHosts } from './connHosts.js';
 import type { InitiatorDecider } from './decideInitiator.js';
+import { EVENT_FIRST, EVENT_NONE, MAX_CONN_EVENTS, eventClassOf, type ConnEvent } from './eventDelta.js';
 import type { IdentityDelta } from './flowDelta.js';
 
 /** Where the current packet is, for diagnostics. Set by the caller before each onPacket(). */
@@ -39,6 +43,8 @@ export class ConnSink implements PduSink {
   /** Where the PDU being decoded is (for violation offsets). */
   private pduBuf: Buffer | null = null;
   private pduOff = 0;
+  /** The event the current PDU made, to attach the object or range it names (null for most PDUs). */
+  private pduEvent: ConnEvent | null = null;
   private readonly hosts: ConnHosts;
   private readonly initiators: InitiatorDecider;
   private readonly onDiagnostic: (d: Diagnostic) => void;
@@ -51,6 +57,7 @@ export class ConnSink implements PduSink {
 
   fn(space: number, code: number, kind: number, variant = 0): void {
     const conn = this.cur;
+    this.pduEvent = null;
     if (conn === null) return;
     if (conn.protoClientIsA < 0 && (kind === KIND_REQUEST || kind === KIND_RESPONSE)) {
       conn.protoClientIsA = (kind === KIND_REQUEST) === this.curFromA ? 1 : 0;
@@ -63,21 +70,53 @@ export class ConnSink implements PduSink {
       if (fns === null) fns = conn.fns = new Map();
       f = fns.get(k);
       if (f === undefined) {
-        f = { space, code, variant, requests: 0, responses: 0, exceptions: 0 };
+        f = { space, code, variant, requests: 0, responses: 0, exceptions: 0, ev: this.eventClass(conn, space, code, variant), event: null };
         fns.set(k, f);
       }
       conn.lastFnKey = k;
       conn.lastFn = f;
     }
-    if (kind === KIND_REQUEST) f.requests++;
-    else if (kind === KIND_RESPONSE) f.responses++;
+    if (kind === KIND_REQUEST) {
+      f.requests++;
+      if (f.ev) this.noteEvent(conn, f);
+    } else if (kind === KIND_RESPONSE) f.responses++;
     else f.exceptions++;
+  }
+
+  /** Whether requests of this code are events (once per new counter: the dissector names the code's class). */
+  private eventClass(conn: Conn, space: number, code: number, variant: number): number {
+    const d = conn.session?.dissector;
+    return d ? eventClassOf(d.describe(space, code, variant).opClass) : EVENT_NONE;
+  }
+
+  /**
+   * A request that is an engineering event: a new event at the current frame, or (the first of its
+   * code already recorded on this connection since the last fold; or past MAX_CONN_EVENTS) counted on
+   * the one before. PDUs decoded while connections close (no current frame) make no event.
+   */
+  private noteEvent(conn: Conn, f: FnCounter): void {
+    if (this.curRec === null) return;
+    const prev = f.event ?? null;
+    let evs = conn.events;
+    if (prev !== null && (f.ev === EVENT_FIRST || (evs !== null && evs.length >= MAX_CONN_EVENTS))) {
+      prev.count++;
+      return;
+    }
+    if (evs === null) evs = conn.events = [];
+    const e: ConnEvent = {
+      space: f.space, code: f.code, variant: f.variant, cls: f.ev!, ts: this.now, file: this.loc.file, frame: this.loc.frame,
+      count: 1, objectSpace: -1, objectKey: '', moreObjects: 0, rangeKey: -1,
+    };
+    evs.push(e);
+    f.event = e;
+    this.pduEvent = e;
   }
 
   range(table: number, start: number, count: number, write: boolean): void {
     const conn = this.cur;
     if (conn === null) return;
     const k = rangeKey(table, write, start, count);
+    if (this.pduEvent !== null && this.pduEvent.rangeKey < 0) this.pduEvent.rangeKey = k;
     if (k === conn.lastRangeKey && conn.lastRange !== null) {
       conn.lastRange.n++;
       return;
@@ -98,6 +137,13 @@ export class ConnSink implements PduSink {
   object(space: number, key: number | string, write: boolean): void {
     const conn = this.cur;
     if (conn === null) return;
+    const ev = this.pduEvent;
+    if (ev !== null) {
+      if (ev.objectSpace < 0) {
+        ev.objectSpace = space;
+        ev.objectKey = key;
+      } else ev.moreObjects++;
+    }
     const k = typeof key === 'number' ? space * 2 ** 48 + key : `${space}\u0000${key}`;
     let c: ObjectCounter | undefined;
     if (k === conn.lastObjectKey && conn.lastObject !== null) c = conn.lastObject;
@@ -168,6 +214,7 @@ export class ConnSink implements PduSink {
   pduStart(buf: Buffer, off: number): void {
     this.pduBuf = buf;
     this.pduOff = off;
+    this.pduEvent = null;
   }
 
   /** A diagnostic about the current frame itself (not a PDU). */

@@ -46,6 +46,7 @@ import { SWEEP_EVERY_PACKETS, SWEEP_EVERY_SECONDS, idleLimit, sweepConns } from 
 
 export type { PacketLocation } from './connSink.js';
 export type { FlowBatch, FlowDelta, FrameCounters, IdentityDelta, L2Delta, MacDelta, ProtocolStatsDelta, ScanDelta } from './flowDelta.js';
+export type { EventDelta, EventKind } from './eventDelta.js';
 export { ipv4PairShard, pairShard } from './pairShard.js';
 export { transportName } from './transportName.js';
 
@@ -135,6 +136,7 @@ export class FlowAggregator {
       return;
     }
     if (res === DECODE.OTHER_L2) {
+      if (pkt.etherType === 0 && pkt.payloadLen >= 2 && rec.data[pkt.payloadOff] === 0x42 && rec.data[pkt.payloadOff + 1] === 0x42) this.counters.stp++;
       if (pkt.tunnelKind !== 0 || pkt.skipped !== 0) this.noteEncapsulation(rec, pkt);
       this.l2.noteL2(rec, pkt, ts);
       return;
@@ -211,23 +213,27 @@ export class FlowAggregator {
       }
       if ((f & TCP_FIN) !== 0) conn.closeFlags |= fromA ? 1 : 2;
       if ((f & TCP_RST) !== 0) conn.closeFlags |= 4;
-      if (pkt.payloadLen > 0 || (conn.session !== null && (f & (TCP_FIN | TCP_RST)) !== 0)) {
-        if (pkt.payloadLen > 0) conn.payloadSeen = true;
+      // Payload bytes the snap length cut off (the header says the segment carried more); a later IP
+      // fragment carries no TCP header, so no sequence number to skip them by.
+      const cut = pkt.fragment === 2 ? 0 : pkt.payloadWireLen - pkt.payloadLen;
+      if (pkt.payloadLen > 0 || cut > 0 || (conn.session !== null && (f & (TCP_FIN | TCP_RST)) !== 0)) {
+        if (pkt.payloadLen > 0 || cut > 0) conn.payloadSeen = true;
         const s = conn.session ?? this.openSession(conn, 'tcp');
         sink.cur = conn;
         sink.curFromA = fromA;
-        s.tcpSegment(fromA, this.dirOf(conn, fromA), pkt.tcpSeq, f, rec.data, pkt.payloadOff, pkt.payloadLen, sink);
+        s.tcpSegment(fromA, this.dirOf(conn, fromA), pkt.tcpSeq, f, rec.data, pkt.payloadOff, pkt.payloadLen, sink, cut > 0 ? cut : 0, rec.caplen);
         sink.cur = null;
       }
     } else if (proto === IPPROTO_UDP) {
       if (fromA) conn.answeredA = true;
       else conn.answeredB = true;
-      if (pkt.payloadLen > 0 && pkt.fragment !== 2) {
+      const cut = pkt.fragment === 0 ? pkt.payloadWireLen - pkt.payloadLen : 0;
+      if ((pkt.payloadLen > 0 || cut > 0) && pkt.fragment !== 2) {
         conn.payloadSeen = true;
         const s = conn.session ?? this.openSession(conn, 'udp');
         sink.cur = conn;
         sink.curFromA = fromA;
-        s.udpDatagram(fromA, this.dirOf(conn, fromA), rec.data, pkt.payloadOff, pkt.payloadLen, sink);
+        s.udpDatagram(fromA, this.dirOf(conn, fromA), rec.data, pkt.payloadOff, pkt.payloadLen, sink, cut > 0 ? cut : 0, rec.caplen);
         sink.cur = null;
       }
     } else {
@@ -346,7 +352,7 @@ export class FlowAggregator {
       if (final) this.evict(c);
       else this.folder.fold(c);
     }
-    const { flows, protocols } = this.folder.take();
+    const { flows, protocols, events } = this.folder.take();
     const { macs, arp, l2 } = this.l2.take();
     const batch: FlowBatch = {
       flows,
@@ -356,6 +362,7 @@ export class FlowAggregator {
       l2,
       scans: this.probes.take(),
       protocols,
+      events,
       counters: this.counters,
       liveConnections: this.table.size,
     };

@@ -8,6 +8,7 @@
  */
 import type { FunctionClass } from '../dissectors/types.js';
 import type { InitiatorEvidence } from './conn.js';
+import type { EventDelta } from './eventDelta.js';
 
 /** How two values of one counter combine. */
 export type MergeRule = 'sum' | 'min' | 'max';
@@ -124,6 +125,12 @@ export interface ProtocolStatsDelta {
   unparsedBytes: number;
   gapBytes: number;
   retransmittedBytes: number;
+  /** TCP segments / UDP datagrams whose payload the capture's snap length cut (not analysed). */
+  snapCutSegments: number;
+  /** Payload bytes those cuts lost (with the partial PDUs they left). */
+  snapLostBytes: number;
+  /** The longest captured frame among those cut (what the snap length left of a frame). */
+  snapCaplen: number;
 }
 
 export interface FrameCounters {
@@ -131,6 +138,8 @@ export interface FrameCounters {
   ipPackets: number;
   arpPackets: number;
   otherL2: number;
+  /** Of otherL2: spanning tree BPDUs (IEEE 802.1D, LLC DSAP/SSAP 0x42). */
+  stp: number;
   truncated: number;
   malformed: number;
   unsupportedLinktype: number;
@@ -148,6 +157,8 @@ export interface FlowBatch {
   l2: L2Delta[];
   scans: ScanDelta[];
   protocols: ProtocolStatsDelta[];
+  /** engineering events (eventDelta.ts), in event order */
+  events: EventDelta[];
   counters: FrameCounters;
   liveConnections: number;
 }
@@ -183,9 +194,10 @@ export const SCAN_RULES: MergeRules<ScanDelta> = {
 export const SHARD_SCAN_RULES: MergeRules<ScanDelta> = { ...SCAN_RULES, peers: 'sum' };
 export const PROTOCOL_RULES: MergeRules<ProtocolStatsDelta> = {
   connections: 'sum', pdus: 'sum', malformed: 'sum', unparsedBytes: 'sum', gapBytes: 'sum', retransmittedBytes: 'sum',
+  snapCutSegments: 'sum', snapLostBytes: 'sum', snapCaplen: 'max',
 };
 export const FRAME_RULES: MergeRules<FrameCounters> = {
-  frames: 'sum', ipPackets: 'sum', arpPackets: 'sum', otherL2: 'sum', truncated: 'sum', malformed: 'sum',
+  frames: 'sum', ipPackets: 'sum', arpPackets: 'sum', otherL2: 'sum', stp: 'sum', truncated: 'sum', malformed: 'sum',
   unsupportedLinktype: 'sum', bytes: 'sum', firstTs: 'min', lastTs: 'max',
 };
 
@@ -274,9 +286,9 @@ export function cloneFlowDelta(f: FlowDelta): FlowDelta {
 }
 
 export function newFrameCounters(): FrameCounters {
-  return { frames: 0, ipPackets: 0, arpPackets: 0, otherL2: 0, truncated: 0, malformed: 0, unsupportedLinktype: 0, bytes: 0, firstTs: Infinity, lastTs: -Infinity };
+  return { frames: 0, ipPackets: 0, arpPackets: 0, otherL2: 0, stp: 0, truncated: 0, malformed: 0, unsupportedLinktype: 0, bytes: 0, firstTs: Infinity, lastTs: -Infinity };
 }
 
 export function newProtocolStats(protocol: string): ProtocolStatsDelta {
-  return { protocol, connections: 0, pdus: 0, malformed: 0, unparsedBytes: 0, gapBytes: 0, retransmittedBytes: 0 };
+  return { protocol, connections: 0, pdus: 0, malformed: 0, unparsedBytes: 0, gapBytes: 0, retransmittedBytes: 0, snapCutSegments: 0, snapLostBytes: 0, snapCaplen: 0 };
 }

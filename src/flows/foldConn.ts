@@ -6,7 +6,7 @@
  */
 import type { Dissector } from '../dissectors/types.js';
 import { unknownName } from '../dissectors/types.js';
-import type { Conn, FnCounter, ObjectCounter } from './conn.js';
+import { decodeRangeKey, type Conn, type FnCounter, type ObjectCounter } from './conn.js';
 import type { ConnHosts } from './connHosts.js';
 import type { InitiatorDecider } from './decideInitiator.js';
 import {
@@ -17,6 +17,7 @@ import {
   type FlowFunctionDelta,
   type ProtocolStatsDelta,
 } from './flowDelta.js';
+import { EVENT_FIRST, addFirst, mergeEvents, type ConnEvent, type EventDelta, type EventKind } from './eventDelta.js';
 import type { L2Tracker } from './l2Tracker.js';
 import type { ProbeDetector } from './probeDetector.js';
 import { transportName } from './transportName.js';
@@ -68,8 +69,40 @@ function addFnCounter(m: Map<number, FlowFunctionDelta>, k: number, d: Dissector
   }
 }
 
+/** Modbus-style range tables (PduSink.range). */
+const RANGE_TABLES: Record<number, string> = { 0: 'coils', 1: 'discrete inputs', 3: 'input registers', 4: 'holding registers' };
+
+/** `holding registers 400-405` (0-based protocol addresses), `coils 7`. */
+export function describeRange(key: number): string {
+  const r = decodeRangeKey(key);
+  const table = RANGE_TABLES[r.table] ?? `table ${r.table}`;
+  return r.count <= 1 ? `${table} ${r.start}` : `${table} ${r.start}-${r.start + r.count - 1}`;
+}
+
+/** A live connection's event with its names, on the flow `flow` (src, dst, transport, port, protocol). */
+export function describeEvent(d: Dissector | null, e: ConnEvent, flow: Pick<FlowDelta, 'src' | 'dst' | 'transport' | 'port' | 'protocol'>): EventDelta {
+  const info = d ? d.describe(e.space, e.code, e.variant) : { name: unknownName(e.code), opClass: 'other' as const };
+  const kind: EventKind = e.cls === EVENT_FIRST
+    ? (info.opClass === 'diagnostic' ? 'diagnostic' : 'write')
+    : (info.opClass === 'program' ? 'program' : 'control');
+  const parts: string[] = [];
+  if (e.objectSpace >= 0) {
+    const first = renderObjectKey(d, { space: e.objectSpace, key: e.objectKey, reads: 0, writes: 0 });
+    parts.push(e.moreObjects > 0 ? `${first} (+${e.moreObjects} more)` : first);
+  }
+  if (e.rangeKey >= 0) parts.push(describeRange(e.rangeKey));
+  return {
+    kind, src: flow.src, dst: flow.dst, transport: flow.transport, port: flow.port, protocol: flow.protocol,
+    space: d?.spaces[e.space] ?? String(e.space), code: e.code, variant: e.variant, name: info.name, object: parts.join(', '),
+    ts: e.ts, file: e.file, frame: e.frame, count: e.count,
+  };
+}
+
 export class FlowFolder {
   private flows = new Map<string, FlowDelta>();
+  /** program/control events since the last take(), and first-kind events by firstKey */
+  private events: EventDelta[] = [];
+  private firsts = new Map<string, EventDelta>();
   private protocols = new Map<string, ProtocolStatsDelta>();
   private readonly hosts: ConnHosts;
   private readonly initiators: InitiatorDecider;
@@ -94,6 +127,7 @@ export class FlowFolder {
       conn.hourPkts = 0;
       conn.hourBytes = 0;
       if (conn.hours !== null) conn.hours.length = 0;
+      conn.events = null;
       resetDeltas(conn);
       return;
     }
@@ -194,6 +228,14 @@ export class FlowFolder {
       }
       conn.attributes = null;
     }
+    if (conn.events !== null) {
+      for (const e of conn.events) {
+        const ev = describeEvent(d, e, f);
+        if (e.cls === EVENT_FIRST) addFirst(this.firsts, ev);
+        else this.events.push(ev);
+      }
+      conn.events = null;
+    }
   }
 
   private foldSessionStats(conn: Conn): void {
@@ -211,6 +253,7 @@ export class FlowFolder {
     conn.foldedUnparsed = st.bytesUnparsed;
     conn.foldedGapBytes = st.gapBytes;
     conn.foldedRetrans = st.retransmittedBytes;
+    s.takeSnapLoss(p);
   }
 
   private protoStats(protocol: string): ProtocolStatsDelta {
@@ -222,11 +265,15 @@ export class FlowFolder {
     return p;
   }
 
-  /** The flow and protocol deltas since the previous call. */
-  take(): { flows: FlowDelta[]; protocols: ProtocolStatsDelta[] } {
-    const out = { flows: [...this.flows.values()], protocols: [...this.protocols.values()] };
+  /** The flow, protocol and event deltas since the previous call (events in event order). */
+  take(): { flows: FlowDelta[]; protocols: ProtocolStatsDelta[]; events: EventDelta[] } {
+    const out = {
+      flows: [...this.flows.values()], protocols: [...this.protocols.values()], events: mergeEvents([this.events, [...this.firsts.values()]]),
+    };
     this.flows = new Map();
     this.protocols = new Map();
+    this.events = [];
+    this.firsts = new Map();
     return out;
   }
 }

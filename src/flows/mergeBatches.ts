@@ -17,6 +17,7 @@ import {
   type IdentityDelta,
   type MergeRules,
 } from './flowDelta.js';
+import { mergeEvents } from './eventDelta.js';
 
 /**
  * The items of `lists` merged by key. An item met once is taken as it is (shards see disjoint address
@@ -73,6 +74,8 @@ export function mergeBatches(batches: FlowBatch[]): FlowBatch {
     // Shards see disjoint address pairs: the peers add up; ports may repeat across shards.
     scans: byRules(batches.map((b) => b.scans), (s) => `${s.kind}|${s.host}|${s.transport}`, SHARD_SCAN_RULES),
     protocols: byRules(batches.map((b) => b.protocols), (p) => p.protocol, PROTOCOL_RULES),
+    // Each-kind events all kept; a first-kind event once per (pair, protocol, code): the earliest.
+    events: mergeEvents(batches.map((b) => b.events)),
     counters,
     liveConnections: batches.reduce((s, b) => s + b.liveConnections, 0),
   };

@@ -22,7 +22,8 @@ export type LiveCaptureErrorCode =
   | 'LIVE_NO_PRIVILEGE'
   | 'LIVE_NO_SUCH_INTERFACE'
   | 'LIVE_BAD_FILTER'
-  | 'LIVE_OPEN_FAILED';
+  | 'LIVE_OPEN_FAILED'
+  | 'LIVE_WRITE_DIR';
 
 export class LiveCaptureError extends Error {
   constructor(
@@ -117,6 +118,8 @@ export interface LiveCaptureOptions {
 
 export class LiveCapture {
   readonly linktype: number;
+  /** Resolution of the timestamps delivered (stamped on arrival from performance.now()). */
+  readonly tsResolution = 'us' as const;
   readonly #cap: CapHandle;
   readonly #rec: CaptureRecord = newCaptureRecord();
   readonly #iface: string;

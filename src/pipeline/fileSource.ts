@@ -7,6 +7,7 @@ import { fingerprintFile, HEAD_BYTES, prefixHash } from '../ingest/fingerprint.j
 import { expandInputs } from '../ingest/inputs.js';
 import { peekCapture, readCaptureFile } from '../ingest/readCapture.js';
 import type { Diagnostic } from '../diagnostics.js';
+import { liveEvidenceSkipNote, planEvidenceFile } from './evidenceUnit.js';
 import type { IngestFileResult } from './ingestCaptures.js';
 import type { CaptureSource, CaptureUnit, SourcePlan, SourceStore } from './source.js';
 
@@ -42,7 +43,15 @@ async function planFiles(inputs: string[], store: SourceStore): Promise<SourcePl
     seen.add(fp.id);
     const known = store.captureByFingerprint(fp.id);
     if (known) {
-      settled.push(settledResult(path, 'skipped', `already in the baseline (as ${known.path})`));
+      settled.push(settledResult(path, 'skipped', (await liveEvidenceSkipNote(path)) ?? `already in the baseline (as ${known.path})`));
+      continue;
+    }
+    // An evidence file of `capture --write` that its capture did not record: only what it did not commit.
+    const ev = await planEvidenceFile(path, fp.size, store);
+    if (ev) {
+      if (ev.diagnostic) diagnostics.push(ev.diagnostic);
+      if (ev.kind === 'skip') settled.push(settledResult(path, 'skipped', ev.note));
+      else planned.push({ path, size: fp.size, fingerprint: fp.id, headHash: fp.head, firstTs: ev.firstTs, startOffset: ev.startOffset, resumedFrom: ev.resumedFrom, note: ev.note });
       continue;
     }
     let grown = store.grownFrom(fp.head, fp.size);

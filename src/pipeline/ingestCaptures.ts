@@ -6,16 +6,20 @@
  * (fileSource.ts: a file already in the baseline is skipped whatever its name; one that grew since is
  * resumed) as the one source. Bad records become diagnostics; every good record is kept.
  */
+import { DECODED_LINKTYPES } from '../decode/decodePacket.js';
 import { DiagnosticLog, type Diagnostic, type Severity } from '../diagnostics.js';
 import { availableParallelism } from 'node:os';
 import { defaultDissectors } from '../dissectors/index.js';
 import { createRegistry, type Registry } from '../dissectors/registry.js';
 import {
+  FRAME_RULES,
   PROTOCOL_RULES,
   SCAN_RULES,
   mergeCounters,
+  newFrameCounters,
   newProtocolStats,
   type FlowBatch,
+  type FrameCounters,
   type ProtocolStatsDelta,
   type ScanDelta,
 } from '../flows/flowDelta.js';
@@ -63,6 +67,12 @@ export interface IngestResult {
   diagnostics: DiagnosticLog;
   /** Dissection coverage of this run per protocol (the batches' deltas added by PROTOCOL_RULES). */
   protocols: Map<string, ProtocolStatsDelta>;
+  /** What decoding made of this run's frames (the committed batches' counters added by FRAME_RULES). */
+  frameKinds: FrameCounters;
+  /** This run's non-IP frames other than ARP by EtherType (0: IEEE 802.3 LLC), those with a source MAC. */
+  l2ByEtherType: Map<number, number>;
+  /** Frames of link types that are not decoded, by the files' undecoded link types ("105" or "105, 127"). */
+  undecodedLinktypes: Map<string, number>;
   elapsedMs: number;
   /** True when any input failed or had an error (the CLI exits 2). */
   failed: boolean;
@@ -130,6 +140,16 @@ export async function ingestSources(baseline: PipelineStore, sources: CaptureSou
     const totals = { frames: 0, ipPackets: 0, bytes: 0, firstTs: Infinity, lastTs: -Infinity, flows: new Set<string>() };
     const scans = new Map<string, IngestResult['scans'][number]>();
     const protocols: IngestResult['protocols'] = new Map();
+    const notAnalysed = { frameKinds: newFrameCounters(), l2ByEtherType: new Map<number, number>(), undecodedLinktypes: new Map<string, number>() };
+    /** What a committed unit's frames were, for the summary's "not analysed" lines. */
+    const countKinds = (batch: FlowBatch, linktypes: readonly number[]): void => {
+      mergeCounters(FRAME_RULES, notAnalysed.frameKinds, batch.counters);
+      for (const l of batch.l2) notAnalysed.l2ByEtherType.set(l.etherType, (notAnalysed.l2ByEtherType.get(l.etherType) ?? 0) + l.packets);
+      if (batch.counters.unsupportedLinktype > 0) {
+        const k = linktypes.filter((t) => !DECODED_LINKTYPES.has(t)).join(', ') || 'unknown';
+        notAnalysed.undecodedLinktypes.set(k, (notAnalysed.undecodedLinktypes.get(k) ?? 0) + batch.counters.unsupportedLinktype);
+      }
+    };
     const absorb = (batch: FlowBatch): void => {
       for (const f of batch.flows) totals.flows.add(f.key);
       for (const s of batch.scans) {
@@ -185,7 +205,9 @@ export async function ingestSources(baseline: PipelineStore, sources: CaptureSou
       const captureId = baseline.commitCapture(
         {
           fingerprint: p.fingerprint, headHash: p.headHash, path: p.path, size: p.size, format: summary.format,
-          compression: summary.compression, linktypes: summary.linktypes, endOffset: summary.endOffset, frames: summary.frames,
+          compression: summary.compression, linktypes: summary.linktypes, endOffset: summary.endOffset,
+          // A resumed file's row counts the records it added: the earlier row holds those before (overview sums them).
+          frames: p.startOffset > 0 ? summary.records : summary.frames,
           truncated: summary.truncated, errors, warnings, resumedFrom: p.resumedFrom,
         },
         batch,
@@ -198,6 +220,7 @@ export async function ingestSources(baseline: PipelineStore, sources: CaptureSou
         continue;
       }
       lastCaptureId = captureId;
+      countKinds(batch, summary.linktypes);
       totals.frames += c.frames;
       totals.ipPackets += c.ipPackets;
       totals.bytes += c.bytes;
@@ -222,6 +245,7 @@ export async function ingestSources(baseline: PipelineStore, sources: CaptureSou
       scans: [...scans.values()],
       diagnostics: runLog,
       protocols,
+      ...notAnalysed,
       elapsedMs: Date.now() - t0,
       failed,
     };

@@ -11,7 +11,8 @@ import type { Baseline } from '../baseline/baseline.js';
 import type { IngestFileResult } from './ingestCaptures.js';
 
 /** What a source may ask of the store while planning (a file already ingested, or grown since). */
-export type SourceStore = Pick<Baseline, 'captureByFingerprint' | 'grownFrom' | 'capturesAtPath'>;
+/** (liveEvidenceCommitted is optional: a store without it has committed no evidence file of a live capture.) */
+export type SourceStore = Pick<Baseline, 'captureByFingerprint' | 'grownFrom' | 'capturesAtPath'> & Partial<Pick<Baseline, 'liveEvidenceCommitted'>>;
 
 /** What the driver writes to: one capture row with its deltas per unit, and end-of-run deltas. */
 export type PipelineStore = SourceStore & Pick<Baseline, 'commitCapture' | 'commitDeltas'>;

@@ -87,6 +87,10 @@ export class ReassemblyStats {
   gapBytes = 0;
   /** Bytes not framed: skipped while resyncing, oversize PDUs, partial PDUs dropped at a gap/close. */
   unparsedBytes = 0;
+  /** Segments whose payload the snap length cut (see segment()'s `cut`). */
+  snapCutSegments = 0;
+  /** Bytes the snap length cut off, with the partial PDUs the cuts left (not in unparsedBytes). */
+  snapLostBytes = 0;
 }
 
 /** Bytes copied per step into the partial buffer while the PDU length is still unknown. */
@@ -160,22 +164,75 @@ export class TcpReassembler {
     return this.oooCount;
   }
 
-  /** One TCP segment of this direction. `flags` is the TCP flags byte; payload is buf[off, off + len). */
-  segment(seq: number, flags: number, buf: Buffer, off: number, len: number): void {
+  /**
+   * One TCP segment of this direction. `flags` is the TCP flags byte; payload is buf[off, off + len).
+   * `cut`: payload bytes after those that the capture's snap length cut off (the segment carried
+   * len + cut bytes). The PDUs complete within the present bytes are framed; the PDU the cut falls in
+   * is lost (stats.snapLostBytes), the stream skips the cut bytes and resyncs at a later segment start.
+   * A hole still open before a cut segment is a gap at once (the cut segment cannot wait for it).
+   */
+  segment(seq: number, flags: number, buf: Buffer, off: number, len: number, cut = 0): void {
     seq >>>= 0;
     if (flags & TCP_SYN) {
       if (!this.started) this.startAt((seq + 1) >>> 0, true);
       seq = (seq + 1) >>> 0; // data on a SYN (TCP Fast Open) starts after the SYN's own number
     }
-    if (len > 0) this.data(seq, buf, off, len);
+    if (cut > 0) this.cutData(seq, buf, off, len, cut);
+    else if (len > 0) this.data(seq, buf, off, len);
     else if (!this.started && !(flags & TCP_RST)) this.startAt(seq, false); // an ACK's seq is the next byte
     if (flags & TCP_RST) {
       this.close();
     } else if (flags & TCP_FIN) {
       this.hasFin = true;
-      this.finSeq = (seq + len) >>> 0;
+      this.finSeq = (seq + len + cut) >>> 0;
       if (this.started) this.checkFin();
     }
+  }
+
+  /** A segment of len + cut bytes of which only the first len are in the capture (see segment()). */
+  private cutData(seq: number, buf: Buffer, off: number, len: number, cut: number): void {
+    if (!this.started) this.startAt(seq, false);
+    const total = len + cut;
+    const end = (seq + total) >>> 0;
+    if (seqDiff(end, this.next) <= 0) {
+      this.stats.retransmittedBytes += total; // old data, cut or not
+      return;
+    }
+    while (this.oooCount > 0 && seqDiff(this.lowestBuffered(), end) < 0) this.declareGap();
+    if (seqDiff(end, this.next) <= 0) {
+      this.stats.retransmittedBytes += total;
+      return;
+    }
+    const d = seqDiff(seq, this.next);
+    if (d > 0) {
+      // Bytes before this segment never came: a gap.
+      this.stats.gaps++;
+      this.stats.gapBytes += d;
+      this.dropPartial();
+      this.synced = false;
+      this.next = seq;
+    }
+    const over = d < 0 ? -d : 0;
+    this.stats.retransmittedBytes += over;
+    if (over < len) {
+      this.feed(buf, off + over, len - over, over === 0);
+      this.next = (this.next + len - over) >>> 0;
+    }
+    this.stats.snapCutSegments++;
+    this.stats.snapLostBytes += this.partialLen + seqDiff(end, this.next);
+    this.partialLen = 0;
+    this.need = 0;
+    this.skip = 0;
+    this.synced = false;
+    this.next = end;
+    if (this.oooCount > 0) this.drain();
+    this.noteHole();
+  }
+
+  private lowestBuffered(): number {
+    let lowest = this.oooSeq[0]!;
+    for (let i = 1; i < this.oooCount; i++) if (seqDiff(this.oooSeq[i]!, lowest) < 0) lowest = this.oooSeq[i]!;
+    return lowest;
   }
 
   /** End of the stream (connection end or end of the run): holes become gaps, a partial PDU is unparsed. */
@@ -331,10 +388,7 @@ export class TcpReassembler {
   /** The hole before the lowest buffered segment will not fill: count it lost and jump over it. */
   private declareGap(): void {
     if (this.oooCount === 0) return;
-    let lowest = this.oooSeq[0]!;
-    for (let i = 1; i < this.oooCount; i++) {
-      if (seqDiff(this.oooSeq[i]!, lowest) < 0) lowest = this.oooSeq[i]!;
-    }
+    const lowest = this.lowestBuffered();
     this.stats.gaps++;
     this.stats.gapBytes += seqDiff(lowest, this.next);
     this.dropPartial();

@@ -8,7 +8,8 @@
  * encapsulation message that carries a service counted on its own) is listed but is no operation.
  * Objects carry their object space's own name and their rendered key (`DB10.DBX4.0`, `unit 1`).
  */
-import type { FlowFunction, FlowRecord, ScanRecord } from '../baseline/reader.js';
+import type { EventRecord, FlowFunction, FlowRecord, ScanRecord } from '../baseline/reader.js';
+import { eventEntry } from './eventsDocument.js';
 import { isoTime } from './json.js';
 
 export const FLOWS_SCHEMA = 'zonescope/flows@2';
@@ -19,6 +20,8 @@ export interface FlowsDocumentOptions {
   /** The main code space of a protocol (a dissector's spaces[0]); undefined when not dissected. */
   mainSpace: (protocol: string) => string | undefined;
   scans?: readonly ScanRecord[];
+  /** the engineering events of the same selection (events@1 entries under `events`, also when none) */
+  events?: readonly EventRecord[];
 }
 
 interface FunctionEntry {
@@ -115,5 +118,6 @@ export function flowsDocument(flows: readonly FlowRecord[], opts: FlowsDocumentO
       peers: s.peers, ports: s.ports, first_seen: isoTime(s.firstSeen), last_seen: isoTime(s.lastSeen),
     }));
   }
+  if (opts.events !== undefined) doc.events = opts.events.map(eventEntry);
   return doc;
 }

@@ -39,7 +39,8 @@ function batch(n: number, day: number): FlowBatch {
     arp: [{ ip: '10.0.0.2', mac: '00:01:02:03:04:06', packets: 4 * n, firstTs: 120 * n, lastTs: 220 * n }],
     l2: [{ mac: '00:01:02:03:04:07', etherType: 0x88cc, packets: 5 * n, bytes: 6 * n, firstTs: 130 * n, lastTs: 230 * n }],
     scans: [{ kind: 'scan', host: '10.0.0.9', transport: 'tcp', attempts: 7 * n, packets: 8 * n, bytes: 9 * n, peers: 10 + 3 * (n % 2), ports: 11 * n, firstTs: 140 * n, lastTs: 240 * n }],
-    protocols: [{ protocol: 'modbus', connections: 12 * n, pdus: 13 * n, malformed: 14 * n, unparsedBytes: 15 * n, gapBytes: 16 * n, retransmittedBytes: 17 * n }],
+    protocols: [{ protocol: 'modbus', connections: 12 * n, pdus: 13 * n, malformed: 14 * n, unparsedBytes: 15 * n, gapBytes: 16 * n, retransmittedBytes: 17 * n, snapCutSegments: 18 * n, snapLostBytes: 19 * n, snapCaplen: 60 + n }],
+    events: [],
     counters: { ...newFrameCounters(), frames: 1, firstTs: 100, lastTs: 200 },
     liveConnections: 0,
   };

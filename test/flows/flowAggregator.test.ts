@@ -2,6 +2,7 @@ import { decodePacket } from '../../src/decode/decodePacket.js';
 import { DecodedPacket } from '../../src/decode/packet.js';
 import { cipIo, enip } from '../../src/dissectors/enip/index.js';
 import { modbusTcp } from '../../src/dissectors/modbus-tcp/modbusTcp.js';
+import { bacnet } from '../../src/dissectors/bacnet/index.js';
 import { createRegistry } from '../../src/dissectors/registry.js';
 import { FlowAggregator, type FlowBatch } from '../../src/flows/flowAggregator.js';
 import { modbusAdu, record, tcpFrame, udpFrame } from '../util/frameBuilder.js';
@@ -244,5 +245,26 @@ describe('FlowAggregator with EtherNet/IP and class-1 I/O', () => {
     const fc3 = f.functions.get(3)!;
     expect(fc3.requests).toBe(4);
     expect([...fc3.days].map(([d, n]) => [d, n.requests, n.responses])).toEqual([[20454, 2, 2], [20455, 2, 2]]);
+  });
+});
+
+describe('FlowAggregator and the snap length', () => {
+  test('onPacket(a Modbus/TCP session and BACnet datagrams cut to 60 and 50 bytes) counts the cut segments and datagrams per protocol, no PDU, no gap', () => {
+    const agg = new FlowAggregator({ registry: createRegistry([modbusTcp, bacnet]) });
+    const pkt = new DecodedPacket();
+    let n = 0;
+    const cut = (f: Buffer, ts: number, caplen: number): void => {
+      const rec = record(f, ts, ++n);
+      rec.caplen = Math.min(caplen, f.length);
+      agg.onPacket(rec, pkt, decodePacket(rec, pkt));
+    };
+    for (const [f, ts] of modbusSession('10.0.0.1', '10.0.0.2', 40000, 1000, 3)) cut(f, ts, 60);
+    for (let i = 0; i < 2; i++) cut(udpFrame({ src: '10.0.0.3', dst: '10.0.0.4', sport: 47808, dport: 47808, payload: Buffer.alloc(20, 0x81) }), 1010 + i, 50);
+    const b = agg.takeBatch(true);
+    const modbus = b.protocols.find((p) => p.protocol === 'modbus')!;
+    // 3 requests of 12 bytes and 3 responses of 29: 6 bytes of each present (60 - 54 bytes of headers).
+    expect(modbus).toMatchObject({ pdus: 0, gapBytes: 0, unparsedBytes: 0, snapCutSegments: 6, snapLostBytes: 3 * 12 + 3 * 29, snapCaplen: 60 });
+    expect(b.protocols.find((p) => p.protocol === 'bacnet')).toMatchObject({ pdus: 0, malformed: 0, snapCutSegments: 2, snapLostBytes: 40, snapCaplen: 50 });
+    expect(b.flows.map((f) => [f.protocol, f.packetsToResponder + f.packetsToInitiator])).toEqual([['modbus', 10], ['bacnet', 2]]);
   });
 });

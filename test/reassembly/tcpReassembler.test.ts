@@ -312,3 +312,40 @@ describe('TcpReassembler', () => {
     );
   });
 });
+
+describe('TcpReassembler and the snap length', () => {
+  test('TcpReassembler.segment(a segment cut by the snap length) frames the PDUs complete before the cut, counts the cut one as lost, resyncs at the next segment', () => {
+    const { r, f } = make(1000);
+    const pdus = [pdu(1, 3), pdu(2, 20), pdu(3, 4)];
+    const seg1 = Buffer.concat([pdus[0]!, pdus[1]!]);
+    // 5 + 8 bytes present, 14 cut off: PDU 1 complete, PDU 2 cut.
+    r.segment(1001, ACK, seg1, 0, 13, seg1.length - 13);
+    r.segment(1001 + seg1.length, ACK, pdus[2]!, 0, pdus[2]!.length);
+    expect(f.pdus).toEqual(hex([pdus[0]!, pdus[2]!]));
+    expect(r.stats).toMatchObject({ snapCutSegments: 1, snapLostBytes: seg1.length - 5, gaps: 0, gapBytes: 0, unparsedBytes: 0 });
+  });
+
+  test('TcpReassembler.segment(every segment cut to its header) loses every PDU to the snap length, none to gaps', () => {
+    const { r, f } = make(1000);
+    const pdus = stream(6);
+    let seq = 1001;
+    for (const p of pdus) {
+      r.segment(seq, ACK, p, 0, 0, p.length);
+      seq += p.length;
+    }
+    r.close();
+    expect(f.pdus).toEqual([]);
+    const total = pdus.reduce((n, p) => n + p.length, 0);
+    expect(r.stats).toMatchObject({ pdus: 0, snapCutSegments: 6, snapLostBytes: total, gaps: 0, gapBytes: 0, unparsedBytes: 0 });
+  });
+
+  test('TcpReassembler.segment(a cut segment after a hole) counts the hole as a gap at once and a retransmitted cut segment as retransmitted', () => {
+    const { r } = make(1000);
+    const data = Buffer.concat(stream(4));
+    r.segment(1001, ACK, data, 0, 10);
+    r.segment(1001 + 20, ACK, data, 20, 5, 5); // 10 bytes missing before it
+    expect(r.stats).toMatchObject({ gaps: 1, gapBytes: 10, snapCutSegments: 1, snapLostBytes: 5 });
+    r.segment(1001 + 20, ACK, data, 20, 5, 5);
+    expect(r.stats).toMatchObject({ snapCutSegments: 1, retransmittedBytes: 10 });
+  });
+});

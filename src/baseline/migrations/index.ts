@@ -7,6 +7,8 @@
 import type Database from 'better-sqlite3';
 import { v1Schema } from './001-v1-schema.js';
 import { functionDays } from './002-function-days.js';
+import { events } from './004-events.js';
+import { snaplenLoss } from './007-snaplen-loss.js';
 
 export interface Migration {
   /** the schema version after this step */
@@ -15,4 +17,4 @@ export interface Migration {
   up(db: Database.Database): void;
 }
 
-export const MIGRATIONS: Migration[] = [v1Schema, functionDays];
+export const MIGRATIONS: Migration[] = [v1Schema, functionDays, events, snaplenLoss];

@@ -26,7 +26,9 @@ import { atInterrupt } from '../interrupt.js';
 import { lastString, withDb, withDecodeOptions, withVerbosity } from '../options.js';
 import { prepareOutDir, writeOutput } from '../output.js';
 import { readFlowsDocument } from '../readFlowsDocument.js';
+import { eventsDocument } from '../../report/eventsDocument.js';
 import { runIngest } from '../runIngest.js';
+import { reportTimeProblems } from '../store.js';
 import { parseSafetyOption } from './assets.js';
 import type { CliContext, Command } from './command.js';
 import { proposalSummary, writeProposal } from './propose.js';
@@ -83,6 +85,7 @@ export const analyzeCommand: Command = {
     }
     const { code } = await runIngest(a.inputs, db, a, ctx);
     const reader = BaselineReader.open(db);
+    if (a.quiet !== true) reportTimeProblems(reader, ctx);
     const unregister = atInterrupt(() => reader.close());
     let diff: DiffResult | null = null;
     try {
@@ -94,7 +97,10 @@ export const analyzeCommand: Command = {
       };
       const flows = reader.flows();
       const overview = reader.overview();
-      write('flows.json', canonicalJson(readFlowsDocument(reader, flows)));
+      const events = reader.events();
+      write('flows.json', canonicalJson(readFlowsDocument(reader, flows, reader.scans(), events)));
+      const eventsDoc = eventsDocument(events);
+      write('events.json', canonicalJson(eventsDoc));
       const assets = buildAssets(reader, { inventory, safety });
       const assetsDoc = assetsDocument(assets);
       write('assets.json', canonicalJson(assetsDoc));
@@ -121,7 +127,7 @@ export const analyzeCommand: Command = {
         }
       }
       const model = buildReportModel(reader, {
-        title: basename(outDir), assets: assetsDoc, zones: zonesDocument(proposal, overview), diff: diffDoc,
+        title: basename(outDir), assets: assetsDoc, zones: zonesDocument(proposal, overview), diff: diffDoc, events: eventsDoc,
         designName: a.design === undefined ? undefined : basename(a.design),
       });
       write('report.html', renderReport(model));

@@ -64,7 +64,11 @@ export const flowsCommand: Command = {
       if (protocols.size > 0) flows = flows.filter((f) => protocols.has(f.protocol));
       if (hosts.length > 0) flows = flows.filter((f) => hosts.some((m) => m(f.src) || m(f.dst)));
       if (a.json !== undefined) {
-        writeOutput(a.json, canonicalJson(readFlowsDocument(reader, flows, filtered ? [] : reader.scans())), ctx, '--json');
+        // The engineering events of the same selection (time window, hosts, protocols).
+        let events = reader.events(since !== undefined || until !== undefined ? { since, until } : {});
+        if (protocols.size > 0) events = events.filter((e) => protocols.has(e.protocol));
+        if (hosts.length > 0) events = events.filter((e) => hosts.some((m) => m(e.src) || m(e.dst)));
+        writeOutput(a.json, canonicalJson(readFlowsDocument(reader, flows, filtered ? [] : reader.scans(), events)), ctx, '--json');
         if (a.json !== '-') ctx.err(`wrote ${a.json} (${flows.length} flows)\n`);
       }
       const sorted = sortFlows(flows, a.sort);

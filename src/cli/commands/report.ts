@@ -16,6 +16,7 @@ import { loadDesign } from '../../design/loadDesign.js';
 import { formatDiagnostic, type Diagnostic } from '../../diagnostics.js';
 import { assetsDocument } from '../../report/assetsDocument.js';
 import { diffDocument } from '../../report/diffDocument.js';
+import { eventsDocument } from '../../report/eventsDocument.js';
 import { zonesDocument } from '../../report/zonesDocument.js';
 import { proposeZones } from '../../zones/proposeZones.js';
 import { exitCode } from '../exitCode.js';
@@ -117,6 +118,8 @@ export const reportCommand: Command = {
           } else ctx.err(`zonescope: ${a.design}: the design has errors; the report has no diff section\n`);
         }
       }
+      // The events section from the store when no events@1 document was given or found.
+      if (parts.events === undefined) parts.events = eventsDocument(reader.events());
       html = renderReport(buildReportModel(reader, parts));
     } catch (e) {
       if (e instanceof ReportModelError) throw new CliInputError(e.message);

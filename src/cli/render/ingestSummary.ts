@@ -1,11 +1,13 @@
 /**
  * The summary ingest and analyze print on standard error: files by status (skipped files folded into
- * one line with a count; --verbose lists them), volume, time span, dissection coverage, scans, and each
- * problem code with its count and what it means (from the diagnostic catalogue).
+ * one line with a count; --verbose lists them), volume, time span, dissection coverage, scans, what was
+ * not analysed (notAnalysed.ts), and each problem code with its count and what it means (from the
+ * diagnostic catalogue). "problems: none" only when no diagnostic was reported and nothing was lost.
  */
 import type { IngestResult } from '../../pipeline/ingestCaptures.js';
 import { diagnosticInfo } from '../../diagnosticCatalogue.js';
 import { bytes, day, duration, num } from '../format.js';
+import { notAnalysed } from './notAnalysed.js';
 
 export interface SummaryOptions {
   dbPath: string;
@@ -39,8 +41,6 @@ export function ingestSummary(r: IngestResult, o: SummaryOptions): string {
         .map(([id, p]) => {
           const notes: string[] = [];
           if (p.malformed) notes.push(`${num(p.malformed)} malformed`);
-          if (p.unparsedBytes) notes.push(`${bytes(p.unparsedBytes)} not parsed`);
-          if (p.gapBytes) notes.push(`${bytes(p.gapBytes)} lost in capture gaps`);
           return `${id} ${num(p.pdus)} PDUs${notes.length ? ` (${notes.join(', ')})` : ''}`;
         })
         .join(', ')}`,
@@ -66,6 +66,8 @@ export function ingestSummary(r: IngestResult, o: SummaryOptions): string {
   for (const f of r.files) {
     if (f.status === 'failed' || f.status === 'resumed') lines.push(`  ${f.status}: ${f.path}: ${f.note ?? ''}`);
   }
+  const skippedData = notAnalysed(r);
+  lines.push(...skippedData.lines);
   const all = [...r.diagnostics.counts].sort((a, b) => (a[0] < b[0] ? -1 : 1));
   // A tunnel capture point is a fact about the capture, not a problem.
   for (const [code, c] of all) if (code === 'CAPTURE_POINT_TUNNEL') lines.push(`  capture point: ${code} x${num(c.count)}: ${diagnosticInfo(code)?.meaning ?? ''}`);
@@ -79,6 +81,6 @@ export function ingestSummary(r: IngestResult, o: SummaryOptions): string {
     if (o.printed > o.maxPrinted) {
       lines.push(`  (${num(o.printed - o.maxPrinted)} more diagnostics not printed; all are in the store: sqlite3 ${o.dbPath} 'SELECT * FROM diagnostics')`);
     }
-  } else lines.push('  problems: none');
+  } else if (!skippedData.lossy) lines.push('  problems: none');
   return `${lines.join('\n')}\n`;
 }

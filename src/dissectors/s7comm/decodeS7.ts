@@ -123,6 +123,9 @@ function decodeJob(state: S7State, buf: Buffer, q: number, parlg: number, pduRef
       if (key >= 0) sink.object(OBJ_BLOCK, key, fn !== FN_START_UPLOAD);
       break;
     }
+    case FN_PI_SERVICE:
+      if (variant === PI_INSE || variant === PI_DELE) piBlocks(buf, q, parlg, sink);
+      break;
     default:
       break;
   }
@@ -293,6 +296,22 @@ function piVariant(buf: Buffer, q: number, parlg: number): number {
   if (isAscii(buf, o, len, '_MODU')) return PI_MODU;
   if (len > 3 && buf[o] === 0x5f && buf[o + 1] === 0x4e && buf[o + 2] === 0x5f) return PI_NC; // "_N_"
   return PI_OTHER;
+}
+
+/**
+ * The blocks a PI service _INSE (activate) or _DELE (delete) names, as written objects: its parameter
+ * block is a count (1), an unknown byte (1), then per block type (2 hex ASCII), number (5 digits) and
+ * destination file system (1) (Wireshark s7comm_decode_pi_service).
+ */
+function piBlocks(buf: Buffer, q: number, parlg: number, sink: PduSink): void {
+  const plen = buf.readUInt16BE(q + 8);
+  const p = q + 10;
+  if (plen < 2 || p + plen > q + parlg) return;
+  const count = buf[p]!;
+  for (let i = 0; i < count && 2 + (i + 1) * 8 <= plen; i++) {
+    const key = blockKeyAt(buf, p + 2 + i * 8);
+    if (key >= 0) sink.object(OBJ_BLOCK, key, true);
+  }
 }
 
 function isAscii(buf: Buffer, o: number, len: number, s: string): boolean {

@@ -1,10 +1,11 @@
 import type { IngestResult } from '../../../src/pipeline/ingestCaptures.js';
 import { DiagnosticLog } from '../../../src/diagnostics.js';
+import { newFrameCounters } from '../../../src/flows/flowDelta.js';
 import { ingestSummary } from '../../../src/cli/render/ingestSummary.js';
 
 function result(log: DiagnosticLog): IngestResult {
   const f = { path: 'a.pcap', status: 'ingested' as const, frames: 0, ipPackets: 0, bytes: 0, firstTs: null, lastTs: null, errors: 0, warnings: 0 };
-  return { files: [f], frames: 10, ipPackets: 9, bytes: 1000, firstTs: 0, lastTs: 86400, flows: 3, scans: [], diagnostics: log, protocols: new Map(), elapsedMs: 500, failed: false };
+  return { files: [f], frames: 10, ipPackets: 9, bytes: 1000, firstTs: 0, lastTs: 86400, flows: 3, scans: [], diagnostics: log, protocols: new Map(), frameKinds: newFrameCounters(), l2ByEtherType: new Map(), undecodedLinktypes: new Map(), elapsedMs: 500, failed: false };
 }
 const opts = { dbPath: 'z.db', verbose: false, printed: 0, maxPrinted: 40 };
 
