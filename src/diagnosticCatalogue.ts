@@ -139,6 +139,9 @@ export const DIAGNOSTIC_CATALOGUE = {
   DNP3_FRAGMENT_TOO_LONG: d('warning', 'dissector', 'A DNP3 application fragment grows past 8192 bytes.', PDU_KEPT),
   DNP3_APP_TRUNCATED: d('warning', 'dissector', 'A DNP3 application fragment is too short for its control, function code or IIN.', PDU_KEPT),
   DNP3_UNEXPECTED_DATA: d('warning', 'dissector', 'A DNP3 link frame whose function carries no user data has some.', PDU_KEPT),
+  DNP3_OBJECT_TRUNCATED: d('warning', 'dissector', 'A DNP3 object header, range, prefix or object runs past the end of its application fragment.', 'The function is counted; the objects after it are not recorded.'),
+  DNP3_BAD_QUALIFIER: d('warning', 'dissector', 'A DNP3 object header has a reserved qualifier (prefix or range code).', 'The function is counted; the objects after it are not recorded.'),
+  DNP3_BAD_RANGE: d('warning', 'dissector', 'A DNP3 object header range stops before it starts.', 'The function is counted; the objects after it are not recorded.'),
   // ---- IEC 60870-5-104
   IEC104_TRUNCATED: d('warning', 'dissector', 'An IEC 104 APDU is shorter than its start and length.', PDU_KEPT),
   IEC104_BAD_START: d('warning', 'dissector', 'An IEC 104 APDU does not start with 0x68: not IEC 104.', 'Check --decode-as if the port carries another protocol.'),
@@ -164,7 +167,6 @@ export const DIAGNOSTIC_CATALOGUE = {
   // ---- decapsulation
   DECODE_UNSUPPORTED_LINKTYPE: d('warning', 'frame', 'Frames of a link type zonescope does not decode: counted, not read.', 'Convert the capture to Ethernet (editcap -T ether) or capture on an Ethernet port.'),
   DECODE_UNKNOWN_ENCAPSULATION: d('warning', 'frame', 'A tunnel or encapsulation (GRE, MPLS, PPPoE, PPP, NFLOG) carries a protocol zonescope does not decode.', 'The outer packet is counted as it is; tell us which protocol it carries.'),
-  CAPTURE_POINT_TUNNEL: d('note', 'frame', 'Frames arrive through a tunnel (ERSPAN, GRE, VXLAN, MPLS, PPPoE, IP-in-IP): the inner frames are decoded as if captured directly.', 'None: the tunnel is the capture point, not a flow of the plant.'),
   // ---- the store (reported as errors of the command, exit 2)
   BASELINE_MISSING: d('error', 'store', 'The baseline store named does not exist or cannot be opened.', "Run 'zonescope ingest CAPTURES' (or analyze) first, or name the store with --db."),
   BASELINE_NOT_A_BASELINE: d('error', 'store', 'The file named as the store is not a zonescope baseline.', 'Name the .db file that ingest or analyze wrote.'),
@@ -176,6 +178,7 @@ export const DIAGNOSTIC_CATALOGUE = {
   BASELINE_BUSY: d('error', 'store', 'Another process holds the store locked for writing.', 'Wait for the other ingest to finish, or use another --db.'),
   // ---- the ingest pipeline
   PIPELINE_WORKERS_UNAVAILABLE: d('warning', 'pipeline', 'Worker threads could not be used (custom registry, non-file source, missing or failing worker script): the run read in one thread.', 'None for the results (they are the same); reinstall or rebuild (npm run build) if the worker script is missing.'),
+  INGEST_LIVE_STATE_CLOSED: d('note', 'pipeline', 'A capture older than the connections carried over from the previous run was ingested: those connections were closed first (they stay counted) and the older capture\'s connections start afresh.', 'None; to have connections that span files counted as one, ingest captures in time order (one run sorts them).'),
   // ---- live capture (zonescope capture)
   LIVE_CAP_UNAVAILABLE: d('error', 'live', 'Live capture needs the optional cap package (libpcap), which is not installed.', 'Install libpcap-dev and run npm install again, or capture with tcpdump and ingest the files.'),
   LIVE_NO_PRIVILEGE: d('error', 'live', 'Capturing on the interface needs privileges this process lacks.', 'Run as root or grant cap_net_raw,cap_net_admin to node.'),

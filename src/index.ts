@@ -16,10 +16,10 @@ export { FlowAggregator } from './flows/flowAggregator.js';
 export type { FlowBatch, FlowDelta, EventDelta, EventKind } from './flows/flowAggregator.js';
 export { mergeCounters, mergeFlowDelta } from './flows/flowDelta.js';
 export { Baseline, BaselineError } from './baseline/baseline.js';
-export type { FlowRow, CaptureRow } from './baseline/baseline.js';
+export type { CaptureRow } from './baseline/baseline.js';
 export { BaselineReader } from './baseline/reader.js';
 export type {
-  BaselineOverview, CaptureRecordRow, DiagnosticCountRecord, DiagnosticRecord, EventRecord, FlowFunction, FlowObject, FlowRange, FlowRecord,
+  BaselineOverview, CapturePointRecord, CaptureRecordRow, DiagnosticCountRecord, DiagnosticRecord, EventRecord, FlowFunction, FlowObject, FlowRange, FlowRecord,
   HourActivity, IdentityRecord, L2FrameRecord, MacRecord, ProtocolStatRecord, ReadFilter, ScanRecord,
 } from './baseline/reader.js';
 export { SCHEMA_VERSION } from './baseline/schema.js';

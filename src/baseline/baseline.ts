@@ -19,6 +19,7 @@ import {
   MAC_RULES,
   OBJECT_RULES,
   PROTOCOL_RULES,
+  CAPTURE_POINT_RULES,
   RANGE_RULES,
   SCAN_RULES,
   type FlowBatch,
@@ -66,52 +67,6 @@ export interface CaptureRow {
   warnings: number;
 }
 
-export interface FlowFunctionRow {
-  space: string;
-  code: number;
-  variant: number;
-  name: string;
-  op_class: string;
-  requests: number;
-  responses: number;
-  exceptions: number;
-}
-
-export interface FlowRow {
-  id: number;
-  src: string;
-  dst: string;
-  transport: string;
-  port: number;
-  protocol: string;
-  packets_to_responder: number;
-  packets_to_initiator: number;
-  bytes_to_responder: number;
-  bytes_to_initiator: number;
-  connections: number;
-  first_seen: number;
-  last_seen: number;
-  evidence: Record<string, number>;
-  hours: Array<{ hour: number; packets: number; bytes: number }>;
-  functions: FlowFunctionRow[];
-  ranges: Array<{ table: number; start: number; count: number; write: boolean; requests: number }>;
-  objects: Array<{ space: string; key: string; reads: number; writes: number }>;
-  attributes: Array<{ key: string; value: string }>;
-}
-
-export interface ScanRow {
-  kind: 'scan' | 'flood';
-  host: string;
-  transport: string;
-  attempts: number;
-  packets: number;
-  bytes: number;
-  peers: number;
-  ports: number;
-  first_seen: number;
-  last_seen: number;
-}
-
 export interface BaselineOpenOptions {
   /** Open an existing store for reading only. */
   readonly?: boolean;
@@ -123,6 +78,12 @@ export interface BaselineOpenOptions {
   waitMs?: number;
   /** Cap on the store's size in pages (SQLite max_page_count; 4 KiB pages): a write past it fails as BASELINE_FULL. */
   maxPages?: number;
+}
+
+/** The ingest's live state in its stored form (encodeLiveState in src/flows/liveState.ts). */
+export interface LiveStateBlob {
+  connections: number;
+  data: Uint8Array;
 }
 
 export class Baseline {
@@ -239,8 +200,16 @@ export class Baseline {
    * the same content was committed meanwhile (by another process ingesting the same file): then
    * nothing is written, so two ingests of one file resolve to one.
    * `diagnostics` are the kept ones (the first of each code); `diagnosticCounts` every occurrence.
+   * `live` is the ingest's live state after this capture (see liveState()), replaced in the same
+   * transaction.
    */
-  commitCapture(info: CaptureInfo, batch: FlowBatch, diagnostics: Diagnostic[], diagnosticCounts: Map<string, { severity: string; count: number }>): number | null {
+  commitCapture(
+    info: CaptureInfo,
+    batch: FlowBatch,
+    diagnostics: Diagnostic[],
+    diagnosticCounts: Map<string, { severity: string; count: number }>,
+    live?: LiveStateBlob,
+  ): number | null {
     const db = this.db;
     return this.write(`adding ${info.path}`, (): number | null => {
       if (db.prepare('SELECT id FROM captures WHERE fingerprint = ?').get(info.fingerprint)) return null;
@@ -266,13 +235,35 @@ export class Baseline {
       }
       const insCount = db.prepare('INSERT INTO diagnostic_counts (capture_id, code, severity, count) VALUES (?, ?, ?, ?)');
       for (const [code, v] of diagnosticCounts) insCount.run(captureId, code, v.severity, v.count);
+      if (live !== undefined) this.writeLiveState(captureId, live);
       return captureId;
     });
   }
 
-  /** Add deltas that belong to no file of their own (closing connections at the end of a run). */
-  commitDeltas(captureId: number, batch: FlowBatch): void {
-    this.write('closing the connections of this run', () => this.writeBatch(batch, captureId));
+  /** Add deltas that belong to no file of their own (closing connections at the end of a run), and the live state after them. */
+  commitDeltas(captureId: number, batch: FlowBatch, live?: LiveStateBlob): void {
+    this.write('closing the connections of this run', () => {
+      this.writeBatch(batch, captureId);
+      if (live !== undefined) this.writeLiveState(captureId, live);
+    });
+  }
+
+  /**
+   * The ingest's live state as the last commit left it (src/flows/liveState.ts decodes it), or null
+   * when there is none (a new store, or one migrated from before schema version 5).
+   */
+  liveState(): Uint8Array | null {
+    const row = this.db.prepare('SELECT data FROM live_state WHERE id = 1').get() as { data: Uint8Array } | undefined;
+    return row?.data ?? null;
+  }
+
+  private writeLiveState(captureId: number, live: LiveStateBlob): void {
+    this.db
+      .prepare(
+        `INSERT INTO live_state (id, capture_id, connections, data) VALUES (1, ?, ?, ?)
+         ON CONFLICT (id) DO UPDATE SET capture_id = excluded.capture_id, connections = excluded.connections, data = excluded.data`,
+      )
+      .run(captureId, live.connections, live.data);
   }
 
   /**
@@ -316,54 +307,9 @@ export class Baseline {
     for (const sc of batch.scans) upScan.run([sc.kind, sc.host, sc.transport], sc);
     const upProto = prepareUpsert(db, 'protocol_stats', ['capture_id', 'protocol'], [], PROTOCOL_RULES);
     for (const p of batch.protocols) upProto.run([captureId, p.protocol], p);
+    const upPoint = prepareUpsert(db, 'capture_points', ['capture_id', 'encapsulation', 'outer_src', 'outer_dst', 'tunnel_id'], [], CAPTURE_POINT_RULES);
+    for (const c of batch.capturePoints) upPoint.run([captureId, c.encapsulation, c.outerSrc, c.outerDst, c.tunnelId], c);
     writeEvents(db, batch.events, captureId);
-  }
-
-  /**
-   * @deprecated Read through BaselineReader (reader()): camelCase, filterable, one snapshot. Kept, in
-   * the v1 row shape, only for src/cli/main.ts and src/report/flowsDocument.ts until they read through it.
-   */
-  flows(): FlowRow[] {
-    return this.db.transaction(() => this.#flows()).deferred();
-  }
-
-  #flows(): FlowRow[] {
-    const db = this.db;
-    const rows = db
-      .prepare('SELECT * FROM flows ORDER BY src, dst, transport, port, protocol')
-      .all() as Array<Omit<FlowRow, 'evidence' | 'hours' | 'functions' | 'ranges' | 'objects' | 'attributes'>>;
-    const byId = new Map<number, FlowRow>();
-    const out: FlowRow[] = rows.map((r) => {
-      const f: FlowRow = { ...r, evidence: {}, hours: [], functions: [], ranges: [], objects: [], attributes: [] };
-      byId.set(r.id, f);
-      return f;
-    });
-    for (const e of db.prepare('SELECT * FROM flow_evidence ORDER BY flow_id, evidence').all() as Array<{ flow_id: number; evidence: string; connections: number }>) {
-      const f = byId.get(e.flow_id);
-      if (f) f.evidence[e.evidence] = e.connections;
-    }
-    for (const h of db.prepare('SELECT * FROM flow_hours ORDER BY flow_id, hour').all() as Array<{ flow_id: number; hour: number; packets: number; bytes: number }>) {
-      byId.get(h.flow_id)?.hours.push({ hour: h.hour, packets: h.packets, bytes: h.bytes });
-    }
-    for (const fn of db.prepare('SELECT * FROM flow_functions ORDER BY flow_id, space, code, variant').all() as Array<FlowFunctionRow & { flow_id: number }>) {
-      const { flow_id, ...rest } = fn;
-      byId.get(flow_id)?.functions.push(rest);
-    }
-    for (const r of db.prepare('SELECT * FROM flow_ranges ORDER BY flow_id, tbl, start, count, write').all() as Array<{ flow_id: number; tbl: number; start: number; count: number; write: number; requests: number }>) {
-      byId.get(r.flow_id)?.ranges.push({ table: r.tbl, start: r.start, count: r.count, write: r.write === 1, requests: r.requests });
-    }
-    for (const o of db.prepare('SELECT * FROM flow_objects ORDER BY flow_id, space, key').all() as Array<{ flow_id: number; space: string; key: string; reads: number; writes: number }>) {
-      byId.get(o.flow_id)?.objects.push({ space: o.space, key: o.key, reads: o.reads, writes: o.writes });
-    }
-    for (const a of db.prepare('SELECT * FROM flow_attributes ORDER BY flow_id, key, value').all() as Array<{ flow_id: number; key: string; value: string }>) {
-      byId.get(a.flow_id)?.attributes.push({ key: a.key, value: a.value });
-    }
-    return out;
-  }
-
-  /** @deprecated Read through BaselineReader (reader()); kept for src/cli/main.ts like flows(). */
-  scans(): ScanRow[] {
-    return this.db.prepare('SELECT * FROM scans ORDER BY kind, host, transport').all() as ScanRow[];
   }
 }
 

@@ -165,6 +165,23 @@ export interface ProtocolStatRecord {
   snapCaplen: number;
 }
 
+/** One capture point of one capture file: a tunnel its frames arrived through (migration 006). */
+export interface CapturePointRecord {
+  /** the capture file's path */
+  capture: string;
+  captureId: number;
+  /** gre, erspan-i, erspan-ii, erspan-iii, vxlan, mpls, pppoe, ip-in-ip */
+  encapsulation: string;
+  /** outer source and destination: IP addresses, or MACs for mpls and pppoe; '' when unknown */
+  outerSrc: string;
+  outerDst: string;
+  /** ERSPAN session id, VXLAN VNI, GRE key, MPLS label, PPPoE session id; null when the tunnel has none */
+  tunnelId: number | null;
+  frames: number;
+  firstSeen: number;
+  lastSeen: number;
+}
+
 export interface BaselineOverview {
   captures: number;
   frames: number;
@@ -182,7 +199,7 @@ export interface BaselineOverview {
  * - identities, hostMacs, arp, scans: the record's IP (scans: the scanner or the target) in `hosts`;
  *   kept when its [firstSeen, lastSeen] overlaps the window, with its counts whole (they are not kept per
  *   hour). l2Frames: the MAC is one that a host in `hosts` sent from (hostMacs or arp); window likewise.
- * - captures, diagnostics, diagnosticCounts, protocolStats: the capture files whose records overlap the
+ * - captures, capturePoints, diagnostics, diagnosticCounts, protocolStats: the capture files whose records overlap the
  *   window, counted whole (`hosts` does not apply: they are per file). A diagnostic of a file that has no
  *   capture row (a file that could not be read at all) is kept whatever the window.
  * - overview: captures as above; `flows` is the number of flows the same filter reads.
@@ -415,6 +432,29 @@ export class BaselineReader {
         errors: r.errors, warnings: r.warnings, ingestedAt: r.ingested_at,
       })),
     );
+  }
+
+  /**
+   * The tunnels the frames of each capture arrived through (ERSPAN, GRE, VXLAN, MPLS, PPPoE, IP-in-IP),
+   * by capture, encapsulation, outer endpoints and id. Empty for a store older than schema 6 read
+   * without migrating (a read-only file).
+   */
+  capturePoints(filter: ReadFilter = {}): CapturePointRecord[] {
+    const w = where([captureInWindow(filter, 'p.capture_id')]);
+    return this.snapshot(() => {
+      if (!this.#db.prepare("SELECT name FROM sqlite_master WHERE type='table' AND name='capture_points'").get()) return [];
+      const rows = this.#db
+        .prepare(
+          `SELECT p.*, c.path FROM capture_points p JOIN captures c ON c.id = p.capture_id WHERE ${w.sql}
+           ORDER BY c.first_seen, p.capture_id, p.encapsulation, p.outer_src, p.outer_dst, p.tunnel_id`,
+        )
+        .all(...w.params) as Array<Record<string, number & string>>;
+      return rows.map((r) => ({
+        capture: r.path, captureId: r.capture_id, encapsulation: r.encapsulation, outerSrc: r.outer_src, outerDst: r.outer_dst,
+        tunnelId: Number.isInteger(r.tunnel_id) && r.tunnel_id >= 0 ? r.tunnel_id : null, frames: num(r.frames) ?? 0,
+        firstSeen: num(r.first_seen) ?? 0, lastSeen: num(r.last_seen) ?? 0,
+      }));
+    });
   }
 
   diagnostics(filter: ReadFilter = {}): DiagnosticRecord[] {

@@ -1,5 +1,5 @@
 /** The flows document (`zonescope/flows@2`) built from the baseline reader (src/baseline/reader.ts), the one read path of the CLI. */
-import type { BaselineReader, EventRecord, FlowRecord, ScanRecord } from '../baseline/reader.js';
+import type { BaselineReader, CapturePointRecord, EventRecord, FlowRecord, ScanRecord } from '../baseline/reader.js';
 import { defaultDissectors } from '../dissectors/index.js';
 import { createRegistry } from '../dissectors/registry.js';
 import { flowsDocument } from '../report/flowsDocument.js';
@@ -9,7 +9,8 @@ export function readFlowsDocument(
   flows: FlowRecord[] = reader.flows(),
   scans: ScanRecord[] = reader.scans(),
   events: EventRecord[] = reader.events(),
+  capturePoints: CapturePointRecord[] = reader.capturePoints(),
 ): Record<string, unknown> {
   const registry = createRegistry(defaultDissectors);
-  return flowsDocument(flows, { mainSpace: (p) => registry.byId(p)?.spaces[0], scans, events });
+  return flowsDocument(flows, { mainSpace: (p) => registry.byId(p)?.spaces[0], scans, events, capturePoints });
 }

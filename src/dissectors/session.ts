@@ -32,7 +32,7 @@ import { DIR_TO_CLIENT, DIR_TO_SERVER, DIR_UNKNOWN } from './types.js';
 import type { Registry, Transport } from './registry.js';
 import { serviceForPayload } from './services.js';
 import { TcpReassembler } from '../reassembly/tcpReassembler.js';
-import type { PduFramer, ReassemblerOptions } from '../reassembly/tcpReassembler.js';
+import type { PduFramer, ReassemblerCheckpoint, ReassemblerOptions } from '../reassembly/tcpReassembler.js';
 
 export interface SessionStats {
   pdus: number;
@@ -85,6 +85,27 @@ class CountingSink implements PduSink {
 
 function errorMessage(e: unknown): string {
   return e instanceof Error ? e.message : String(e);
+}
+
+/**
+ * What a session carries into a later run (AppSession.checkpoint / resume): the protocol choice and the
+ * stream positions, as plain data. NOT carried: the dissector's own state (createState(): pending
+ * S7/ENIP requests, OPC UA chunks, DNP3 fragments) and the reassemblers' buffered bytes; a resumed
+ * session starts them afresh, so a PDU or a request/response pair that straddles the run boundary is
+ * parsed as at the start of a capture taken mid-connection (resync at the next segment start).
+ */
+export interface SessionCheckpoint {
+  protocol: string;
+  /** id of the chosen dissector, or null */
+  dissector: string | null;
+  serverPort: number;
+  refined: boolean;
+  carriedKnown: boolean;
+  dead: boolean;
+  dirA: number;
+  dirB: number;
+  ra: ReassemblerCheckpoint | null;
+  rb: ReassemblerCheckpoint | null;
 }
 
 export class AppSession {
@@ -214,6 +235,43 @@ export class AppSession {
     this.curDir = this.direction(false, this.dirB);
     this.rb.close();
     this.syncStats();
+  }
+
+  /** This session as plain data (see SessionCheckpoint). */
+  checkpoint(): SessionCheckpoint {
+    return {
+      protocol: this.protocol,
+      dissector: this.dissector?.id ?? null,
+      serverPort: this.serverPort,
+      refined: this.refined,
+      carriedKnown: this.carriedKnown,
+      dead: this.dead,
+      dirA: this.dirA,
+      dirB: this.dirB,
+      ra: this.ra?.checkpoint() ?? null,
+      rb: this.rb?.checkpoint() ?? null,
+    };
+  }
+
+  /**
+   * Continue a session of an earlier run from its checkpoint(): same protocol and dissector (when the
+   * registry still has it), streams at the same positions; counters start at zero.
+   */
+  resume(cp: SessionCheckpoint): void {
+    const d = cp.dissector === null ? null : (this.registry.byId(cp.dissector) ?? null);
+    this.dissector = d;
+    this.protocol = cp.protocol;
+    this.serverPort = cp.serverPort;
+    this.refined = cp.refined;
+    this.carriedKnown = cp.carriedKnown;
+    this.dead = cp.dead;
+    this.dirA = cp.dirA;
+    this.dirB = cp.dirB;
+    if (d !== null && cp.ra !== null && cp.rb !== null && this.transport === 'tcp') {
+      this.startTcp();
+      this.ra!.resume(cp.ra);
+      this.rb!.resume(cp.rb);
+    }
   }
 
   /** Heuristic refinement, once, at the first payload. */

@@ -35,6 +35,16 @@ export class InitiatorDecider {
     this.generation++;
   }
 
+  /** The originator pairs, to carry into a later run (liveState.ts). */
+  exportOriginators(): string[] {
+    return [...this.originators].sort();
+  }
+
+  importOriginators(pairs: readonly string[]): void {
+    for (const k of pairs) this.originators.add(k);
+    this.generation++;
+  }
+
   /** 1 when side A of `conn` is a known originator towards side B, 0 when B is towards A, -1 unknown. */
   originatorSide(conn: Conn): number {
     if (this.originators.size === 0) return -1;

@@ -8,6 +8,12 @@
 const M = 1 << 20;
 const EXACT = 4096;
 
+export interface DistinctCounterState {
+  exact: number[] | null;
+  bits: Uint8Array | null;
+  zero: number;
+}
+
 export class DistinctCounter {
   private readonly bits = new Uint8Array(M >>> 3);
   private zero = M;
@@ -28,6 +34,22 @@ export class DistinctCounter {
       this.bits[byte]! |= bit;
       this.zero--;
     }
+  }
+
+  /** As plain data (to carry into a later run): the values while exact, else the bitmap. */
+  exportState(): DistinctCounterState {
+    return this.exact !== null ? { exact: [...this.exact], bits: null, zero: this.zero } : { exact: null, bits: this.bits.slice(), zero: this.zero };
+  }
+
+  static fromState(s: DistinctCounterState): DistinctCounter {
+    const c = new DistinctCounter();
+    if (s.exact !== null) for (const v of s.exact) c.add(v);
+    else if (s.bits !== null) {
+      c.bits.set(s.bits);
+      c.zero = s.zero;
+      c.exact = null;
+    }
+    return c;
   }
 
   /** The number of distinct values added (exact up to 4096, estimated beyond). */

@@ -6,7 +6,9 @@
  * application payload goes to the connection's AppSession, whose dissector reports into the ConnSink.
  * A Conn is folded into the flow deltas (foldConn.ts) when it is evicted (sweep.ts) and at every
  * takeBatch() (once per capture file), so the store receives one delta per file and nothing is
- * counted twice. The initiator is decided at a connection's first fold (decideInitiator.ts); failed
+ * counted twice. Connections are not closed at the end of a run: exportState() gives what the store
+ * keeps (liveState.ts) and importState() carries it into the next run, so where a run stops does not
+ * change the result; idle timeouts (capture time) close them in a later run as they would in one. The initiator is decided at a connection's first fold (decideInitiator.ts); failed
  * attempts of scanners and towards flooded hosts are summarised (probeDetector.ts); ARP, non-IP
  * frames and host MACs are kept apart (l2Tracker.ts).
  *
@@ -29,9 +31,10 @@ import {
 } from '../decode/packet.js';
 import type { Diagnostic } from '../diagnostics.js';
 import { DIR_TO_CLIENT, DIR_TO_SERVER, DIR_UNKNOWN } from '../dissectors/types.js';
-import { TUNNEL_NAMES, describeTunnel } from '../decode/tunnels.js';
+import { TUNNEL_NAMES } from '../decode/tunnels.js';
 import type { Registry } from '../dissectors/registry.js';
 import { AppSession } from '../dissectors/session.js';
+import { CapturePointTally } from './capturePointTally.js';
 import { Conn } from './conn.js';
 import { ConnHosts } from './connHosts.js';
 import { ConnSink, type PacketLocation } from './connSink.js';
@@ -41,6 +44,7 @@ import { FlowFolder } from './foldConn.js';
 import { newFrameCounters, type FlowBatch, type FrameCounters } from './flowDelta.js';
 import type { HostTable } from './hostTable.js';
 import { L2Tracker } from './l2Tracker.js';
+import { emptyLiveState, fromLiveConn, resumedSession, toLiveConn, type LiveState } from './liveState.js';
 import { ProbeDetector } from './probeDetector.js';
 import { SWEEP_EVERY_PACKETS, SWEEP_EVERY_SECONDS, idleLimit, sweepConns } from './sweep.js';
 
@@ -69,6 +73,12 @@ export interface FlowAggregatorOptions {
 export const DEFAULT_MAX_CONNECTIONS = 100_000;
 /** IPv4/IPv6 fragments whose first fragment's ports are remembered. */
 const MAX_FRAGMENTS = 65536;
+/**
+ * A run whose first packet is this many capture seconds before the newest packet of the state it
+ * carries on from (an older capture ingested after newer ones) closes the carried connections first:
+ * they cannot continue into the past (see importState).
+ */
+export const OUT_OF_ORDER_TOLERANCE = 1;
 
 export class FlowAggregator {
   private readonly table = new ConnTable(1 << 14);
@@ -79,10 +89,8 @@ export class FlowAggregator {
   private readonly maxConnections: number;
   private readonly connHosts: ConnHosts;
   private readonly sink: ConnSink;
-  /** The last tunnel noted (kind, outer src/dst low words, id, outer src high word): skips the lookup below. */
-  private readonly lastTunnel = new Float64Array(5).fill(-2);
-  /** Tunnels (capture points) already reported, by description. */
-  private readonly tunnels = new Set<string>();
+  /** Frames per tunnel the frames arrived through (the capture points of the batch). */
+  private readonly capturePoints = new CapturePointTally();
   private readonly initiators: InitiatorDecider;
   private readonly l2: L2Tracker;
   private readonly probes: ProbeDetector;
@@ -93,6 +101,8 @@ export class FlowAggregator {
   private packetsSinceSweep = 0;
   private lastSweepTs = -Infinity;
   private now = 0;
+  /** Newest packet time of an imported state, until this run's first packet is checked against it. */
+  private importedNow = -Infinity;
 
   constructor(opts: FlowAggregatorOptions) {
     this.registry = opts.registry;
@@ -125,6 +135,7 @@ export class FlowAggregator {
   /** Account one frame (the hot path). `res` is decodePacket()'s result for `pkt`. */
   onPacket(rec: CaptureRecord, pkt: DecodedPacket, res: DecodeResult): void {
     const ts = rec.tsSec + rec.tsNsec / 1e9;
+    if (this.importedNow !== -Infinity) this.checkImported(ts);
     this.now = ts;
     const sink = this.sink;
     sink.now = ts;
@@ -245,31 +256,23 @@ export class FlowAggregator {
       }
     }
 
+    // The initiator is decided from a connection's first DECIDE_AFTER_PACKETS packets at the latest,
+    // whatever the files: a fold that comes earlier waits for it (takeBatch, waitsForFold).
+    if (conn.initiatorIsA < 0 && conn.pktsA + conn.pktsB >= DECIDE_AFTER_PACKETS) this.initiators.decide(conn);
     L2Tracker.notePacketMac(conn, rec, pkt, fromA);
     if (++this.packetsSinceSweep >= SWEEP_EVERY_PACKETS) this.maybeSweep();
   }
 
   /**
-   * A tunnelled frame: its tunnel is the capture point (a CAPTURE_POINT_TUNNEL note, once per tunnel:
-   * kind, outer endpoints, id), not a flow of the plant; an encapsulation whose inner protocol is not
-   * decoded is a DECODE_UNKNOWN_ENCAPSULATION warning (counted per frame).
+   * A tunnelled frame: its tunnel is the capture point (counted per tunnel: encapsulation, outer
+   * endpoints, id), not a flow of the plant; an encapsulation whose inner protocol is not decoded is a
+   * DECODE_UNKNOWN_ENCAPSULATION warning (counted per frame).
    */
   private noteEncapsulation(rec: CaptureRecord, pkt: DecodedPacket): void {
     if (pkt.skipped !== 0) {
       this.sink.frameDiagnostic('DECODE_UNKNOWN_ENCAPSULATION', 'warning', `${TUNNEL_NAMES[pkt.tunnelKind] ?? 'encapsulation'} carries protocol 0x${pkt.innerType.toString(16)}, not decoded`);
     }
-    if (pkt.tunnelKind === 0) return;
-    const t = this.lastTunnel;
-    if (t[0] === pkt.tunnelKind && t[1] === pkt.tunnelSrc[3] && t[2] === pkt.tunnelDst[3] && t[3] === pkt.tunnelId && t[4] === pkt.tunnelSrc[0]) return;
-    t[0] = pkt.tunnelKind;
-    t[1] = pkt.tunnelSrc[3]!;
-    t[2] = pkt.tunnelDst[3]!;
-    t[3] = pkt.tunnelId;
-    t[4] = pkt.tunnelSrc[0]!;
-    const text = describeTunnel(pkt);
-    if (this.tunnels.has(text)) return;
-    this.tunnels.add(text);
-    this.sink.frameDiagnostic('CAPTURE_POINT_TUNNEL', 'note', `frames arrive through ${text}; the inner frames are decoded`);
+    if (pkt.tunnelKind !== 0) this.capturePoints.note(rec, pkt, this.now);
   }
 
   private newConn(pkt: DecodedPacket, sport: number, dport: number, proto: number, ts: number): Conn {
@@ -328,6 +331,23 @@ export class FlowAggregator {
     this.freeConns.push(conn);
   }
 
+  /** A total order of live connections that does not depend on their slots: start, end, ports, addresses. */
+  private readonly connOrder = (a: Conn, b: Conn): number => {
+    const d = a.firstTs - b.firstTs || a.lastTs - b.lastTs || a.portA - b.portA || a.portB - b.portB || a.proto - b.proto;
+    if (d !== 0) return d;
+    const t = this.table;
+    const wa = this.orderA;
+    const wb = this.orderB;
+    for (const side of [true, false]) {
+      t.addrOf(a.slot, side, wa);
+      t.addrOf(b.slot, side, wb);
+      for (let i = 0; i < 4; i++) if (wa[i] !== wb[i]) return wa[i]! - wb[i]!;
+    }
+    return 0;
+  };
+  private readonly orderA = new Uint32Array(4);
+  private readonly orderB = new Uint32Array(4);
+
   private maybeSweep(): void {
     this.packetsSinceSweep = 0;
     if (this.table.size > this.maxConnections * 0.9 || this.now - this.lastSweepTs >= SWEEP_EVERY_SECONDS) this.sweep(false);
@@ -337,20 +357,46 @@ export class FlowAggregator {
   private sweep(pressure: boolean): void {
     this.lastSweepTs = this.now;
     const table = this.table;
-    sweepConns(this.conns, this.now, pressure, Math.floor(this.maxConnections * 0.5), () => table.size, (c) => this.evict(c));
+    sweepConns(this.conns, this.now, pressure, Math.floor(this.maxConnections * 0.5), () => table.size, (c) => this.evict(c), this.connOrder);
   }
 
   /**
    * Fold every live connection and hand over all deltas since the previous call (one capture file).
-   * With `final`, connections are also closed (partial PDUs become unparsed bytes) and dropped.
+   * With `final` (the end of a run's input) the connections' sessions are also closed: a partial PDU
+   * or out-of-order data still buffered becomes unparsed / gap bytes (a later run does not get those
+   * bytes: see SessionCheckpoint), and each session starts again from its checkpoint. The connections
+   * stay live either way (exportState()): a run's end is not a connection's end.
    */
   takeBatch(final = false): FlowBatch {
     this.sink.curRec = null; // closing connections: no current frame to locate violations in
+    // Connections idle past their timeout are over (their next packet would start a new one): they
+    // are dropped now rather than at the next sweep, so the live state carries only live ones.
+    const table = this.table;
+    sweepConns(this.conns, this.now, false, 0, () => table.size, (c) => this.evict(c), this.connOrder);
+    // Connections not counted yet are folded in connection order (their first fold may pass the
+    // scan threshold: which attempts are summarised must not depend on table slots).
+    // A connection whose first fold would decide too early (waitsForFold) waits, unless the input
+    // ends here: its deltas stay on it (and in the live state); its sessions' coverage is folded.
+    const first: Conn[] = [];
+    for (const c of this.conns) {
+      if (c === undefined || c.counted) continue;
+      if (final || !waitsForFold(c)) first.push(c);
+      else this.folder.foldStats(c);
+    }
+    if (first.length > 1) first.sort(this.connOrder);
+    for (const c of first) this.folder.fold(c);
     for (let i = 0; i < this.conns.length; i++) {
       const c = this.conns[i];
-      if (c === undefined) continue;
-      if (final) this.evict(c);
-      else this.folder.fold(c);
+      if (c === undefined || !c.counted) continue;
+      const s = c.session;
+      if (final && s !== null) {
+        const cp = s.checkpoint();
+        this.sink.cur = c;
+        s.close(this.sink);
+        this.sink.cur = null;
+        this.folder.fold(c);
+        c.session = resumedSession(this.registry, c, c.proto === IPPROTO_TCP ? 'tcp' : 'udp', cp);
+      } else this.folder.fold(c);
     }
     const { flows, protocols, events } = this.folder.take();
     const { macs, arp, l2 } = this.l2.take();
@@ -362,6 +408,7 @@ export class FlowAggregator {
       l2,
       scans: this.probes.take(),
       protocols,
+      capturePoints: this.capturePoints.take(),
       events,
       counters: this.counters,
       liveConnections: this.table.size,
@@ -369,6 +416,91 @@ export class FlowAggregator {
     this.counters = newFrameCounters();
     return batch;
   }
+
+  /**
+   * What a later run needs to carry on (liveState.ts): the live connections, the Forward Open
+   * originators and the scan/flood counters. Call right after takeBatch() (every connection folded but
+   * the attempts whose first fold waits, whose few deltas go with them).
+   * Not carried: fragments awaiting their first fragment's ports, and which tunnels were reported.
+   */
+  exportState(): LiveState {
+    const state = emptyLiveState();
+    const a = new Uint32Array(4);
+    const b = new Uint32Array(4);
+    for (const c of this.conns) {
+      if (c === undefined) continue;
+      this.table.addrOf(c.slot, true, a);
+      this.table.addrOf(c.slot, false, b);
+      state.conns.push(toLiveConn(c, a, b));
+      if (c.lastTs > state.now) state.now = c.lastTs;
+    }
+    if (this.importedNow > state.now) state.now = this.importedNow;
+    state.originators = this.initiators.exportOriginators();
+    state.probes = [this.probes.exportState()];
+    return state;
+  }
+
+  /**
+   * Carry on from an earlier run's exportState() (this shard's part: shardLiveState). Call before the
+   * first packet. When the run's first packet is older than the state's newest one (by more than
+   * OUT_OF_ORDER_TOLERANCE), the carried connections are closed first (they stay counted) and the
+   * older capture starts its own; the scan/flood counters and originators are kept.
+   */
+  importState(state: LiveState): void {
+    const a = new Uint32Array(4);
+    const b = new Uint32Array(4);
+    for (const lc of state.conns) {
+      a.set(lc.addrA);
+      b.set(lc.addrB);
+      if (this.table.lookup(lc.version, a, lc.portA, b, lc.portB, lc.proto) >= 0) continue;
+      const slot = this.table.insert(lc.version, a, lc.portA, b, lc.portB, lc.proto);
+      this.conns[slot] = fromLiveConn(slot, lc, this.registry);
+    }
+    this.initiators.importOriginators(state.originators);
+    for (const p of state.probes) this.probes.importState(p);
+    if (state.conns.length > 0) this.importedNow = state.now;
+  }
+
+  private checkImported(ts: number): void {
+    const newest = this.importedNow;
+    this.importedNow = -Infinity;
+    if (ts >= newest - OUT_OF_ORDER_TOLERANCE || this.table.size === 0) return;
+    const n = this.table.size;
+    this.sink.curRec = null;
+    const carried: Conn[] = [];
+    for (const c of this.conns) if (c !== undefined) carried.push(c);
+    carried.sort(this.connOrder);
+    for (const c of carried) this.evict(c);
+    this.sink.frameDiagnostic(
+      'INGEST_LIVE_STATE_CLOSED',
+      'note',
+      `this capture starts at ${new Date(ts * 1000).toISOString()}, before the ${n} connections carried from the previous run ` +
+        `(last packet ${new Date(newest * 1000).toISOString()}): they were closed first, and connections of this capture start afresh`,
+    );
+  }
+}
+
+/** A connection's initiator is decided by its DECIDE_AFTER_PACKETS-th packet at the latest. */
+export const DECIDE_AFTER_PACKETS = 32;
+
+/**
+ * Whether the first fold of a connection (which decides its initiator and whether it is a failed
+ * attempt) must wait, so that neither depends on where the input is cut into files:
+ *  - it may still change from a failed attempt (isProbe) to not, or back: no payload yet, not torn
+ *    down (RST, or FIN both ways), and not both sides answering past a handshake's few packets (a
+ *    half-open attempt whose SYN-ACK and RST fall in two files is one failed attempt);
+ *  - or its initiator evidence may still grow: no handshake seen, no request or response yet, a
+ *    dissector that may still report one, and fewer than DECIDE_AFTER_PACKETS packets.
+ * It waits until that changes, its idle timeout, or the end of the input (takeBatch(final)).
+ */
+function waitsForFold(c: Conn): boolean {
+  if (c.proto !== IPPROTO_TCP && c.proto !== IPPROTO_UDP) return false;
+  if (!c.payloadSeen) {
+    if ((c.closeFlags & 4) !== 0 || (c.closeFlags & 3) === 3) return false;
+    return !(c.answeredA && c.answeredB && c.pktsA + c.pktsB > 4);
+  }
+  if (c.initiatorIsA >= 0 || c.syn >= 0 || c.protoClientIsA >= 0) return false;
+  return c.session !== null && c.session.dissector !== null;
 }
 
 /** Frame counters of one frame. */

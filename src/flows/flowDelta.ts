@@ -133,6 +133,22 @@ export interface ProtocolStatsDelta {
   snapCaplen: number;
 }
 
+/**
+ * Frames of one capture point: a tunnel (GRE, ERSPAN, VXLAN, MPLS, PPPoE, IP-in-IP) the frames of a
+ * capture file arrived through, by encapsulation, outer endpoints (IP addresses; the outer MAC
+ * addresses for the link-layer encapsulations MPLS and PPPoE) and id (ERSPAN session, VNI, GRE key,
+ * MPLS label, PPPoE session; -1 none).
+ */
+export interface CapturePointDelta {
+  encapsulation: string;
+  outerSrc: string;
+  outerDst: string;
+  tunnelId: number;
+  frames: number;
+  firstTs: number;
+  lastTs: number;
+}
+
 export interface FrameCounters {
   frames: number;
   ipPackets: number;
@@ -157,6 +173,7 @@ export interface FlowBatch {
   l2: L2Delta[];
   scans: ScanDelta[];
   protocols: ProtocolStatsDelta[];
+  capturePoints: CapturePointDelta[];
   /** engineering events (eventDelta.ts), in event order */
   events: EventDelta[];
   counters: FrameCounters;
@@ -196,6 +213,11 @@ export const PROTOCOL_RULES: MergeRules<ProtocolStatsDelta> = {
   connections: 'sum', pdus: 'sum', malformed: 'sum', unparsedBytes: 'sum', gapBytes: 'sum', retransmittedBytes: 'sum',
   snapCutSegments: 'sum', snapLostBytes: 'sum', snapCaplen: 'max',
 };
+export const CAPTURE_POINT_RULES: MergeRules<CapturePointDelta> = { frames: 'sum', firstTs: 'min', lastTs: 'max' };
+/** The identity of a capture point (its merge key). */
+export function capturePointKey(c: CapturePointDelta): string {
+  return `${c.encapsulation}|${c.outerSrc}|${c.outerDst}|${c.tunnelId}`;
+}
 export const FRAME_RULES: MergeRules<FrameCounters> = {
   frames: 'sum', ipPackets: 'sum', arpPackets: 'sum', otherL2: 'sum', stp: 'sum', truncated: 'sum', malformed: 'sum',
   unsupportedLinktype: 'sum', bytes: 'sum', firstTs: 'min', lastTs: 'max',

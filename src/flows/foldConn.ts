@@ -123,6 +123,7 @@ export class FlowFolder {
     const transport = transportName(conn.proto);
     this.foldSessionStats(conn);
     if (deltaPkts === 0 && !conn.fns && !conn.pastFns && conn.counted) return;
+    // A failed attempt stays one: its later packets go to the same scan/flood summary (absorb).
     if (this.probes.absorb(conn, transport)) {
       conn.hourPkts = 0;
       conn.hourBytes = 0;
@@ -236,6 +237,11 @@ export class FlowFolder {
       }
       conn.events = null;
     }
+  }
+
+  /** Only the session's coverage counters (a connection whose first fold waits: takeBatch). */
+  foldStats(conn: Conn): void {
+    this.foldSessionStats(conn);
   }
 
   private foldSessionStats(conn: Conn): void {

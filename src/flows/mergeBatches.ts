@@ -4,12 +4,14 @@
  * of the shards.
  */
 import {
+  CAPTURE_POINT_RULES,
   FRAME_RULES,
   IDENTITY_RULES,
   L2_RULES,
   MAC_RULES,
   PROTOCOL_RULES,
   SHARD_SCAN_RULES,
+  capturePointKey,
   cloneFlowDelta,
   mergeCounters,
   mergeFlowDelta,
@@ -74,6 +76,7 @@ export function mergeBatches(batches: FlowBatch[]): FlowBatch {
     // Shards see disjoint address pairs: the peers add up; ports may repeat across shards.
     scans: byRules(batches.map((b) => b.scans), (s) => `${s.kind}|${s.host}|${s.transport}`, SHARD_SCAN_RULES),
     protocols: byRules(batches.map((b) => b.protocols), (p) => p.protocol, PROTOCOL_RULES),
+    capturePoints: byRules(batches.map((b) => b.capturePoints), capturePointKey, CAPTURE_POINT_RULES).sort((a, b) => (capturePointKey(a) < capturePointKey(b) ? -1 : 1)),
     // Each-kind events all kept; a first-kind event once per (pair, protocol, code): the earliest.
     events: mergeEvents(batches.map((b) => b.events)),
     counters,

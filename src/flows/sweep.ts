@@ -26,7 +26,8 @@ export function idleLimit(c: Conn): number {
 
 /**
  * Evict idle connections of `conns` at capture time `now`; with `pressure`, also payload-less ones
- * and then the least recently active, until `live()` is at most `target`. `evict` folds and drops one.
+ * and then the least recently active, until `live()` is at most `target`. `evict` folds and drops one;
+ * `order` orders ties (by default the connections' start).
  */
 export function sweepConns(
   conns: ReadonlyArray<Conn | undefined>,
@@ -35,19 +36,28 @@ export function sweepConns(
   target: number,
   live: () => number,
   evict: (c: Conn) => void,
+  order: (a: Conn, b: Conn) => number = (a, b) => a.firstTs - b.firstTs,
 ): void {
+  // Evicted in `order` (a connection's start, not its table slot): which failed attempts pass the
+  // scan threshold first must not depend on the table's history (slots differ from run to run).
+  const idle: Conn[] = [];
   for (let i = 0; i < conns.length; i++) {
     const c = conns[i];
-    if (c !== undefined && now - c.lastTs > idleLimit(c)) evict(c);
+    if (c !== undefined && now - c.lastTs > idleLimit(c)) idle.push(c);
   }
+  if (idle.length > 1) idle.sort(order);
+  for (const c of idle) evict(c);
   if (!pressure || live() <= target) return;
-  for (let i = 0; i < conns.length && live() > target; i++) {
+  const quiet: Conn[] = [];
+  for (let i = 0; i < conns.length; i++) {
     const c = conns[i];
-    if (c !== undefined && !c.payloadSeen) evict(c);
+    if (c !== undefined && !c.payloadSeen) quiet.push(c);
   }
+  quiet.sort(order);
+  for (let i = 0; i < quiet.length && live() > target; i++) evict(quiet[i]!);
   if (live() <= target) return;
   const rest: Conn[] = [];
   for (const c of conns) if (c !== undefined) rest.push(c);
-  rest.sort((a, b) => a.lastTs - b.lastTs);
+  rest.sort((a, b) => a.lastTs - b.lastTs || order(a, b));
   for (let i = 0; i < rest.length && live() > target; i++) evict(rest[i]!);
 }

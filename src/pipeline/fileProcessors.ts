@@ -16,6 +16,7 @@ import type { Registry } from '../dissectors/registry.js';
 import { peekIpv4Pair } from '../decode/peekIpv4Pair.js';
 import { DEFAULT_MAX_CONNECTIONS, FlowAggregator, ipv4PairShard, pairShard, type FlowBatch } from '../flows/flowAggregator.js';
 import { mergeBatches } from '../flows/mergeBatches.js';
+import { mergeLiveStates, shardLiveState, type LiveState } from '../flows/liveState.js';
 import type { ReadSummary } from '../ingest/readCapture.js';
 import type { CaptureRecord } from '../ingest/record.js';
 import type { WorkerReply, WorkerRequest, WorkerSetup } from './ingestWorker.js';
@@ -26,10 +27,14 @@ export interface FileResult {
   summary: ReadSummary;
   batch: FlowBatch;
   log: DiagnosticLog;
+  /** The live state after the unit, for the store (one list whatever the number of shards). */
+  live: LiveState;
 }
 
 export interface FileProcessor {
-  /** Read one unit; `last` closes every connection at its end. */
+  /** Carry on from the live state an earlier run left in the store (before the first run()). */
+  restore(state: LiveState): Promise<void>;
+  /** Read one unit; `last` (the end of the run's input) closes the sessions' buffered data at its end. */
   run(unit: CaptureUnit, last: boolean, onProgress: (consumed: number, records: number) => void): Promise<FileResult>;
   close(): Promise<void>;
 }
@@ -63,7 +68,12 @@ export class InProcessProcessor implements FileProcessor {
       onDiagnostic: (d) => log.report(d),
       onProgress: (consumed) => onProgress(consumed, this.records),
     });
-    return { summary, batch: this.agg.takeBatch(last), log };
+    const batch = this.agg.takeBatch(last);
+    return { summary, batch, log, live: this.agg.exportState() };
+  }
+
+  async restore(state: LiveState): Promise<void> {
+    this.agg.importState(shardLiveState(state, 0, 1));
   }
 
   async close(): Promise<void> {}
@@ -260,7 +270,7 @@ export class ShardedProcessor implements FileProcessor {
         for (const [code, c] of r!.counts) part.counts.set(code, c);
         log.merge(part);
       }
-      return { summary, batch: mergeBatches(done.map((r) => r!.batch)), log };
+      return { summary, batch: mergeBatches(done.map((r) => r!.batch)), log, live: mergeLiveStates(done.map((r) => r!.live)) };
     } finally {
       this.workers.forEach((w, i) => {
         const h = handlers[i]!;
@@ -269,6 +279,27 @@ export class ShardedProcessor implements FileProcessor {
         w.off('exit', h.onExit);
       });
     }
+  }
+
+  /** Each worker takes its shard of the state (shardLiveState, in the worker). */
+  restore(state: LiveState): Promise<void> {
+    return Promise.all(
+      this.workers.map(
+        (w, i) =>
+          new Promise<void>((resolveDone, reject) => {
+            const onMessage = (m: WorkerReply): void => {
+              if (m.type !== 'restored' && m.type !== 'error') return;
+              w.off('message', onMessage);
+              w.off('error', reject);
+              if (m.type === 'error') reject(new Error(`ingest worker ${i}: ${m.message}`));
+              else resolveDone();
+            };
+            w.on('message', onMessage);
+            w.on('error', reject);
+            w.postMessage({ type: 'restore', state } satisfies WorkerRequest);
+          }),
+      ),
+    ).then(() => undefined);
   }
 
   async close(): Promise<void> {

@@ -2,7 +2,9 @@
  * The pipeline driver: sources in, batches out to the store. ingestSources() reads every unit of every
  * source (source.ts) one by one through ONE flow aggregator (so a TCP connection that spans rotated
  * files stays one connection) and commits each unit's deltas in one transaction with the unit's
- * capture row. ingestCaptures() is the library side of `zonescope ingest`: capture files
+ * capture row, and the aggregator's live state after the unit with them (liveState.ts): a run starts
+ * from the state the last commit left, so a connection (and scan/flood counting) that spans runs
+ * is one, and a kill between two commits loses nothing a re-run does not redo. ingestCaptures() is the library side of `zonescope ingest`: capture files
  * (fileSource.ts: a file already in the baseline is skipped whatever its name; one that grew since is
  * resumed) as the one source. Bad records become diagnostics; every good record is kept.
  */
@@ -12,17 +14,21 @@ import { availableParallelism } from 'node:os';
 import { defaultDissectors } from '../dissectors/index.js';
 import { createRegistry, type Registry } from '../dissectors/registry.js';
 import {
+  CAPTURE_POINT_RULES,
   FRAME_RULES,
   PROTOCOL_RULES,
   SCAN_RULES,
+  capturePointKey,
   mergeCounters,
   newFrameCounters,
   newProtocolStats,
+  type CapturePointDelta,
   type FlowBatch,
   type FrameCounters,
   type ProtocolStatsDelta,
   type ScanDelta,
 } from '../flows/flowDelta.js';
+import { decodeLiveState, encodeLiveState, type LiveState } from '../flows/liveState.js';
 import { InProcessProcessor, ShardedProcessor, workerLaunch, type FileProcessor } from './fileProcessors.js';
 import { fileSource, settledResult } from './fileSource.js';
 import type { CaptureSource, CaptureUnit, PipelineStore, SourcePlan } from './source.js';
@@ -67,6 +73,8 @@ export interface IngestResult {
   diagnostics: DiagnosticLog;
   /** Dissection coverage of this run per protocol (the batches' deltas added by PROTOCOL_RULES). */
   protocols: Map<string, ProtocolStatsDelta>;
+  /** The tunnels the frames of this run arrived through, over all its files (by capturePointKey, sorted). */
+  capturePoints: CapturePointDelta[];
   /** What decoding made of this run's frames (the committed batches' counters added by FRAME_RULES). */
   frameKinds: FrameCounters;
   /** This run's non-IP frames other than ARP by EtherType (0: IEEE 802.3 LLC), those with a source MAC. */
@@ -129,6 +137,9 @@ export async function ingestSources(baseline: PipelineStore, sources: CaptureSou
   const bytesTotal = plans.reduce((s, p) => s + p.bytesTotal, 0);
   const processor = await createProcessor(opts, bytesTotal, plans.every((p) => p.files), report);
   try {
+    const stored = baseline.liveState?.() ?? null;
+    const state = stored === null ? null : decodeLiveState(stored);
+    if (state !== null) await processor.restore(state);
     return await readUnits(processor);
   } finally {
     await processor.close();
@@ -140,6 +151,7 @@ export async function ingestSources(baseline: PipelineStore, sources: CaptureSou
     const totals = { frames: 0, ipPackets: 0, bytes: 0, firstTs: Infinity, lastTs: -Infinity, flows: new Set<string>() };
     const scans = new Map<string, IngestResult['scans'][number]>();
     const protocols: IngestResult['protocols'] = new Map();
+    const points = new Map<string, CapturePointDelta>();
     const notAnalysed = { frameKinds: newFrameCounters(), l2ByEtherType: new Map<number, number>(), undecodedLinktypes: new Map<string, number>() };
     /** What a committed unit's frames were, for the summary's "not analysed" lines. */
     const countKinds = (batch: FlowBatch, linktypes: readonly number[]): void => {
@@ -151,6 +163,12 @@ export async function ingestSources(baseline: PipelineStore, sources: CaptureSou
       }
     };
     const absorb = (batch: FlowBatch): void => {
+      for (const c of batch.capturePoints) {
+        const k = capturePointKey(c);
+        const e = points.get(k);
+        if (e) mergeCounters(CAPTURE_POINT_RULES, e, c);
+        else points.set(k, { ...c });
+      }
       for (const f of batch.flows) totals.flows.add(f.key);
       for (const s of batch.scans) {
         const k = `${s.kind}|${s.host}|${s.transport}`;
@@ -170,11 +188,11 @@ export async function ingestSources(baseline: PipelineStore, sources: CaptureSou
     let i = 0;
     for (let si = 0; si < plans.length; si++) for await (const p of plans[si]!.units) {
       i++;
-      // Connections still live are closed at the end of the last unit of the last source that has any.
+      // The sessions' buffered data is closed at the end of the last unit of the last source that has any.
       const last = p.last && plans.slice(si + 1).every((pl) => known(pl)?.length === 0);
       const fileStart = bytesBefore;
       const fileIndex = i;
-      const { summary, batch, log: fileLog } = await proc.run(p, last, (consumed, records) =>
+      const { summary, batch, log: fileLog, live } = await proc.run(p, last, (consumed, records) =>
         opts.onProgress?.({
           file: fileIndex, files: Math.max(files, fileIndex), path: p.path, bytesDone: fileStart + consumed, bytesTotal,
           packets: totals.frames + records, elapsedMs: Date.now() - t0,
@@ -198,7 +216,7 @@ export async function ingestSources(baseline: PipelineStore, sources: CaptureSou
       if (!readable) {
         failed = true;
         results.push({ ...settledResult(p.path, 'failed', fileLog.kept.find((d) => d.severity === 'error')?.message ?? 'unreadable'), errors });
-        if (last && lastCaptureId !== null && hasContent(batch)) baseline.commitDeltas(lastCaptureId, batch);
+        if (last && lastCaptureId !== null && hasContent(batch)) baseline.commitDeltas(lastCaptureId, batch, storedForm(live));
         continue;
       }
       if (errors > 0) failed = true;
@@ -213,6 +231,7 @@ export async function ingestSources(baseline: PipelineStore, sources: CaptureSou
         batch,
         fileLog.kept,
         fileLog.counts as Map<string, { severity: Severity; count: number }>,
+        storedForm(live),
       );
       if (captureId === null) {
         // Another process committed the same content while this one read it: one copy is kept.
@@ -245,6 +264,7 @@ export async function ingestSources(baseline: PipelineStore, sources: CaptureSou
       scans: [...scans.values()],
       diagnostics: runLog,
       protocols,
+      capturePoints: [...points.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([, c]) => c),
       ...notAnalysed,
       elapsedMs: Date.now() - t0,
       failed,
@@ -285,6 +305,10 @@ async function createProcessor(opts: IngestOptions, bytesTotal: number, files: b
   } catch (e) {
     return fallBack(`a worker thread could not start (${(e as Error).message.split('\n')[0]}): reinstall or rebuild zonescope, or run with one worker`);
   }
+}
+
+function storedForm(live: LiveState): { connections: number; data: Uint8Array } {
+  return { connections: live.conns.length, data: encodeLiveState(live) };
 }
 
 function hasContent(b: FlowBatch): boolean {

@@ -2,8 +2,9 @@
  * One shard of a parallel ingest (a worker thread). The main thread reads each capture once and sends
  * this worker the records of its shard (IP packets by address pair, see pairShard in src/flows; non-IP
  * frames to shard 0) in chunks (recordChunk.ts); the worker decodes and aggregates them, hands each
- * chunk back for reuse, and at the end of a file sends the file's FlowBatch and its diagnostics. Its
- * live connections persist from file to file, like the single-threaded path's.
+ * chunk back for reuse, and at the end of a file sends the file's FlowBatch, live state and
+ * diagnostics. Its live connections persist from file to file, like the single-threaded path's, and
+ * from run to run (its shard of the stored live state, taken on 'restore').
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import { DiagnosticLog, type Diagnostic, type DiagnosticCode, type Severity } from '../diagnostics.js';
@@ -12,6 +13,7 @@ import { DecodedPacket } from '../decode/packet.js';
 import { defaultDissectors } from '../dissectors/index.js';
 import { createRegistry } from '../dissectors/registry.js';
 import { FlowAggregator, type FlowBatch } from '../flows/flowAggregator.js';
+import { shardLiveState, type LiveState } from '../flows/liveState.js';
 import { newCaptureRecord, type CaptureRecord } from '../ingest/record.js';
 import { readRecordChunk } from './recordChunk.js';
 
@@ -25,6 +27,7 @@ export interface WorkerSetup {
 
 /** What the main thread sends: a unit starts, a chunk of its records (transferred), the unit ends. */
 export type WorkerRequest =
+  | { type: 'restore'; state: LiveState }
   | { type: 'begin'; path: string }
   | { type: 'chunk'; buf: ArrayBuffer; length: number }
   | { type: 'end'; last: boolean };
@@ -33,7 +36,8 @@ export type WorkerRequest =
 export type WorkerReply =
   | { type: 'ready'; module: string }
   | { type: 'free'; buf: ArrayBuffer }
-  | { type: 'done'; batch: FlowBatch; kept: Diagnostic[]; counts: Array<[DiagnosticCode, { severity: Severity; count: number }]> }
+  | { type: 'restored' }
+  | { type: 'done'; batch: FlowBatch; live: LiveState; kept: Diagnostic[]; counts: Array<[DiagnosticCode, { severity: Severity; count: number }]> }
   | { type: 'error'; message: string };
 
 const setup = workerData as WorkerSetup;
@@ -61,7 +65,14 @@ function errorText(e: unknown): string {
 }
 
 port.on('message', (msg: WorkerRequest) => {
-  if (msg.type === 'begin') {
+  if (msg.type === 'restore') {
+    try {
+      agg.importState(shardLiveState(msg.state, setup.index, setup.count));
+      port.postMessage({ type: 'restored' } satisfies WorkerReply);
+    } catch (e) {
+      port.postMessage({ type: 'error', message: errorText(e) } satisfies WorkerReply);
+    }
+  } else if (msg.type === 'begin') {
     fileLog = new DiagnosticLog(20);
     loc.file = msg.path;
     failure = null;
@@ -79,7 +90,7 @@ port.on('message', (msg: WorkerRequest) => {
     try {
       if (failure !== null) throw new Error(failure);
       const batch = agg.takeBatch(msg.last);
-      port.postMessage({ type: 'done', batch, kept: fileLog.kept, counts: [...fileLog.counts] } satisfies WorkerReply);
+      port.postMessage({ type: 'done', batch, live: agg.exportState(), kept: fileLog.kept, counts: [...fileLog.counts] } satisfies WorkerReply);
     } catch (e) {
       port.postMessage({ type: 'error', message: errorText(e) } satisfies WorkerReply);
     }

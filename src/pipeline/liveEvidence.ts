@@ -329,7 +329,7 @@ function safeName(iface: string): string {
 
 function emptyBatch(): FlowBatch {
   return {
-    flows: [], identities: [], macs: [], arp: [], l2: [], scans: [], protocols: [], events: [], liveConnections: 0,
+    flows: [], identities: [], macs: [], arp: [], l2: [], scans: [], protocols: [], events: [], capturePoints: [], liveConnections: 0,
     counters: { frames: 0, ipPackets: 0, arpPackets: 0, otherL2: 0, stp: 0, truncated: 0, malformed: 0, unsupportedLinktype: 0, bytes: 0, firstTs: 0, lastTs: 0 },
   };
 }

@@ -14,8 +14,8 @@ import type { IngestFileResult } from './ingestCaptures.js';
 /** (liveEvidenceCommitted is optional: a store without it has committed no evidence file of a live capture.) */
 export type SourceStore = Pick<Baseline, 'captureByFingerprint' | 'grownFrom' | 'capturesAtPath'> & Partial<Pick<Baseline, 'liveEvidenceCommitted'>>;
 
-/** What the driver writes to: one capture row with its deltas per unit, and end-of-run deltas. */
-export type PipelineStore = SourceStore & Pick<Baseline, 'commitCapture' | 'commitDeltas'>;
+/** What the driver writes to: one capture row with its deltas (and the live state after it) per unit, and end-of-run deltas; it reads the live state back at the start of a run (a store without one starts with no live connections). */
+export type PipelineStore = SourceStore & Pick<Baseline, 'commitCapture' | 'commitDeltas'> & Partial<Pick<Baseline, 'liveState'>>;
 
 export interface UnitReadOptions {
   onDiagnostic: (d: Diagnostic) => void;
@@ -40,7 +40,10 @@ export interface CaptureUnit {
   resumedFrom: number | null;
   /** Said in the unit's result (e.g. what was resumed). */
   note?: string;
-  /** The last unit of its source: live connections are closed at its end when no source follows. */
+  /**
+   * The last unit of its source: when no source follows, the live connections' buffered data is closed
+   * at its end (the connections themselves stay live, in the store's live state).
+   */
   last: boolean;
   /** Read the unit's records in this thread; `onRecord` may not keep `rec.data` past the call. */
   read(onRecord: (rec: CaptureRecord) => void, opts: UnitReadOptions): Promise<ReadSummary>;

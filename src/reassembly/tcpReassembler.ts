@@ -53,6 +53,16 @@ export interface PduFramer {
   onFramingError?(buf: Buffer, off: number, avail: number): void;
 }
 
+/** A direction's position in its stream, as plain data (TcpReassembler.checkpoint). */
+export interface ReassemblerCheckpoint {
+  started: boolean;
+  next: number;
+  synced: boolean;
+  skip: number;
+  hasFin: boolean;
+  finSeq: number;
+}
+
 export interface ReassemblerOptions {
   /** Out-of-order segments buffered at most (each copied). */
   maxOutOfOrderSegments: number;
@@ -162,6 +172,38 @@ export class TcpReassembler {
   /** Out-of-order segments currently buffered. */
   get bufferedSegments(): number {
     return this.oooCount;
+  }
+
+  /**
+   * Where this direction stands, as plain data, for a connection carried into a later run (see
+   * src/flows/liveState.ts). Buffered bytes are not part of it: a partial PDU or out-of-order segments
+   * held now are lost to the resumed stream, which then resyncs at its next segment start (as for a
+   * capture that starts mid-connection); with none held, it goes on framing without a resync.
+   */
+  checkpoint(): ReassemblerCheckpoint {
+    return {
+      started: this.started,
+      next: this.next,
+      synced: this.synced && this.partialLen === 0 && this.oooCount === 0,
+      skip: this.partialLen === 0 ? this.skip : 0,
+      hasFin: this.hasFin,
+      finSeq: this.finSeq,
+    };
+  }
+
+  /** Continue from a checkpoint() (of a stream read by an earlier run). */
+  resume(cp: ReassemblerCheckpoint): void {
+    this.started = cp.started;
+    this.next = cp.next >>> 0;
+    this.synced = cp.started && cp.synced;
+    this.skip = cp.skip;
+    this.hasFin = cp.hasFin;
+    this.finSeq = cp.finSeq >>> 0;
+    this.partialLen = 0;
+    this.need = 0;
+    this.oooCount = 0;
+    this.oooBytes = 0;
+    this.segsSinceHole = 0;
   }
 
   /**

@@ -8,7 +8,7 @@
  * encapsulation message that carries a service counted on its own) is listed but is no operation.
  * Objects carry their object space's own name and their rendered key (`DB10.DBX4.0`, `unit 1`).
  */
-import type { EventRecord, FlowFunction, FlowRecord, ScanRecord } from '../baseline/reader.js';
+import type { CapturePointRecord, EventRecord, FlowFunction, FlowRecord, ScanRecord } from '../baseline/reader.js';
 import { eventEntry } from './eventsDocument.js';
 import { isoTime } from './json.js';
 
@@ -20,6 +20,8 @@ export interface FlowsDocumentOptions {
   /** The main code space of a protocol (a dissector's spaces[0]); undefined when not dissected. */
   mainSpace: (protocol: string) => string | undefined;
   scans?: readonly ScanRecord[];
+  /** The tunnels the captures' frames arrived through (BaselineReader.capturePoints()). */
+  capturePoints?: readonly CapturePointRecord[];
   /** the engineering events of the same selection (events@1 entries under `events`, also when none) */
   events?: readonly EventRecord[];
 }
@@ -116,6 +118,13 @@ export function flowsDocument(flows: readonly FlowRecord[], opts: FlowsDocumentO
     doc.scans = opts.scans.map((s) => ({
       kind: s.kind, host: s.host, transport: s.transport, attempts: s.attempts, packets: s.packets, bytes: s.bytes,
       peers: s.peers, ports: s.ports, first_seen: isoTime(s.firstSeen), last_seen: isoTime(s.lastSeen),
+    }));
+  }
+  if (opts.capturePoints && opts.capturePoints.length > 0) {
+    // How the sensor was fed (ERSPAN, VXLAN, ...): per capture file, never flows of the plant.
+    doc.capture_points = opts.capturePoints.map((c) => ({
+      capture: c.capture, encapsulation: c.encapsulation, outer_src: c.outerSrc, outer_dst: c.outerDst, tunnel_id: c.tunnelId,
+      frames: c.frames, first_seen: isoTime(c.firstSeen), last_seen: isoTime(c.lastSeen),
     }));
   }
   if (opts.events !== undefined) doc.events = opts.events.map(eventEntry);

@@ -23,7 +23,7 @@ const info = (name: string): CaptureInfo => ({
 
 function batch(events: EventDelta[], firstTs: number, lastTs: number): FlowBatch {
   return {
-    flows: [], identities: [], macs: [], arp: [], l2: [], scans: [], protocols: [], events,
+    flows: [], identities: [], macs: [], arp: [], l2: [], scans: [], protocols: [], events, capturePoints: [],
     counters: { ...newFrameCounters(), frames: 1, firstTs, lastTs }, liveConnections: 0,
   };
 }

@@ -59,8 +59,11 @@ function readFlows(path: string): FlowRecord[] {
 }
 
 describe('MIGRATIONS', () => {
-  test('MIGRATIONS are numbered 1, 2, ... in order and SCHEMA_VERSION is the last one', () => {
-    expect(MIGRATIONS.map((m) => m.version)).toEqual(MIGRATIONS.map((_, i) => i + 1));
+  // Steps are numbered in parallel branches (003-005 land beside 006): strictly increasing from 1.
+  test('MIGRATIONS are numbered from 1, strictly increasing, and SCHEMA_VERSION is the last one', () => {
+    const v = MIGRATIONS.map((m) => m.version);
+    expect(v[0]).toBe(1);
+    for (let i = 1; i < v.length; i++) expect(v[i]!).toBeGreaterThan(v[i - 1]!);
     expect(SCHEMA_VERSION).toBe(MIGRATIONS[MIGRATIONS.length - 1]!.version);
   });
 });
@@ -105,6 +108,18 @@ describe('Baseline.open on stores of other schema versions', () => {
       b.close();
     }
     expect(flowTotals(readFlows(path))).toEqual(fresh);
+  });
+
+  test('Baseline.open(the v1 store) adds the capture_points table (step 6): its capture points read empty', () => {
+    const path = copyOf(V1_STORE, 'v1-points.db');
+    Baseline.open(path).close();
+    const r = BaselineReader.open(path);
+    try {
+      expect(r.capturePoints()).toEqual([]);
+      expect(r.captures().length).toBeGreaterThan(0);
+    } finally {
+      r.close();
+    }
   });
 
   test('BaselineReader.open(the v1 store) migrates it through a writable open first', () => {

@@ -17,6 +17,7 @@ import {
   IDENTITY_RULES,
   L2_RULES,
   MAC_RULES,
+  CAPTURE_POINT_RULES,
   OBJECT_RULES,
   PROTOCOL_RULES,
   SCAN_RULES,
@@ -41,6 +42,7 @@ function batch(n: number, day: number): FlowBatch {
     scans: [{ kind: 'scan', host: '10.0.0.9', transport: 'tcp', attempts: 7 * n, packets: 8 * n, bytes: 9 * n, peers: 10 + 3 * (n % 2), ports: 11 * n, firstTs: 140 * n, lastTs: 240 * n }],
     protocols: [{ protocol: 'modbus', connections: 12 * n, pdus: 13 * n, malformed: 14 * n, unparsedBytes: 15 * n, gapBytes: 16 * n, retransmittedBytes: 17 * n, snapCutSegments: 18 * n, snapLostBytes: 19 * n, snapCaplen: 60 + n }],
     events: [],
+    capturePoints: [{ encapsulation: 'erspan-ii', outerSrc: '192.0.2.1', outerDst: '192.0.2.2', tunnelId: 7, frames: 18 * n, firstTs: 150 * n, lastTs: 250 * n }],
     counters: { ...newFrameCounters(), frames: 1, firstTs: 100, lastTs: 200 },
     liveConnections: 0,
   };
@@ -111,6 +113,26 @@ describe('the store adds every counter of a delta by the merge rules', () => {
     expect(pick(PROTOCOL_RULES, reader.protocolStats()[0]!)).toEqual(merged(PROTOCOL_RULES, b1.protocols[0]!, b2.protocols[0]!));
   });
 
+  test('writeBatch(capture points) keeps them per capture and adds a later batch of the same capture by the merge rules', () => {
+    const other = join(dir, 'points.db');
+    const st = Baseline.open(other);
+    const idA = st.commitCapture(info('a'), b1, [], new Map())!;
+    st.commitDeltas(idA, b2);
+    st.commitCapture(info('b'), b2, [], new Map());
+    st.close();
+    const r = BaselineReader.open(other);
+    const points = r.capturePoints();
+    r.close();
+    expect(points.map((p) => [p.capture, p.encapsulation, p.outerSrc, p.outerDst, p.tunnelId])).toEqual([
+      ['a.pcap', 'erspan-ii', '192.0.2.1', '192.0.2.2', 7],
+      ['b.pcap', 'erspan-ii', '192.0.2.1', '192.0.2.2', 7],
+    ]);
+    const m = { ...b1.capturePoints[0]! };
+    mergeCounters(CAPTURE_POINT_RULES, m, b2.capturePoints[0]!);
+    expect(pick(CAPTURE_POINT_RULES, points[0]!)).toEqual(pick(CAPTURE_POINT_RULES, m));
+    expect(pick(CAPTURE_POINT_RULES, points[1]!)).toEqual(pick(CAPTURE_POINT_RULES, b2.capturePoints[0]!));
+  });
+
   test('the merge rules name every numeric counter of each delta type (a counter left out would never reach the SQL)', () => {
     const b = batch(1, DAY);
     const cases: Array<[object, object, string[]]> = [
@@ -119,6 +141,7 @@ describe('the store adds every counter of a delta by the merge rules', () => {
       [L2_RULES, b.l2[0]!, ['etherType']],
       [SCAN_RULES, b.scans[0]!, []],
       [PROTOCOL_RULES, b.protocols[0]!, []],
+      [CAPTURE_POINT_RULES, b.capturePoints[0]!, ['tunnelId']],
       [OBJECT_RULES, b.flows[0]!.objects.get('unit\u0000unit 1')!, []],
       [FUNCTION_RULES, b.flows[0]!.functions.get(3)!, ['space', 'code', 'variant']],
     ];

@@ -1,7 +1,8 @@
 /**
  * Decapsulation (src/decode/tunnels.ts through decodePacket and the flow stage): for a capture of each
  * encapsulation the flows are the inner flows tshark shows, with the same packet totals, and the
- * tunnel is reported as the capture point (a CAPTURE_POINT_TUNNEL note), not as a flow.
+ * tunnel is the batch's capture point (encapsulation, outer endpoints and id as tshark decodes them,
+ * frame count), not a flow.
  */
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -11,6 +12,8 @@ import { DECODE, DecodedPacket } from '../../src/decode/packet.js';
 import { describeTunnel } from '../../src/decode/tunnels.js';
 import { peekIpv4Pair } from '../../src/decode/peekIpv4Pair.js';
 import type { Diagnostic } from '../../src/diagnostics.js';
+import type { CapturePointDelta } from '../../src/flows/flowDelta.js';
+import { capturePointText } from '../../src/report/capturePointText.js';
 import { modbusTcp } from '../../src/dissectors/modbus-tcp/modbusTcp.js';
 import { createRegistry } from '../../src/dissectors/registry.js';
 import { FlowAggregator } from '../../src/flows/flowAggregator.js';
@@ -32,17 +35,19 @@ interface Case {
   name: string;
   linktype: number;
   wrap: (f: Buffer, i: number) => Buffer;
-  /** the capture point note, or null for link types (PPP, NFLOG) */
+  /** the capture point, or null for link types (PPP, NFLOG) */
   point: string | null;
+  /** tshark's field for the tunnel id (the last value of a list: the bottom MPLS label) */
+  idField?: string;
 }
 
 const CASES: Case[] = [
-  { name: 'GRE with key and sequence numbers', linktype: 1, wrap: (f, i) => t.gre(f, i), point: 'gre 192.0.2.1 -> 192.0.2.2 key 42' },
-  { name: 'ERSPAN type II', linktype: 1, wrap: (f, i) => t.erspan2(f, i), point: 'erspan-ii 192.0.2.1 -> 192.0.2.2 session 7' },
-  { name: 'ERSPAN type III', linktype: 1, wrap: (f, i) => t.erspan3(f, i), point: 'erspan-iii 192.0.2.1 -> 192.0.2.2 session 9' },
-  { name: 'VXLAN', linktype: 1, wrap: (f, i) => t.vxlan(f, i), point: 'vxlan 192.0.2.1 -> 192.0.2.2 vni 5001' },
-  { name: 'MPLS label stack', linktype: 1, wrap: (f) => t.mpls(f), point: 'mpls label 1001' },
-  { name: 'PPPoE session', linktype: 1, wrap: (f) => t.pppoe(f), point: 'pppoe session 17' },
+  { name: 'GRE with key and sequence numbers', linktype: 1, wrap: (f, i) => t.gre(f, i), point: 'gre 192.0.2.1 -> 192.0.2.2 key 42', idField: 'gre.key' },
+  { name: 'ERSPAN type II', linktype: 1, wrap: (f, i) => t.erspan2(f, i), point: 'erspan-ii 192.0.2.1 -> 192.0.2.2 session 7', idField: 'erspan.spanid' },
+  { name: 'ERSPAN type III', linktype: 1, wrap: (f, i) => t.erspan3(f, i), point: 'erspan-iii 192.0.2.1 -> 192.0.2.2 session 9', idField: 'erspan.spanid' },
+  { name: 'VXLAN', linktype: 1, wrap: (f, i) => t.vxlan(f, i), point: 'vxlan 192.0.2.1 -> 192.0.2.2 vni 5001', idField: 'vxlan.vni' },
+  { name: 'MPLS label stack', linktype: 1, wrap: (f) => t.mpls(f), point: 'mpls 00:50:56:00:00:20 -> 00:50:56:00:00:10 label 1001', idField: 'mpls.label' },
+  { name: 'PPPoE session', linktype: 1, wrap: (f) => t.pppoe(f), point: 'pppoe 00:50:56:00:00:20 -> 00:50:56:00:00:10 session 17', idField: 'pppoe.session_id' },
   { name: 'IP-in-IP', linktype: 1, wrap: (f) => t.ipip(f), point: 'ip-in-ip 192.0.2.1 -> 192.0.2.2' },
   { name: 'PPP link type', linktype: 9, wrap: (f) => t.ppp(f), point: null },
   { name: 'NFLOG link type', linktype: 239, wrap: (f) => t.nflog(f), point: null },
@@ -60,7 +65,22 @@ function tsharkConns(file: string): Record<string, number> {
   return out;
 }
 
-function ours(frames: readonly Buffer[], linktype: number): { flows: string[]; pairs: Record<string, number>; diags: Diagnostic[]; requests: number } {
+/** tshark's view of the tunnel of every frame: `outer src -> outer dst id` (IP of the outermost header, else Ethernet). */
+function tsharkPoints(file: string, idField: string | undefined): Record<string, number> {
+  const out: Record<string, number> = {};
+  const fields = ['-e', 'ip.src', '-e', 'ip.dst', '-e', 'eth.src', '-e', 'eth.dst', ...(idField ? ['-e', idField] : [])];
+  for (const line of tshark(['-r', file, '-T', 'fields', ...fields]).split('\n')) {
+    if (!line) continue;
+    const [ips, ipd, es, ed, id] = line.split('\t') as [string, string, string, string, string | undefined];
+    const inner = ips.split(',').length > 1; // an IP tunnel: the first header is the outer one
+    const [src, dst] = inner ? [ips.split(',')[0], ipd.split(',')[0]] : [es.split(',')[0], ed.split(',')[0]];
+    const k = `${src} -> ${dst}${id ? ` ${Number(id.split(',').pop())}` : ''}`;
+    out[k] = (out[k] ?? 0) + 1;
+  }
+  return out;
+}
+
+function ours(frames: readonly Buffer[], linktype: number): { flows: string[]; pairs: Record<string, number>; diags: Diagnostic[]; requests: number; points: CapturePointDelta[] } {
   const diags: Diagnostic[] = [];
   const agg = new FlowAggregator({ registry: createRegistry([modbusTcp]), onDiagnostic: (d) => diags.push(d) });
   const pkt = new DecodedPacket();
@@ -81,7 +101,7 @@ function ours(frames: readonly Buffer[], linktype: number): { flows: string[]; p
   const pairs: Record<string, number> = {};
   for (const f of b.flows) pairs[`${[f.src, f.dst].sort().join(' ')} port ${f.port}`] = f.packetsToResponder + f.packetsToInitiator;
   for (const f of b.flows) for (const fn of f.functions.values()) requests += fn.requests;
-  return { flows, pairs, diags, requests };
+  return { flows, pairs, diags, requests, points: b.capturePoints };
 }
 
 describe('decodePacket through tunnels', () => {
@@ -99,9 +119,14 @@ describe('decodePacket through tunnels', () => {
         expect(r.pairs).toEqual(want);
         expect(r.flows.sort()).toEqual([`${A} -> ${B}:502 modbus`, `${C} -> ${B}:502 modbus`]);
         expect(r.requests).toBe(5);
-        const notes = r.diags.filter((d) => d.code === 'CAPTURE_POINT_TUNNEL').map((d) => d.message);
-        expect(notes).toEqual(c.point ? [`frames arrive through ${c.point}; the inner frames are decoded`] : []);
-        expect(r.diags.filter((d) => d.severity !== 'note')).toEqual([]);
+        expect(r.points.map((p) => [capturePointText(p), p.frames, p.firstTs, p.lastTs])).toEqual(
+          c.point ? [[c.point, frames.length, 1_767_600_000, 1_767_600_000 + frames.length - 1]] : [],
+        );
+        if (c.point) {
+          const p = r.points[0]!;
+          expect({ [`${p.outerSrc} -> ${p.outerDst}${p.tunnelId >= 0 ? ` ${p.tunnelId}` : ''}`]: p.frames }).toEqual(tsharkPoints(file, c.idField));
+        }
+        expect(r.diags).toEqual([]);
         // parallel ingest's owner check never claims a tunnelled frame as plain IPv4
         const rec = newCaptureRecord();
         rec.data = frames[0]!;

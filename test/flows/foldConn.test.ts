@@ -70,13 +70,13 @@ describe('FlowFolder', () => {
     const { folder, c } = setup();
     request(c, T0, 0, 0x04);
     c.objects = new Map<string | number, { space: number; key: number | string; reads: number; writes: number }>([
-      [1, { space: 0, key: s7ObjectKey(0x84, 10, 4 << 3), reads: 3, writes: 0 }],
+      [1, { space: 0, key: s7ObjectKey(0x84, 10, 4 << 3, 0x02, 1), reads: 3, writes: 0 }],
       [2, { space: 1, key: s7BlockKey(0x08, 1), reads: 0, writes: 1 }],
     ]);
     folder.fold(c);
     const f = folder.take().flows[0]!;
     expect([...f.objects.values()]).toEqual([
-      { spaceName: 'variable', key: 'DB10.DBX4.0', reads: 3, writes: 0 },
+      { spaceName: 'variable', key: 'DB10.DBB4', reads: 3, writes: 0 },
       { spaceName: 'block', key: 'OB1', reads: 0, writes: 1 },
     ]);
   });

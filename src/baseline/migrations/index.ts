@@ -8,7 +8,9 @@ import type Database from 'better-sqlite3';
 import { v1Schema } from './001-v1-schema.js';
 import { functionDays } from './002-function-days.js';
 import { events } from './004-events.js';
+import { liveState } from './005-live-state.js';
 import { snaplenLoss } from './007-snaplen-loss.js';
+import { capturePoints } from './008-capture-points.js';
 
 export interface Migration {
   /** the schema version after this step */
@@ -17,4 +19,4 @@ export interface Migration {
   up(db: Database.Database): void;
 }
 
-export const MIGRATIONS: Migration[] = [v1Schema, functionDays, events, snaplenLoss];
+export const MIGRATIONS: Migration[] = [v1Schema, functionDays, events, liveState, snaplenLoss, capturePoints];

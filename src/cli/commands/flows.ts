@@ -68,7 +68,9 @@ export const flowsCommand: Command = {
         let events = reader.events(since !== undefined || until !== undefined ? { since, until } : {});
         if (protocols.size > 0) events = events.filter((e) => protocols.has(e.protocol));
         if (hosts.length > 0) events = events.filter((e) => hosts.some((m) => m(e.src) || m(e.dst)));
-        writeOutput(a.json, canonicalJson(readFlowsDocument(reader, flows, filtered ? [] : reader.scans(), events)), ctx, '--json');
+        // Capture points are per file: a time window keeps those of the captures in it; hosts and protocols do not apply.
+        const points = reader.capturePoints(since !== undefined || until !== undefined ? { since, until } : {});
+        writeOutput(a.json, canonicalJson(readFlowsDocument(reader, flows, filtered ? [] : reader.scans(), events, points)), ctx, '--json');
         if (a.json !== '-') ctx.err(`wrote ${a.json} (${flows.length} flows)\n`);
       }
       const sorted = sortFlows(flows, a.sort);

@@ -1,12 +1,14 @@
 /**
  * The summary ingest and analyze print on standard error: files by status (skipped files folded into
  * one line with a count; --verbose lists them), volume, time span, dissection coverage, scans, what was
- * not analysed (notAnalysed.ts), and each problem code with its count and what it means (from the
- * diagnostic catalogue). "problems: none" only when no diagnostic was reported and nothing was lost.
+ * not analysed (notAnalysed.ts), the capture points (tunnels the frames arrived through), and each
+ * problem code with its count and what it means (from the diagnostic catalogue). "problems: none" only
+ * when no diagnostic was reported and nothing was lost.
  */
 import type { IngestResult } from '../../pipeline/ingestCaptures.js';
 import { diagnosticInfo } from '../../diagnosticCatalogue.js';
 import { bytes, day, duration, num } from '../format.js';
+import { capturePointText } from '../../report/capturePointText.js';
 import { notAnalysed } from './notAnalysed.js';
 
 export interface SummaryOptions {
@@ -68,10 +70,9 @@ export function ingestSummary(r: IngestResult, o: SummaryOptions): string {
   }
   const skippedData = notAnalysed(r);
   lines.push(...skippedData.lines);
-  const all = [...r.diagnostics.counts].sort((a, b) => (a[0] < b[0] ? -1 : 1));
-  // A tunnel capture point is a fact about the capture, not a problem.
-  for (const [code, c] of all) if (code === 'CAPTURE_POINT_TUNNEL') lines.push(`  capture point: ${code} x${num(c.count)}: ${diagnosticInfo(code)?.meaning ?? ''}`);
-  const counts = all.filter(([code]) => code !== 'CAPTURE_POINT_TUNNEL');
+  // A tunnel is how the sensor was fed (a fact about the capture, not a problem): one line each.
+  for (const c of r.capturePoints) lines.push(`  capture point: ${capturePointText(c)}: ${num(c.frames)} frame${c.frames === 1 ? '' : 's'} (inner frames decoded as captured directly)`);
+  const counts = [...r.diagnostics.counts].sort((a, b) => (a[0] < b[0] ? -1 : 1));
   if (counts.length > 0) {
     lines.push('  problems:');
     for (const [code, c] of counts) {

@@ -18,9 +18,12 @@
  *    parameter was refused (IIN2.0..2).
  *  - fn(1 'link', PRM | link function, kind) for link frames that carry no user data (link status,
  *    reset link, ACK); a frame that carries part of a fragment counts as the fragment's function.
- *  - object(0 'outstation', address, write) and object(1 'master', address, write) for each request.
+ *  - object(0 'outstation', address, write) and object(1 'master', address, write) for each request,
+ *    and object(2 'object', dnp3ObjectKey, write) for each object header of a request (dnp3Objects.ts:
+ *    `g60v1`, `g1v2 indexes 0-15`, `g12v1 index 3`, `g50v1 count 1`). Responses' object headers are
+ *    walked too (their violations reported), not recorded: objects are what a request touches.
  *  - violations DNP3_*: TRUNCATED, BAD_START, BAD_LENGTH, BAD_CRC, TRANSPORT_SEQUENCE,
- *    FRAGMENT_TOO_LONG, APP_TRUNCATED, UNEXPECTED_DATA.
+ *    FRAGMENT_TOO_LONG, APP_TRUNCATED, UNEXPECTED_DATA, OBJECT_TRUNCATED, BAD_QUALIFIER, BAD_RANGE.
  *
  * The per-connection state holds one reassembly buffer per direction (copied bytes: nothing is kept of
  * the caller's buffer).
@@ -28,6 +31,7 @@
 import type { Dissector, PduSink } from '../types.js';
 import { KIND_EXCEPTION, KIND_REQUEST, KIND_RESPONSE } from '../types.js';
 import { dnp3CrcOk } from './dnp3Crc.js';
+import { DNP3_OBJECT_POINT, describeDnp3Object, readDnp3Objects } from './dnp3Objects.js';
 import {
   DNP3_SPACE_APP,
   DNP3_SPACE_LINK,
@@ -35,6 +39,7 @@ import {
   FC_CONFIRM,
   FC_RESPONSE,
   FC_UNSOLICITED_RESPONSE,
+  carriesObjects,
   describeDnp3,
   isWriteOrControl,
 } from './dnp3Codes.js';
@@ -94,6 +99,7 @@ function decodeApp(f: Fragment, fromMaster: boolean, dst: number, src: number, s
       return;
     }
     sink.fn(DNP3_SPACE_APP, fc, (b[3]! & 0x07) !== 0 ? KIND_EXCEPTION : KIND_RESPONSE);
+    readDnp3Objects(b, 4, f.len, true, false, false, sink, at + 4);
     return;
   }
   if (fc === FC_CONFIRM && !fromMaster) {
@@ -104,6 +110,7 @@ function decodeApp(f: Fragment, fromMaster: boolean, dst: number, src: number, s
   const w = isWriteOrControl(fc);
   sink.object(DNP3_OBJECT_OUTSTATION, fromMaster ? dst : src, w);
   sink.object(DNP3_OBJECT_MASTER, fromMaster ? src : dst, w);
+  readDnp3Objects(b, 2, f.len, carriesObjects(fc), true, w, sink, at + 2);
 }
 
 /** One link frame at buf[p]; returns its length, or -1 when the rest of the PDU cannot be framed. */
@@ -213,8 +220,9 @@ export const dnp3: Dissector<Dnp3State> = {
   transports: ['tcp', 'udp'],
   ports: [DNP3_PORT],
   spaces: ['function', 'link'],
-  objectSpaces: ['outstation', 'master'],
+  objectSpaces: ['outstation', 'master', 'object'],
   describeObject(space: number, key: number | string): string {
+    if (space === DNP3_OBJECT_POINT) return describeDnp3Object(key);
     if (typeof key !== 'number') return String(key);
     return `${space === DNP3_OBJECT_OUTSTATION ? 'outstation' : 'master'} ${key}`;
   },

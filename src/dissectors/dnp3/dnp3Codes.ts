@@ -81,3 +81,13 @@ export function isWriteOrControl(fc: number): boolean {
   const c = APP_INFO.get(fc)?.opClass;
   return c === 'write' || c === 'control' || c === 'program';
 }
+
+/**
+ * Request functions whose object headers are followed by object data (IEEE 1815-2012 section 4.4):
+ * WRITE, SELECT, OPERATE, DIRECT_OPERATE(_NR), FREEZE_AT_TIME(_NR), the file and authentication
+ * requests. The others (READ, freezes, restarts, (dis)enable unsolicited, ASSIGN_CLASS) carry headers only.
+ */
+const CARRY_DATA = new Set([0x02, 0x03, 0x04, 0x05, 0x06, 0x0b, 0x0c, 0x19, 0x1a, 0x1b, 0x1c, 0x1d, 0x1e, 0x1f, 0x20, 0x21]);
+export function carriesObjects(fc: number): boolean {
+  return CARRY_DATA.has(fc);
+}

@@ -148,10 +148,12 @@ function decodeItems(buf: Buffer, q: number, parlg: number, write: boolean, sink
     const specLen = buf[i + 1]!;
     if (specLen >= 10 && buf[i + 2] === SYNTAX_S7ANY) {
       // transport size (1), length (2), DB number (2), area (1), address (3)
+      const size = buf[i + 3]!;
+      const count = buf.readUInt16BE(i + 4);
       const db = buf.readUInt16BE(i + 6);
       const area = buf[i + 8]!;
       const address = (buf[i + 9]! << 16) | buf.readUInt16BE(i + 10);
-      sink.object(OBJ_VARIABLE, s7ObjectKey(area, db, address), write);
+      sink.object(OBJ_VARIABLE, s7ObjectKey(area, db, address, size, count), write);
     }
     i += 2 + specLen;
   }

@@ -10,7 +10,8 @@
  *                     0x200FF / 0x200FE keep-alives.
  *   3 'cotp'        : COTP TPDUs carrying no S7 PDU, by TPDU code (CR 0xE0, CC 0xD0, DR 0x80, DC 0xC0,
  *                     ER 0x70, DT segment 0xF0).
- * Objects (sink.object): space 0 'variable' Read/Write Var items (s7ObjectKey, shown `DB10.DBX4.0`),
+ * Objects (sink.object): space 0 'variable' Read/Write Var items (s7ObjectKey, shown `DB10.DBX4.0`,
+ * `MB100`, `DB10.DBW4`, `MD100`, `T3`, `DB10.DBB0[20]`),
  * 1 'block' (s7BlockKey, shown `OB1`), 2 'szl' (szlKey, shown `SZL 0x0011 index 0x0000`). Identity: SZL 0x0011/0x001C answers (order_number, firmware, module, serial, ...), COTP
  * called TSAP (rack_slot).
  */
@@ -40,6 +41,6 @@ export const s7comm: Dissector<S7State> = {
 export { createS7State, S7State } from './createS7State.js';
 export { decodeS7comm, s7Heuristic, tpktPduLength } from './decodeS7comm.js';
 export { describeS7 } from './describeS7.js';
-export { decodeS7ObjectKey, describeS7Object, formatS7BlockKey, formatS7ObjectKey, formatSzlKey, s7BlockKey, s7ObjectKey, szlKey } from './s7ObjectKey.js';
+export { decodeS7ObjectKey, describeS7Object, formatS7BlockKey, formatS7Item, formatS7ObjectKey, formatSzlKey, s7BlockKey, s7ObjectKey, szlKey } from './s7ObjectKey.js';
 export type { S7Variable } from './s7ObjectKey.js';
 export * from './s7Codes.js';

@@ -1,13 +1,18 @@
 /**
- * Numeric object keys reported by the s7comm dissector through sink.object() (cheap: numbers, no
- * strings on the hot path), and their decoders for later stages (reports, designs).
+ * Object keys reported by the s7comm dissector through sink.object() (cheap: numbers, no strings on
+ * the hot path for the items engineers write), and their renderings for later stages.
  *
- *  object space 0 (OBJ_VARIABLE): s7ObjectKey(area, db, address) of a Read/Write Var S7ANY item;
- *     address is the raw 24-bit S7ANY address (byte address << 3 | bit), db 0 outside DBs.
+ *  object space 0 (OBJ_VARIABLE): s7ObjectKey(area, db, address, transportSize, count) of a Read/Write
+ *     Var S7ANY item; address is the raw 24-bit S7ANY address (byte address << 3 | bit; for counters
+ *     and timers the number). Rendered as engineers write ANY pointers: `DB10.DBX4.0`, `M100.3`,
+ *     `DB10.DBB4`, `MB100`, `IW0`, `MD100`, `C5`, `T3`, with `[n]` when the item holds n > 1 elements
+ *     (`DB10.DBB0[20]`, `T0[8]`). Transport sizes are read as in Wireshark's packet-s7comm.c: BIT is X,
+ *     BYTE and CHAR are B, WORD, INT, DATE and S5TIME are W, DWORD, DINT, REAL, TIME_OF_DAY and TIME
+ *     are D; COUNTER / TIMER items count counters and timers.
  *  object space 1 (OBJ_BLOCK): s7BlockKey(blockType, number), blockType the block type code
  *     (0x08 OB, 0x0a DB, 0x0b SDB, 0x0c FC, 0x0d SFC, 0x0e FB, 0x0f SFB).
  *  object space 2 (OBJ_SZL): szlKey(id, index).
- * All keys stay below 2^53, so they are exact JavaScript numbers.
+ * Numeric keys stay below 2^48 (the flow sink's per-space key range).
  */
 import {
   AREA_ANALOG_IN,
@@ -31,29 +36,8 @@ import {
   OBJ_VARIABLE,
 } from './s7Codes.js';
 
-const TWO_24 = 0x1000000;
-const TWO_40 = 0x10000000000;
-
-/** Key of an S7ANY item: area (8 bits) | DB number (16 bits) | raw address (24 bits). */
-export function s7ObjectKey(area: number, db: number, address: number): number {
-  return (area & 0xff) * TWO_40 + (db & 0xffff) * TWO_24 + (address & 0xffffff);
-}
-
-export interface S7Variable {
-  area: number;
-  db: number;
-  /** Raw S7ANY address: byte << 3 | bit (for counters/timers: the number). */
-  address: number;
-}
-
-export function decodeS7ObjectKey(key: number): S7Variable {
-  const area = Math.floor(key / TWO_40) & 0xff;
-  const rest = key - area * TWO_40;
-  const db = Math.floor(rest / TWO_24) & 0xffff;
-  return { area, db, address: rest - db * TWO_24 };
-}
-
-const AREA_LETTERS: ReadonlyMap<number, string> = new Map([
+/** The 16 S7ANY areas with their letters; the index is the area's 4-bit number in a variable key. */
+const AREAS: ReadonlyArray<readonly [number, string]> = [
   [AREA_SYSINFO, 'SI'],
   [AREA_SYSFLAGS, 'SF'],
   [AREA_ANALOG_IN, 'AI'],
@@ -70,19 +54,151 @@ const AREA_LETTERS: ReadonlyMap<number, string> = new Map([
   [AREA_DI, 'DI'],
   [AREA_LOCAL, 'L'],
   [AREA_PREVIOUS_LOCAL, 'V'],
+];
+const AREA_LETTERS: ReadonlyMap<number, string> = new Map(AREAS);
+/** Area code -> index in AREAS, -1 for an unknown area. */
+const AREA_INDEX = new Int8Array(256).fill(-1);
+AREAS.forEach(([code], i) => (AREA_INDEX[code] = i));
+
+/** S7ANY transport sizes (packet-s7comm.c, "Transport sizes in item data"). */
+export const TS_BIT = 0x01;
+export const TS_BYTE = 0x02;
+export const TS_WORD = 0x04;
+export const TS_DWORD = 0x06;
+const TRANSPORT_NAMES: ReadonlyMap<number, string> = new Map([
+  [0x01, 'BIT'],
+  [0x02, 'BYTE'],
+  [0x03, 'CHAR'],
+  [0x04, 'WORD'],
+  [0x05, 'INT'],
+  [0x06, 'DWORD'],
+  [0x07, 'DINT'],
+  [0x08, 'REAL'],
+  [0x09, 'DATE'],
+  [0x0a, 'TOD'],
+  [0x0b, 'TIME'],
+  [0x0c, 'S5TIME'],
+  [0x0f, 'DATE_AND_TIME'],
+  [0x1c, 'COUNTER'],
+  [0x1d, 'TIMER'],
+  [0x1e, 'IEC_TIMER'],
+  [0x1f, 'IEC_COUNTER'],
+  [0x20, 'HS_COUNTER'],
 ]);
 
-/** Human form of a variable key: `DB1.DBX10.2`, `M0.0`, `Q1.0`, `C5`, `T3`, `area 0x99 12.0`. */
-export function formatS7ObjectKey(key: number): string {
-  const { area, db, address } = decodeS7ObjectKey(key);
-  if (area === AREA_COUNTER || area === AREA_TIMER || area === AREA_IEC_COUNTER || area === AREA_IEC_TIMER) {
-    return `${AREA_LETTERS.get(area)}${address}`;
-  }
-  const where = `${address >>> 3}.${address & 7}`;
-  if (area === AREA_DB) return `DB${db}.DBX${where}`;
-  if (area === AREA_DI) return `DI${db}.DIX${where}`;
+const CLASS_X = 0;
+const CLASS_B = 1;
+const CLASS_W = 2;
+const CLASS_D = 3;
+const CLASS_LETTERS = ['X', 'B', 'W', 'D'];
+/** The representative transport size of each class (what decodeS7ObjectKey returns). */
+const CLASS_SIZES = [TS_BIT, TS_BYTE, TS_WORD, TS_DWORD];
+/** Transport size -> CLASS_*, -1 when the item is not written as X/B/W/D. */
+const SIZE_CLASS = new Int8Array(256).fill(-1);
+for (const [size, c] of [
+  [0x01, CLASS_X],
+  [0x02, CLASS_B],
+  [0x03, CLASS_B],
+  [0x04, CLASS_W],
+  [0x05, CLASS_W],
+  [0x09, CLASS_W],
+  [0x0c, CLASS_W],
+  [0x06, CLASS_D],
+  [0x07, CLASS_D],
+  [0x08, CLASS_D],
+  [0x0a, CLASS_D],
+  [0x0b, CLASS_D],
+] as const) {
+  SIZE_CLASS[size] = c;
+}
+
+function isCounterOrTimer(area: number): boolean {
+  return area === AREA_COUNTER || area === AREA_TIMER || area === AREA_IEC_COUNTER || area === AREA_IEC_TIMER;
+}
+
+export interface S7Variable {
+  area: number;
+  /** DB (or instance DB) number; 0 outside the DB and DI areas. */
+  db: number;
+  /** Raw S7ANY address: byte << 3 | bit (for counters/timers: the number). */
+  address: number;
+  /** Transport size (a numeric key keeps its class: BIT, BYTE, WORD or DWORD for X/B/W/D). */
+  size: number;
+  /** Number of elements of that size. */
+  count: number;
+}
+
+const TWO_10 = 0x400;
+const TWO_26 = 0x4000000;
+const TWO_42 = 0x40000000000;
+const TWO_44 = 0x100000000000;
+
+/**
+ * Key of a Read/Write Var S7ANY item. A number for every item of a known area with a byte address
+ * below 65536, an X/B/W/D size (any size in the counter and timer areas) and a count up to 1024 (128
+ * for bits): area index (4 bits) | size class (2) | DB (16) | byte address or number (16) | for X the
+ * bit (3) and count - 1 (7), else count - 1 (10). Any other item is keyed by its rendering (a string).
+ */
+export function s7ObjectKey(area: number, db: number, address: number, size: number, count: number): number | string {
+  const ai = AREA_INDEX[area & 0xff]!;
+  const ct = isCounterOrTimer(area);
+  const cls = ct ? CLASS_B : SIZE_CLASS[size & 0xff]!;
+  const byte = ct ? address : address >>> 3;
+  const bit = ct ? 0 : address & 7;
+  const inDb = area === AREA_DB || area === AREA_DI;
+  let low: number;
+  if (cls === CLASS_X && count >= 1 && count <= 128) low = bit * 128 + count - 1;
+  else if (cls > CLASS_X && bit === 0 && count >= 1 && count <= 1024) low = count - 1;
+  else low = -1;
+  if (ai < 0 || cls < 0 || low < 0 || byte > 0xffff) return formatS7Item(area, db, address, size, count);
+  return ai * TWO_44 + cls * TWO_42 + (inDb ? db & 0xffff : 0) * TWO_26 + byte * TWO_10 + low;
+}
+
+/** The parts of a numeric variable key (the size is its class's representative). */
+export function decodeS7ObjectKey(key: number): S7Variable {
+  const ai = Math.floor(key / TWO_44) & 0xf;
+  const cls = Math.floor(key / TWO_42) & 3;
+  const db = Math.floor(key / TWO_26) & 0xffff;
+  const byte = Math.floor(key / TWO_10) & 0xffff;
+  const low = key % TWO_10;
+  const area = AREAS[ai]![0];
+  if (isCounterOrTimer(area)) return { area, db, address: byte, size: area === AREA_COUNTER || area === AREA_IEC_COUNTER ? 0x1c : 0x1d, count: low + 1 };
+  if (cls === CLASS_X) return { area, db, address: byte * 8 + (low >>> 7), size: TS_BIT, count: (low & 0x7f) + 1 };
+  return { area, db, address: byte * 8, size: CLASS_SIZES[cls]!, count: low + 1 };
+}
+
+/**
+ * The ANY pointer as engineers write it: `DB10.DBX4.0`, `M100.3`, `DB10.DBB4`, `MB100`, `IW0`,
+ * `MD100`, `C5`, `T3`, `DB10.DBB0[20]`; a size with no X/B/W/D letter is named (`DB1.DBX0.0
+ * DATE_AND_TIME`, `size 0x42`), an unknown area shown by its code (`area 0x99 12.1`).
+ */
+export function formatS7Item(area: number, db: number, address: number, size: number, count: number): string {
+  const n = count === 1 ? '' : `[${count}]`;
   const letters = AREA_LETTERS.get(area);
-  return letters ? `${letters}${where}` : `area 0x${area.toString(16)} ${where}`;
+  if (letters !== undefined && isCounterOrTimer(area)) return `${letters}${address}${n}`;
+  const byte = address >>> 3;
+  const bit = address & 7;
+  const cls = SIZE_CLASS[size & 0xff]!;
+  let prefix: string;
+  let bitLetter: string;
+  if (area === AREA_DB || area === AREA_DI) {
+    prefix = `${letters}${db}.${letters}`;
+    bitLetter = 'X';
+  } else {
+    prefix = letters ?? `area 0x${area.toString(16)} `;
+    bitLetter = '';
+  }
+  if (cls === CLASS_X) return `${prefix}${bitLetter}${byte}.${bit}${n}`;
+  if (cls > CLASS_X) return `${prefix}${CLASS_LETTERS[cls]}${byte}${bit === 0 ? '' : `.${bit}`}${n}`;
+  const name = TRANSPORT_NAMES.get(size) ?? `size 0x${size.toString(16).padStart(2, '0')}`;
+  return `${prefix}${bitLetter}${byte}.${bit} ${name}${n}`;
+}
+
+/** Human form of a variable key (numeric or already rendered). */
+export function formatS7ObjectKey(key: number | string): string {
+  if (typeof key === 'string') return key;
+  const v = decodeS7ObjectKey(key);
+  return formatS7Item(v.area, v.db, v.address, v.size, v.count);
 }
 
 /** Key of a program block: block type (subblock code) << 20 | block number (5 decimal digits). */

@@ -33,6 +33,7 @@ export function buildReportModel(reader: BaselineReader, parts: ReportParts = {}
     baseline: reader.snapshot(() => ({
       overview: reader.overview(),
       captures: reader.captures(),
+      capturePoints: reader.capturePoints(),
       diagnostics: reader.diagnostics(),
       diagnosticCounts: reader.diagnosticCounts(),
       protocolStats: reader.protocolStats(),

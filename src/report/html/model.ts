@@ -12,7 +12,7 @@
 import { z } from 'zod';
 import type {
   BaselineOverview,
-  CaptureRecordRow,
+  CapturePointRecord, CaptureRecordRow,
   DiagnosticCountRecord,
   DiagnosticRecord,
   FlowRecord,
@@ -174,6 +174,8 @@ export type EventsDoc = z.infer<typeof eventsDocSchema>;
 export interface BaselinePart {
   overview: BaselineOverview;
   captures: CaptureRecordRow[];
+  /** the tunnels each capture's frames arrived through (BaselineReader.capturePoints()); absent: none read */
+  capturePoints?: CapturePointRecord[];
   diagnostics: DiagnosticRecord[];
   diagnosticCounts: DiagnosticCountRecord[];
   protocolStats: ProtocolStatRecord[];

@@ -157,7 +157,7 @@ export interface PQuality {
   counts: Array<{ code: string; severity: string; count: number }>;
   diagnostics: Array<{ capture: string; severity: string; code: string; frame: number | null; offset: number | null; protocol: string; message: string }>;
   diagnosticsTotal: number;
-  captures: Array<{ path: string; format: string; frames: number; bytes: number; first: number | null; last: number | null; errors: number; warnings: number }>;
+  captures: Array<{ path: string; format: string; frames: number; bytes: number; first: number | null; last: number | null; errors: number; warnings: number; points: string[] }>;
   protocols: Array<{ protocol: string; connections: number; pdus: number; malformed: number; unparsed: number; gap: number; retransmitted: number }>;
   scans: Array<{ kind: string; host: string; transport: string; attempts: number; peers: number; ports: number; first: number; last: number }>;
   inventory: Array<{ code: string; severity: string; where: string; message: string }>;

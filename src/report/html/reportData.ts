@@ -3,6 +3,7 @@
  * entries cross-referenced by index, rule -> flows and host pairs resolved, activity hours packed.
  * Pure and deterministic: the same model gives the same payload, in a stable order.
  */
+import { capturePointText } from '../capturePointText.js';
 import type { FlowRecord } from '../../baseline/reader.js';
 import { CARRIER_CLASS } from '../flowsDocument.js';
 import { baselineCompleteness } from './completeness.js';
@@ -335,6 +336,8 @@ function qualityData(model: ReportModel): PQuality {
     captures: b.captures.map((c) => ({
       path: c.path, format: `${c.format}${c.compression && c.compression !== 'none' ? `+${c.compression}` : ''}`, frames: c.frames, bytes: c.bytes,
       first: c.firstSeen, last: c.lastSeen, errors: c.errors, warnings: c.warnings,
+      // The tunnels its frames arrived through (how the sensor was fed), e.g. `erspan-ii 192.0.2.1 -> 192.0.2.2 session 7 (1,234 frames)`.
+      points: (b.capturePoints ?? []).filter((p) => p.captureId === c.id).map((p) => `${capturePointText(p)} (${p.frames.toLocaleString('en-US')} frames)`),
     })),
     protocols: b.protocolStats.map((p) => ({
       protocol: p.protocol, connections: p.connections, pdus: p.pdus, malformed: p.malformed, unparsed: p.unparsedBytes, gap: p.gapBytes, retransmitted: p.retransmittedBytes,

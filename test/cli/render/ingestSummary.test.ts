@@ -8,7 +8,7 @@ function file(path: string, status: IngestFileResult['status'], note?: string): 
 }
 
 function result(files: IngestFileResult[], log = new DiagnosticLog()): IngestResult {
-  return { files, frames: 10, ipPackets: 9, bytes: 1000, firstTs: 0, lastTs: 86400, flows: 3, scans: [], diagnostics: log, protocols: new Map(), frameKinds: newFrameCounters(), l2ByEtherType: new Map(), undecodedLinktypes: new Map(), elapsedMs: 500, failed: false };
+  return { files, frames: 10, ipPackets: 9, bytes: 1000, firstTs: 0, lastTs: 86400, flows: 3, scans: [], diagnostics: log, protocols: new Map(), frameKinds: newFrameCounters(), l2ByEtherType: new Map(), undecodedLinktypes: new Map(), capturePoints: [], elapsedMs: 500, failed: false };
 }
 
 describe('ingestSummary', () => {

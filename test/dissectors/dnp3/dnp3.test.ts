@@ -2,7 +2,7 @@ import { runDissectorContract, type ContractSample } from '../contract.js';
 import { RecordingSink } from '../../util/recordingSink.js';
 import { capturePath } from '../../util/captures.js';
 import { tshark } from '../tsharkTcp.js';
-import { dnp3, dnp3Crc, Dnp3State, DNP3_OBJECT_MASTER, DNP3_OBJECT_OUTSTATION, describeDnp3 } from '../../../src/dissectors/dnp3/index.js';
+import { dnp3, dnp3Crc, dnp3ObjectKey, Dnp3State, DNP3_OBJECT_MASTER, DNP3_OBJECT_OUTSTATION, DNP3_OBJECT_POINT, describeDnp3, OBJ_INDEX } from '../../../src/dissectors/dnp3/index.js';
 import { DIR_TO_CLIENT, DIR_TO_SERVER, DIR_UNKNOWN, KIND_EXCEPTION, KIND_REQUEST, KIND_RESPONSE } from '../../../src/dissectors/types.js';
 
 /** A DNP3 link frame: control byte, destination, source, user data (transport header first), CRCs added. */
@@ -60,19 +60,22 @@ runDissectorContract(dnp3, [
 ]);
 
 describe('dnp3.decode', () => {
-  test('dnp3.decode(DIRECT_OPERATE from master 1 to outstation 10) counts fc 5 as a request with both addresses as objects', () => {
+  test('dnp3.decode(DIRECT_OPERATE from master 1 to outstation 10) counts fc 5 as a request with both addresses and the CROB g12v1 index 0 as objects', () => {
     const s = decode(linkFrame(0xc4, 10, 1, hex('c0 c3 05 0c 01 28 01 00 00 00 01 01 e8 03 00 00 00 00 00 00 00')));
     expect(s.violations).toEqual([]);
     expect(s.fns).toEqual([{ space: 0, code: 5, kind: KIND_REQUEST, variant: 0 }]);
     expect(s.objects).toEqual([
       { space: DNP3_OBJECT_OUTSTATION, key: 10, write: true },
       { space: DNP3_OBJECT_MASTER, key: 1, write: true },
+      { space: DNP3_OBJECT_POINT, key: dnp3ObjectKey(OBJ_INDEX, 12, 1, 0, 0), write: true },
     ]);
+    expect(dnp3.describeObject!(DNP3_OBJECT_POINT, s.objects[2]!.key)).toBe('g12v1 index 0');
     expect(describeDnp3(0, 5)).toEqual({ name: 'DIRECT_OPERATE', opClass: 'control' });
   });
 
   test('dnp3.decode(a response split over two link frames) counts one RESPONSE at the last frame', () => {
-    const app = Buffer.concat([hex('c1 81 00 00 01 02 00 00 30'), Buffer.alloc(300, 1)]);
+    // g1v2 (binary input with flags), 2-octet start-stop 0-299: 300 one-byte objects.
+    const app = Buffer.concat([hex('c1 81 00 00 01 02 01 00 00 2b 01'), Buffer.alloc(300, 1)]);
     const st = new Dnp3State();
     const first = linkFrame(0x44, 1, 10, Buffer.concat([hex('7f'), app.subarray(0, 200)]));
     const last = linkFrame(0x44, 1, 10, Buffer.concat([hex('80'), app.subarray(200)]));

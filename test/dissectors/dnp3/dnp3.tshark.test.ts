@@ -9,13 +9,17 @@
  * join a whole one-segment fragment with an older fragment of the same sequence number (it flags it
  * dnp3.al.fragment.overlap.conflict) and show that one's bytes: there the function code of the
  * segment's own data chunk is taken.
+ *
+ * Object headers: per stream, per request function, every object tshark shows (dnp3.al.obj with its
+ * qualifier dnp3.al.objq.prefix / .range, range start-stop, quantity, point indexes) rendered as
+ * `g12v1 index 3`, `g60v1`, `g1v2 indexes 0-15`, `g50v1 count 1`, equals what the dissector records.
  */
 import { capturePath } from '../../util/captures.js';
 import { RecordingSink } from '../../util/recordingSink.js';
 import { replayTcp, tshark, tsharkTcpSegments } from '../tsharkTcp.js';
 import { replayUdp, tsharkUdpDatagrams } from '../udpReplay.js';
 import { createRegistry } from '../../../src/dissectors/registry.js';
-import { dnp3 } from '../../../src/dissectors/dnp3/index.js';
+import { dnp3, DNP3_OBJECT_POINT } from '../../../src/dissectors/dnp3/index.js';
 
 type Counts = Record<string, number>;
 const add = (c: Counts, k: string): void => {
@@ -94,5 +98,91 @@ describe('AppSession + dnp3 against tshark', () => {
     expect(want.wrapped).toBe(0);
     expect(want.counts).toEqual({ '0 1': 1, '0 129': 2 });
     expect(ourCounts(path, true)).toEqual(want.counts);
+  });
+});
+
+/** Records `stream function object` for each object of space 'object', after the function it follows. */
+class ObjectSink extends RecordingSink {
+  lastFn = -1;
+  readonly seen: string[] = [];
+  constructor(readonly stream: number) {
+    super();
+  }
+  override fn(space: number, code: number, kind: number, variant = 0): void {
+    super.fn(space, code, kind, variant);
+    if (space === 0) this.lastFn = code;
+  }
+  override object(space: number, key: number | string, write: boolean): void {
+    super.object(space, key, write);
+    if (space === DNP3_OBJECT_POINT) this.seen.push(`${this.stream} ${this.lastFn} ${dnp3.describeObject!(space, key)} ${write ? 'w' : 'r'}`);
+  }
+}
+
+/** tshark's object headers of the requests (from the master), one line per object as ObjectSink has them. */
+function tsharkObjects(path: string, udp: boolean): string[] {
+  const out = tshark(['-r', path, '-Y', 'dnp3.al.func && dnp3.ctl.dir == 1 && !tcp.analysis.retransmission', '-T', 'fields', '-E', 'separator=|',
+    '-e', udp ? 'udp.stream' : 'tcp.stream', '-e', 'dnp3.al.func', '-e', 'dnp3.al.obj', '-e', 'dnp3.al.objq.prefix', '-e', 'dnp3.al.objq.range',
+    '-e', 'dnp3.al.range.start', '-e', 'dnp3.al.range.stop', '-e', 'dnp3.al.range.quantity', '-e', 'dnp3.al.index']);
+  const writes = new Set([2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20, 21, 22, 25, 26, 27, 29, 30, 31]);
+  const lines: string[] = [];
+  const list = (s: string | undefined): string[] => (s ? s.split(',') : []);
+  for (const line of out.split('\n')) {
+    if (!line) continue;
+    const [stream, func, objs, prefixes, ranges, starts, stops, quantities, indexes] = line.split('|') as string[];
+    const starts_ = list(starts), stops_ = list(stops), qty = list(quantities), idx = list(indexes);
+    const rw = writes.has(Number(func)) ? 'w' : 'r';
+    list(objs).forEach((obj, i) => {
+      const gv = `g${parseInt(obj.slice(2, 4), 16)}v${parseInt(obj.slice(4, 6), 16)}`;
+      const prefix = Number(list(prefixes)[i]);
+      const range = Number(list(ranges)[i]);
+      let count = 0;
+      let rendered: string[];
+      if (range <= 5) {
+        const a = Number(starts_.shift()), b = Number(stops_.shift());
+        count = b - a + 1;
+        rendered = [`${gv} indexes ${a}-${b}`];
+      } else if (range === 6) rendered = [gv];
+      else {
+        count = Number(qty.shift());
+        rendered = [`${gv} count ${count}`];
+      }
+      if (prefix >= 1 && prefix <= 3) rendered = idx.splice(0, count).map((x) => `${gv} index ${x}`);
+      for (const r of rendered) lines.push(`${stream} ${func} ${r} ${rw}`);
+    });
+  }
+  return lines;
+}
+
+function ourObjects(path: string, udp: boolean): string[] {
+  const registry = createRegistry([dnp3]);
+  const sinks = new Map<number, ObjectSink>();
+  const sinkFor = (stream: number): ObjectSink => {
+    let s = sinks.get(stream);
+    if (!s) sinks.set(stream, (s = new ObjectSink(stream)));
+    return s;
+  };
+  if (udp) replayUdp(tsharkUdpDatagrams(path, 'dnp3'), registry, sinkFor);
+  else replayTcp(tsharkTcpSegments(path), registry, sinkFor);
+  return [...sinks.values()].flatMap((s) => {
+    expect(s.violations).toEqual([]);
+    return s.seen;
+  });
+}
+
+describe('dnp3 object headers against tshark', () => {
+  for (const [file, udp] of [['dnp3/cisagov_dnp3_example.pcap', false], ['dnp3/zeek_dnp3_udp_read.pcap', true]] as const) {
+    test(`AppSession(${file}) records per stream and request function the objects tshark shows (g12v1 index N, g60v1, ...)`, () => {
+      const path = capturePath(file);
+      const want = tsharkObjects(path, udp).sort();
+      expect(want.length).toBeGreaterThan(0);
+      expect(ourObjects(path, udp).sort()).toEqual(want);
+    });
+  }
+
+  test('tsharkObjects(cisagov_dnp3_example.pcap) holds Select and Operate on CROB g12v1 by point index, and class polls', () => {
+    const want = new Set(tsharkObjects(capturePath('dnp3/cisagov_dnp3_example.pcap'), false).map((l) => l.split(' ').slice(1).join(' ')));
+    expect(want.has('3 g12v1 index 3 w')).toBe(true);
+    expect(want.has('4 g12v1 index 3 w')).toBe(true);
+    expect(want.has('1 g60v1 r')).toBe(true);
   });
 });

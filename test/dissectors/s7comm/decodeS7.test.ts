@@ -27,21 +27,21 @@ function s7(hex: string): Buffer {
 }
 
 describe('decodeS7: Job / Ack_Data', () => {
-  test('decodeS7(Read Var job, 5 S7ANY items) returns fc 0x04 request and 5 read objects M0.0 I0.0 Q0.0 T0 C0', () => {
+  test('decodeS7(Read Var job, 5 S7ANY items) returns fc 0x04 request and 5 read objects MB0[16] IB0[16] QB0[16] T0[8] C0[8]', () => {
     const s = decode(pduOfFrame('cisagov_s7ident.pcap', 31).pdu, DIR_TO_SERVER);
     expect(s.fns).toEqual([{ space: 0, code: FN_READ_VAR, kind: KIND_REQUEST, variant: 0 }]);
-    expect(s.objects.map((o) => [o.space, formatS7ObjectKey(o.key as number), o.write])).toEqual([
-      [0, 'M0.0', false],
-      [0, 'I0.0', false],
-      [0, 'Q0.0', false],
-      [0, 'T0', false],
-      [0, 'C0', false],
+    expect(s.objects.map((o) => [o.space, formatS7ObjectKey(o.key), o.write])).toEqual([
+      [0, 'MB0[16]', false],
+      [0, 'IB0[16]', false],
+      [0, 'QB0[16]', false],
+      [0, 'T0[8]', false],
+      [0, 'C0[8]', false],
     ]);
   });
 
-  test('decodeS7(Write Var job on DB5) returns a write object DB5.DBX0.0', () => {
+  test('decodeS7(Write Var job on DB5) returns a write object DB5.DBB0[8]', () => {
     const s = decode(pduOfFrame('cisagov_s7comm_plus.pcap', 164).pdu, DIR_TO_SERVER);
-    expect(s.objects.map((o) => [formatS7ObjectKey(o.key as number), o.write])).toEqual([['DB5.DBX0.0', true]]);
+    expect(s.objects.map((o) => [formatS7ObjectKey(o.key), o.write])).toEqual([['DB5.DBB0[8]', true]]);
   });
 
   test('decodeS7(Read Var Ack_Data with item errors but header error 0) is a response, not an exception', () => {

@@ -7,7 +7,7 @@
 import { runDissectorContract, type ContractSample } from '../contract.js';
 import { RecordingSink } from '../../util/recordingSink.js';
 import { DIR_TO_SERVER } from '../../../src/dissectors/types.js';
-import { s7comm, s7ObjectKey, type S7State } from '../../../src/dissectors/s7comm/index.js';
+import { s7comm, type S7State } from '../../../src/dissectors/s7comm/index.js';
 import { CAPTURES, capturePdus, countFn, KIND_NAMES as KIND, sorted, tsharkCounts, tsharkRows, type CapturedPdu } from './tsharkPdus.js';
 
 const FILES = ['cisagov_snap7.pcap', 'cisagov_s7ident.pcap', 'cisagov_s7comm_plus.pcap'];
@@ -41,6 +41,23 @@ function ourCounts(d: Decoded): Map<string, number> {
   return m;
 }
 
+/**
+ * The engineer's form of an S7ANY item from tshark's fields (area, DB, raw address, transport size,
+ * length): letters per area and X/B/W/D per transport size as in the S7 manuals (BYTE and CHAR are
+ * bytes, WORD and INT words, DWORD, DINT and REAL double words), `[n]` for n > 1 elements.
+ */
+function anyPointer(area: number, db: number, address: number, size: number, length: number): string {
+  const areas: Record<number, string> = { 0x80: 'P', 0x81: 'I', 0x82: 'Q', 0x83: 'M', 0x84: 'DB', 0x85: 'DI', 0x86: 'L', 0x1c: 'C', 0x1d: 'T' };
+  const letters: Record<number, string> = { 1: 'X', 2: 'B', 3: 'B', 4: 'W', 5: 'W', 6: 'D', 7: 'D', 8: 'D' };
+  const n = length === 1 ? '' : `[${length}]`;
+  const where = areas[area]!;
+  if (area === 0x1c || area === 0x1d) return `${where}${address}${n}`;
+  const letter = letters[size]!;
+  const at = letter === 'X' ? `${address >> 3}.${address & 7}` : `${letter}${address >> 3}`;
+  if (area === 0x84 || area === 0x85) return `${where}${db}.${where}${letter === 'X' ? 'X' : ''}${at}${n}`;
+  return `${where}${at}${n}`;
+}
+
 describe('s7comm.decode() against tshark on the real captures', () => {
   for (const file of FILES) {
     test(`s7comm.decode(${file}) counts the same PDUs per stream, function and kind as tshark`, () => {
@@ -53,17 +70,17 @@ describe('s7comm.decode() against tshark on the real captures', () => {
       expect(sorted(ourCounts(d))).toEqual(want);
     });
 
-    test(`s7comm.decode(${file}) reports the Read/Write Var items tshark shows`, () => {
+    test(`s7comm.decode(${file}) reports the Read/Write Var items tshark shows, rendered as ANY pointers (MB0[16], MD16, T0[8])`, () => {
       const d = decodeCapture(file);
       const ours: string[] = [];
       d.pdus.forEach((p, i) => {
-        for (const o of d.sinks[i]!.objects) if (o.space === 0) ours.push(`${p.stream}|${o.key}|${o.write}`);
+        for (const o of d.sinks[i]!.objects) if (o.space === 0) ours.push(`${p.stream}|${s7comm.describeObject!(0, o.key)}|${o.write}`);
       });
       const theirs: string[] = [];
-      const rows = tsharkRows(`${CAPTURES}/${file}`, ['tcp.stream', 's7comm.param.func', 's7comm.param.item.area', 's7comm.param.item.db', 's7comm.param.item.address'], 's7comm.header.rosctr == 1 && s7comm.param.item.area');
-      for (const [stream, func, areas, dbs, addrs] of rows) {
-        const a = areas!.split(','), b = dbs!.split(','), c = addrs!.split(',');
-        a.forEach((area, k) => theirs.push(`${stream}|${s7ObjectKey(Number(area), Number(b[k]), Number(c[k]))}|${Number(func) === 5}`));
+      const rows = tsharkRows(`${CAPTURES}/${file}`, ['tcp.stream', 's7comm.param.func', 's7comm.param.item.area', 's7comm.param.item.db', 's7comm.param.item.address', 's7comm.param.item.transp_size', 's7comm.param.item.length'], 's7comm.header.rosctr == 1 && s7comm.param.item.area');
+      for (const [stream, func, areas, dbs, addrs, sizes, lengths] of rows) {
+        const a = areas!.split(','), b = dbs!.split(','), c = addrs!.split(','), z = sizes!.split(','), n = lengths!.split(',');
+        a.forEach((area, k) => theirs.push(`${stream}|${anyPointer(Number(area), Number(b[k]), Number(c[k]), Number(z[k]), Number(n[k]))}|${Number(func) === 5}`));
       }
       expect(theirs.length).toBeGreaterThan(0);
       expect(ours.sort()).toEqual(theirs.sort());

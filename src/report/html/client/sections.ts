@@ -191,6 +191,6 @@ export function qualitySection(st: State): HTMLElement {
     q.diagnostics.length ? h('div', {}, h('h3', {}, `Diagnostics${q.diagnosticsTotal > q.diagnostics.length ? ` (first ${num(q.diagnostics.length)} of ${num(q.diagnosticsTotal)})` : ''}`),
       table(['capture', 'frame', 'offset', 'protocol', 'severity', 'code', 'message'], q.diagnostics.map((x) => [x.capture, num(x.frame), x.offset !== null ? `0x${x.offset.toString(16)}` : '', x.protocol, x.severity, x.code, x.message]))) : null,
     h('h3', {}, `Captures (${q.captures.length})`),
-    table(['file', 'format', 'frames', 'size', 'first', 'last', 'errors', 'warnings'],
-      q.captures.map((c) => [c.path.replace(/^.*[\\/]/, ''), c.format, num(c.frames), bytes(c.bytes), time(c.first), time(c.last), c.errors ? badge(num(c.errors), 'bad') : '0', num(c.warnings)]), { numeric: [2, 3, 6, 7] }));
+    table(['file', 'format', 'frames', 'size', 'first', 'last', 'errors', 'warnings', 'capture point'],
+      q.captures.map((c) => [c.path.replace(/^.*[\\/]/, ''), c.format, num(c.frames), bytes(c.bytes), time(c.first), time(c.last), c.errors ? badge(num(c.errors), 'bad') : '0', num(c.warnings), c.points.length ? c.points.join('; ') : 'direct']), { numeric: [2, 3, 6, 7] }));
 }
