@@ -29,9 +29,11 @@ import { BaselineError } from './baselineError.js';
 import { BaselineReader } from './reader.js';
 import { isBusy, storageError } from './storageError.js';
 import { openForReading, prepareForWriting } from './storeFile.js';
+import { markStore, newsSince, type StoreMark, type StoreNews } from './storeNews.js';
 import { prepareUpsert } from './upsertSql.js';
 
 export { BaselineError };
+export type { StoreMark, StoreNews };
 
 export interface CaptureInfo {
   fingerprint: string;
@@ -47,6 +49,10 @@ export interface CaptureInfo {
   errors: number;
   warnings: number;
   resumedFrom: number | null;
+  /** Identity of the decompressed capture (src/ingest/contentIdentity.ts); default: the fingerprint. */
+  contentId?: string;
+  /** Canonical JSON of the decode options (src/pipeline/decodeOptions.ts); null when unknown. */
+  decodeOptions?: string | null;
 }
 
 export interface CaptureRow {
@@ -65,6 +71,10 @@ export interface CaptureRow {
   last_seen: number | null;
   errors: number;
   warnings: number;
+  resumed_from: number | null;
+  /** NULL for a compressed capture of a store migrated from schema 2 or older, until it is seen again. */
+  content_id: string | null;
+  decode_options: string | null;
 }
 
 export interface BaselineOpenOptions {
@@ -174,6 +184,23 @@ export class Baseline {
     return this.db.prepare('SELECT * FROM captures WHERE fingerprint = ?').get(fingerprint) as CaptureRow | undefined;
   }
 
+  /** A capture of the same content (decompressed), whatever its file's name or compression. */
+  captureByContentId(contentId: string): CaptureRow | undefined {
+    return this.db.prepare('SELECT * FROM captures WHERE content_id = ? ORDER BY id LIMIT 1').get(contentId) as CaptureRow | undefined;
+  }
+
+  /** Captures whose content identity is not known yet (compressed ones of a store migrated from schema 2). */
+  capturesWithoutContentId(): CaptureRow[] {
+    return this.db.prepare('SELECT * FROM captures WHERE content_id IS NULL ORDER BY id').all() as CaptureRow[];
+  }
+
+  /** Record the content identity of a capture (learnt when its file is seen again). */
+  setContentId(captureId: number, contentId: string): void {
+    this.write('recording a content identity', () => {
+      this.db.prepare('UPDATE captures SET content_id = ? WHERE id = ? AND content_id IS NULL').run(contentId, captureId);
+    });
+  }
+
   /** The most recent capture with the same head whose recorded size is smaller: a file that grew since. */
   grownFrom(headHash: string, size: number): CaptureRow | undefined {
     return this.db
@@ -212,18 +239,20 @@ export class Baseline {
   ): number | null {
     const db = this.db;
     return this.write(`adding ${info.path}`, (): number | null => {
-      if (db.prepare('SELECT id FROM captures WHERE fingerprint = ?').get(info.fingerprint)) return null;
+      const contentId = info.contentId ?? info.fingerprint;
+      if (db.prepare('SELECT id FROM captures WHERE fingerprint = ? OR content_id = ?').get(info.fingerprint, contentId)) return null;
       const c = batch.counters;
       const r = db
         .prepare(
           `INSERT INTO captures (fingerprint, head_hash, path, size, format, compression, linktypes, end_offset, frames,
-             ip_packets, bytes, first_seen, last_seen, truncated, errors, warnings, resumed_from, ingested_at)
-           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+             ip_packets, bytes, first_seen, last_seen, truncated, errors, warnings, resumed_from, ingested_at, content_id, decode_options)
+           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
         )
         .run(
           info.fingerprint, info.headHash, info.path, info.size, info.format, info.compression, info.linktypes.join(','),
           info.endOffset, info.frames, c.ipPackets, c.bytes, c.frames > 0 ? c.firstTs : null, c.frames > 0 ? c.lastTs : null,
-          info.truncated ? 1 : 0, info.errors, info.warnings, info.resumedFrom, new Date().toISOString(),
+          info.truncated ? 1 : 0, info.errors, info.warnings, info.resumedFrom, new Date().toISOString(), contentId,
+          info.decodeOptions ?? null,
         );
       const captureId = Number(r.lastInsertRowid);
       this.writeBatch(batch, captureId);
@@ -238,6 +267,55 @@ export class Baseline {
       if (live !== undefined) this.writeLiveState(captureId, live);
       return captureId;
     });
+  }
+
+  /** How many captures were decoded with each set of decode options (null: not recorded, before schema 3). */
+  decodeOptionsInUse(): Array<{ options: string | null; captures: number }> {
+    return this.db
+      .prepare('SELECT decode_options AS options, count(*) AS captures FROM captures GROUP BY decode_options ORDER BY count(*) DESC, decode_options')
+      .all() as Array<{ options: string | null; captures: number }>;
+  }
+
+  /**
+   * Rebuild the store's contents in ONE transaction (ingest --reprocess): every table but `meta` is
+   * emptied, then `fill` writes the store anew (its commits become savepoints of this transaction).
+   * Concurrent writers wait for it (they get BASELINE_BUSY past the wait); readers see the old store
+   * until it commits. When `fill` throws, or the process dies, nothing changed. Returns `fill`'s
+   * result and the mark to tell what the rebuild added and dropped (newsSince).
+   */
+  async replaceAll<T>(fill: () => Promise<T>): Promise<{ result: T; mark: StoreMark }> {
+    const db = this.db;
+    try {
+      whileBusy(() => db.exec('BEGIN IMMEDIATE'), this.path, this.opts);
+    } catch (e) {
+      throw storageError(e, this.path, 'starting the rebuild');
+    }
+    try {
+      const mark = markStore(db, true);
+      db.pragma('defer_foreign_keys = ON');
+      const tables = db
+        .prepare("SELECT name FROM main.sqlite_master WHERE type = 'table' AND name <> 'meta' AND name NOT LIKE 'sqlite_%' ORDER BY name")
+        .all() as Array<{ name: string }>;
+      for (const t of tables) db.exec(`DELETE FROM main."${t.name.replace(/"/g, '""')}"`);
+      const hasSequence = db.prepare("SELECT 1 FROM main.sqlite_master WHERE name = 'sqlite_sequence'").get();
+      if (hasSequence) db.exec('DELETE FROM main.sqlite_sequence');
+      const result = await fill();
+      db.exec('COMMIT');
+      return { result, mark };
+    } catch (e) {
+      if (db.inTransaction) db.exec('ROLLBACK');
+      throw storageError(e, this.path, 'rebuilding it');
+    }
+  }
+
+  /** Remember what the store holds now, to tell later what a run added (newsSince). */
+  mark(): StoreMark {
+    return markStore(this.db, false);
+  }
+
+  /** The flows, hosts and protocols added since `mark` (taken by mark() or replaceAll()). */
+  newsSince(mark: StoreMark): StoreNews {
+    return newsSince(this.db, mark);
   }
 
   /** Add deltas that belong to no file of their own (closing connections at the end of a run), and the live state after them. */

@@ -133,6 +133,12 @@ export interface CaptureRecordRow {
   errors: number;
   warnings: number;
   ingestedAt: string;
+  /** Identity of the decompressed capture; null for a compressed capture of a store older than schema 3 not seen since. */
+  contentId: string | null;
+  /** Canonical JSON of the decode options it was decoded with (src/pipeline/decodeOptions.ts); null when not recorded. */
+  decodeOptions: string | null;
+  /** The capture row of the earlier, shorter version of this file that this one resumed. */
+  resumedFrom: number | null;
 }
 
 export interface DiagnosticRecord {
@@ -429,7 +435,8 @@ export class BaselineReader {
       (this.#db.prepare(`SELECT * FROM captures WHERE ${w.sql} ORDER BY first_seen, id`).all(...w.params) as Array<Record<string, number & string>>).map((r) => ({
         id: r.id, fingerprint: r.fingerprint, path: r.path, size: r.size, format: r.format, compression: r.compression,
         frames: r.frames, ipPackets: r.ip_packets, bytes: r.bytes, firstSeen: num(r.first_seen) ?? num(r.last_seen), lastSeen: num(r.last_seen) ?? num(r.first_seen),
-        errors: r.errors, warnings: r.warnings, ingestedAt: r.ingested_at,
+        errors: r.errors, warnings: r.warnings, ingestedAt: r.ingested_at, contentId: r.content_id ?? null,
+        decodeOptions: r.decode_options ?? null, resumedFrom: r.resumed_from ?? null,
       })),
     );
   }

@@ -33,14 +33,23 @@ export async function fingerprintFile(path: string): Promise<FileFingerprint> {
       last = Buffer.alloc(lastLen);
       await readFully(fh, last, size - lastLen);
     }
-    const sizeBytes = Buffer.alloc(8);
-    sizeBytes.writeBigUInt64BE(BigInt(size));
-    const id = createHash('sha256').update(sizeBytes).update(first).update(last).digest('hex');
+    const id = identityDigest(size, first, last);
     const head = createHash('sha256').update(first.subarray(0, Math.min(firstLen, HEAD_BYTES))).digest('hex');
     return { id, head, size };
   } finally {
     await fh.close();
   }
+}
+
+/**
+ * The identity formula: sha256 over (size as 8-byte big-endian, first part, last part), in hex. For a
+ * file it is taken over the file's bytes (fingerprintFile); for a capture's content over its
+ * decompressed bytes (contentIdentity.ts), so the two agree for an uncompressed file.
+ */
+export function identityDigest(size: number, first: Uint8Array, last: Uint8Array): string {
+  const sizeBytes = Buffer.alloc(8);
+  sizeBytes.writeBigUInt64BE(BigInt(size));
+  return createHash('sha256').update(sizeBytes).update(first).update(last).digest('hex');
 }
 
 /**

@@ -30,6 +30,7 @@ import {
 } from '../flows/flowDelta.js';
 import { decodeLiveState, encodeLiveState, type LiveState } from '../flows/liveState.js';
 import { InProcessProcessor, ShardedProcessor, workerLaunch, type FileProcessor } from './fileProcessors.js';
+import { decodeOptionsText } from './decodeOptions.js';
 import { fileSource, settledResult } from './fileSource.js';
 import type { CaptureSource, CaptureUnit, PipelineStore, SourcePlan } from './source.js';
 
@@ -226,7 +227,8 @@ export async function ingestSources(baseline: PipelineStore, sources: CaptureSou
           compression: summary.compression, linktypes: summary.linktypes, endOffset: summary.endOffset,
           // A resumed file's row counts the records it added: the earlier row holds those before (overview sums them).
           frames: p.startOffset > 0 ? summary.records : summary.frames,
-          truncated: summary.truncated, errors, warnings, resumedFrom: p.resumedFrom,
+          truncated: summary.truncated, errors, warnings, resumedFrom: p.resumedFrom, contentId: p.contentId,
+          decodeOptions: opts.registry === undefined ? decodeOptionsText(opts.decodeAs) : null,
         },
         batch,
         fileLog.kept,

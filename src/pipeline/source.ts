@@ -12,7 +12,11 @@ import type { IngestFileResult } from './ingestCaptures.js';
 
 /** What a source may ask of the store while planning (a file already ingested, or grown since). */
 /** (liveEvidenceCommitted is optional: a store without it has committed no evidence file of a live capture.) */
-export type SourceStore = Pick<Baseline, 'captureByFingerprint' | 'grownFrom' | 'capturesAtPath'> & Partial<Pick<Baseline, 'liveEvidenceCommitted'>>;
+export type SourceStore = Pick<
+  Baseline,
+  'captureByFingerprint' | 'captureByContentId' | 'capturesWithoutContentId' | 'setContentId' | 'grownFrom' | 'capturesAtPath'
+> &
+  Partial<Pick<Baseline, 'liveEvidenceCommitted'>>;
 
 /** What the driver writes to: one capture row with its deltas (and the live state after it) per unit, and end-of-run deltas; it reads the live state back at the start of a run (a store without one starts with no live connections). */
 export type PipelineStore = SourceStore & Pick<Baseline, 'commitCapture' | 'commitDeltas'> & Partial<Pick<Baseline, 'liveState'>>;
@@ -32,6 +36,8 @@ export interface CaptureUnit {
   size: number;
   /** Content identity: a unit whose fingerprint is in the store is never read again. */
   fingerprint: string;
+  /** Identity of the decompressed capture (src/ingest/contentIdentity.ts); default: the fingerprint. */
+  contentId?: string;
   /** Identity of the first 64 KiB: a file that grew keeps it. */
   headHash: string;
   /** Records before this (decompressed) offset were ingested already (a grown file resumes). */

@@ -16,9 +16,22 @@ export const FLOWS_SCHEMA = 'zonescope/flows@2';
 /** The class of codes that carry another PDU and are no operation of their own. */
 export const CARRIER_CLASS = 'carrier';
 
+/** What the document was made from (its `meta` block); no time of its own, so the same store gives the same bytes. */
+export interface FlowsMeta {
+  /** The tool and its version (package.json). */
+  version: string;
+  /** Schema version of the store read. */
+  storeSchemaVersion: number;
+  /** Capture units in the store, and the time span of their records (unix seconds; null when empty). */
+  captures: number;
+  firstSeen: number | null;
+  lastSeen: number | null;
+}
+
 export interface FlowsDocumentOptions {
   /** The main code space of a protocol (a dissector's spaces[0]); undefined when not dissected. */
   mainSpace: (protocol: string) => string | undefined;
+  meta: FlowsMeta;
   scans?: readonly ScanRecord[];
   /** The tunnels the captures' frames arrived through (BaselineReader.capturePoints()). */
   capturePoints?: readonly CapturePointRecord[];
@@ -109,18 +122,27 @@ function strongestEvidence(ev: Record<string, number>): string {
 }
 
 export function flowsDocument(flows: readonly FlowRecord[], opts: FlowsDocumentOptions): Record<string, unknown> {
+  const m = opts.meta;
+  // Every top-level key is always there (empty lists included), so `jq '.scans[]'` never fails;
+  // `capture_points` and `events` whenever the caller read them (the CLI always does).
   const doc: Record<string, unknown> = {
     schema: FLOWS_SCHEMA,
+    meta: {
+      tool: 'zonescope',
+      version: m.version,
+      store_schema_version: m.storeSchemaVersion,
+      captures: m.captures,
+      first_seen: m.firstSeen === null ? null : isoTime(m.firstSeen),
+      last_seen: m.lastSeen === null ? null : isoTime(m.lastSeen),
+    },
     flows: flows.map((f) => flowEntry(f, opts.mainSpace(f.protocol))),
-  };
-  if (opts.scans && opts.scans.length > 0) {
     // Failed attempts summarised instead of listed as flows (see the store's `scans` table).
-    doc.scans = opts.scans.map((s) => ({
+    scans: (opts.scans ?? []).map((s) => ({
       kind: s.kind, host: s.host, transport: s.transport, attempts: s.attempts, packets: s.packets, bytes: s.bytes,
       peers: s.peers, ports: s.ports, first_seen: isoTime(s.firstSeen), last_seen: isoTime(s.lastSeen),
-    }));
-  }
-  if (opts.capturePoints && opts.capturePoints.length > 0) {
+    })),
+  };
+  if (opts.capturePoints !== undefined) {
     // How the sensor was fed (ERSPAN, VXLAN, ...): per capture file, never flows of the plant.
     doc.capture_points = opts.capturePoints.map((c) => ({
       capture: c.capture, encapsulation: c.encapsulation, outer_src: c.outerSrc, outer_dst: c.outerDst, tunnel_id: c.tunnelId,

@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import type { ingestCaptures } from '../../src/pipeline/ingestCaptures.js';
 import { defaultDissectors } from '../../src/dissectors/index.js';
 import { createRegistry } from '../../src/dissectors/registry.js';
+import { flowsMeta } from '../../src/cli/readFlowsDocument.js';
 import { flowsDocument } from '../../src/report/flowsDocument.js';
 import { REPO_ROOT } from '../util/captures.js';
 import { ingestToTempStore } from '../util/tempStore.js';
@@ -62,7 +63,7 @@ describe('the demo plant (fixtures/refinery-unit3)', () => {
     const registry = createRegistry(defaultDissectors);
     const store = await ingestToTempStore([DEMO], { registry });
     result = store.result;
-    flows = flowsDocument(store.reader.flows(), { mainSpace: (p) => registry.byId(p)?.spaces[0] }).flows as Array<Record<string, unknown>>;
+    flows = flowsDocument(store.reader.flows(), { mainSpace: (p) => registry.byId(p)?.spaces[0], meta: flowsMeta(store.reader) }).flows as Array<Record<string, unknown>>;
     store.dispose();
   });
 

@@ -147,6 +147,9 @@ describe('two ingests of one file', () => {
       // a planned the file before b committed it: its planning saw no such capture.
       const planningEarlier: PipelineStore = {
         captureByFingerprint: () => undefined,
+        captureByContentId: () => undefined,
+        capturesWithoutContentId: () => [],
+        setContentId: () => undefined,
         grownFrom: (h, n) => a.grownFrom(h, n),
         capturesAtPath: () => [],
         commitCapture: (...args) => a.commitCapture(...args),

@@ -110,6 +110,6 @@ describe('zonescope CLI', () => {
     expect(new Set(doc.flows.map((f) => f.protocol))).toEqual(new Set(['enip', 'cip-io']));
     const help = spawnSync(process.execPath, [bin, '--help'], { encoding: 'utf8' });
     expect(help.status).toBe(0);
-    expect(help.stdout).toMatch(/ingest <inputs\.\.>/);
+    expect(help.stdout).toMatch(/ingest \[inputs\.\.\]/);
   });
 });

@@ -9,6 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { defaultDissectors } from '../../src/dissectors/index.js';
 import { createRegistry } from '../../src/dissectors/registry.js';
+import { flowsMeta } from '../../src/cli/readFlowsDocument.js';
 import { flowsDocument } from '../../src/report/flowsDocument.js';
 import { buildReportModel } from '../../src/report/html/buildReportModel.js';
 import { reportData } from '../../src/report/html/reportData.js';
@@ -52,13 +53,14 @@ describe('capture points through ingest and the store', () => {
 
   test('flowsDocument(flows, capturePoints) lists them under capture_points in snake_case with UTC times', () => {
     const registry = createRegistry(defaultDissectors);
-    const doc = flowsDocument(store.reader.flows(), { mainSpace: (p) => registry.byId(p)?.spaces[0], capturePoints: store.reader.capturePoints() });
+    const doc = flowsDocument(store.reader.flows(), { mainSpace: (p) => registry.byId(p)?.spaces[0], meta: flowsMeta(store.reader), capturePoints: store.reader.capturePoints() });
     const points = doc.capture_points as Array<Record<string, unknown>>;
     expect(points.map((p) => ({ ...p, capture: String(p.capture).split('/').pop() }))[0]).toEqual({
       capture: 'a-erspan.pcap', encapsulation: 'erspan-ii', outer_src: '192.0.2.1', outer_dst: '192.0.2.2', tunnel_id: 7, frames: inner.length,
       first_seen: '2026-01-05T08:00:00Z', last_seen: `2026-01-05T08:00:${String(inner.length - 1).padStart(2, '0')}Z`,
     });
-    expect(flowsDocument([], { mainSpace: () => undefined, capturePoints: [] })).not.toHaveProperty('capture_points');
+    // Every top-level key is always there (flows.json: empty lists included).
+    expect(flowsDocument([], { mainSpace: () => undefined, meta: flowsMeta(store.reader), capturePoints: [] })).toHaveProperty('capture_points', []);
   });
 
   test('reportData(model of the store) lists each capture with its capture points (the plain one none)', () => {

@@ -3,7 +3,9 @@
  * first timestamp, marks the last unit), and ingestSources takes any source, so a source that yields
  * its units one by one (as a live interface's rotation segments will) gives the same baseline.
  */
-import { createReadStream, copyFileSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { createReadStream, copyFileSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { gunzipSync, gzipSync } from 'node:zlib';
+import { contentIdentity } from '../../src/ingest/contentIdentity.js';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import { Baseline } from '../../src/baseline/baseline.js';
@@ -69,6 +71,76 @@ describe('fileSource', () => {
       expect(plan.settled.map((r) => [basename(r.path), r.status])).toEqual(demoFiles.slice(0, 2).map((f) => [basename(f), 'skipped']));
       expect([...(plan.units as CaptureUnit[])].map((u) => basename(u.path))).toEqual([basename(demoFiles[2]!)]);
     } finally {
+      b.close();
+    }
+  });
+});
+
+describe('fileSource content identity', () => {
+  test('fileSource(a gzip copy of a stored plain capture, and two forms of a new one).plan() skips the copy and plans the new one once', async () => {
+    const plain = join(tmp, 'known.pcap');
+    copyFileSync(capturePath('modbus/cisagov_modbus_example.pcap'), plain);
+    const gzCopy = join(tmp, 'known-copy.pcap.gz');
+    writeFileSync(gzCopy, gzipSync(readFileSync(plain)));
+    const fresh = join(tmp, 'fresh.pcap');
+    copyFileSync(capturePath('bacnet/cisagov_bacnet_example.pcap'), fresh);
+    const freshGz = join(tmp, 'fresh-twin.cap.gz');
+    writeFileSync(freshGz, gzipSync(readFileSync(fresh), { level: 1 }));
+    const b = Baseline.open(':memory:');
+    try {
+      await ingestCaptures(b, [plain], { workers: 1 });
+      const plan = await fileSource([gzCopy, fresh, freshGz]).plan(b);
+      expect(plan.settled.map((r) => [basename(r.path), r.status, r.note])).toEqual([
+        ['known-copy.pcap.gz', 'skipped', `already in the baseline (as ${plain}, the same capture content)`],
+        ['fresh-twin.cap.gz', 'skipped', `same content as another input of this run (as ${fresh})`],
+      ]);
+      const units = [...(plan.units as CaptureUnit[])];
+      expect(units.map((u) => [basename(u.path), u.contentId === u.fingerprint])).toEqual([['fresh.pcap', true]]);
+    } finally {
+      b.close();
+    }
+  });
+
+  test('ingestCaptures(a gzip capture) records its content identity; fileSource(its plain form).plan() then skips it', async () => {
+    const gz = join(tmp, 'stored.pcap.gz');
+    writeFileSync(gz, gzipSync(readFileSync(capturePath('enip/cisagov_enip_cip_example.pcap'))));
+    const plain = join(tmp, 'stored-plain.pcap');
+    copyFileSync(capturePath('enip/cisagov_enip_cip_example.pcap'), plain);
+    const b = Baseline.open(':memory:');
+    try {
+      await ingestCaptures(b, [gz], { workers: 1, decodeAs: { 'tcp:48010': 'opcua' } });
+      const [c] = b.reader().captures();
+      expect(c).toMatchObject({ compression: 'gzip', contentId: (await contentIdentity(plain)).id, decodeOptions: '{"decodeAs":{"tcp:48010":"opcua"}}' });
+      expect(c!.contentId).not.toBe(c!.fingerprint);
+      const plan = await fileSource([plain]).plan(b);
+      expect(plan.settled.map((r) => r.status)).toEqual(['skipped']);
+      expect([...(plan.units as CaptureUnit[])]).toHaveLength(0);
+    } finally {
+      b.close();
+    }
+  });
+});
+
+describe('fileSource and a store of schema 1', () => {
+  test('fileSource(inputs).plan() reads only the stored gzip captures that could be one of them, and learns their content identity', async () => {
+    const db = join(tmp, 'v1.db');
+    copyFileSync(join(REPO_ROOT, 'fixtures', 'stores', 'v1-refinery-unit3.db'), db);
+    const b = Baseline.open(db);
+    const cwd = process.cwd();
+    process.chdir(REPO_ROOT); // the v1 store recorded paths relative to the repository
+    try {
+      const unknown = b.capturesWithoutContentId().length;
+      expect(unknown).toBe(demoFiles.length);
+      const other = await fileSource([capturePath('bacnet/cisagov_bacnet_example.pcap')]).plan(b);
+      expect([...(other.units as CaptureUnit[])]).toHaveLength(1);
+      expect(b.capturesWithoutContentId()).toHaveLength(unknown); // no stored capture could be it: none read
+      const plain = join(tmp, 'day3.pcapng');
+      writeFileSync(plain, gunzipSync(readFileSync(demoFiles[2]!)));
+      const twin = await fileSource([plain]).plan(b);
+      expect(twin.settled.map((r) => [r.status, r.note])).toEqual([['skipped', `already in the baseline (as fixtures/refinery-unit3/${basename(demoFiles[2]!)}, the same capture content)`]]);
+      expect(b.capturesWithoutContentId()).toHaveLength(unknown - 1);
+    } finally {
+      process.chdir(cwd);
       b.close();
     }
   });

@@ -10,6 +10,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { defaultDissectors } from '../../src/dissectors/index.js';
 import { createRegistry } from '../../src/dissectors/registry.js';
+import { flowsMeta } from '../../src/cli/readFlowsDocument.js';
 import { flowsDocument } from '../../src/report/flowsDocument.js';
 import { canonicalJson } from '../../src/report/json.js';
 import { REPO_ROOT, capturePath, listCaptures } from '../util/captures.js';
@@ -49,7 +50,7 @@ describe('objects and code spaces golden (fixtures/captures)', () => {
 
   test.each(listCaptures())('flowsDocument(%s) names object and code spaces and renders every object key', async (rel) => {
     const store = await ingestToTempStore([capturePath(rel)], { workers: 1 });
-    const doc = flowsDocument(store.reader.flows(), { mainSpace: main });
+    const doc = flowsDocument(store.reader.flows(), { mainSpace: main, meta: flowsMeta(store.reader) });
     store.dispose();
     const flows = doc.flows as FlowJson[];
     golden[rel] = flows

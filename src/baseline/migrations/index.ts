@@ -7,6 +7,7 @@
 import type Database from 'better-sqlite3';
 import { v1Schema } from './001-v1-schema.js';
 import { functionDays } from './002-function-days.js';
+import { contentIdentity } from './003-content-identity.js';
 import { events } from './004-events.js';
 import { liveState } from './005-live-state.js';
 import { snaplenLoss } from './007-snaplen-loss.js';
@@ -19,4 +20,4 @@ export interface Migration {
   up(db: Database.Database): void;
 }
 
-export const MIGRATIONS: Migration[] = [v1Schema, functionDays, events, liveState, snaplenLoss, capturePoints];
+export const MIGRATIONS: Migration[] = [v1Schema, functionDays, contentIdentity, events, liveState, snaplenLoss, capturePoints];

@@ -5,10 +5,13 @@
  * problem code with its count and what it means (from the diagnostic catalogue). "problems: none" only
  * when no diagnostic was reported and nothing was lost.
  */
+import type { StoreNews } from '../../baseline/baseline.js';
+import { describeDecodeAs } from '../../pipeline/decodeOptions.js';
 import type { IngestResult } from '../../pipeline/ingestCaptures.js';
 import { diagnosticInfo } from '../../diagnosticCatalogue.js';
 import { bytes, day, duration, num } from '../format.js';
 import { capturePointText } from '../../report/capturePointText.js';
+import { compareIp } from './ipOrder.js';
 import { notAnalysed } from './notAnalysed.js';
 
 export interface SummaryOptions {
@@ -17,6 +20,31 @@ export interface SummaryOptions {
   /** Diagnostics printed above the summary, and how many could be. */
   printed: number;
   maxPrinted: number;
+  /** What the run added to the store (src/baseline/storeNews.ts). */
+  news?: StoreNews;
+  /** Captures of the store decoded with other decode options than this run's. */
+  decodeOptions?: DecodeOptionsNotice;
+  /** The run was ingest --reprocess. */
+  reprocess?: { captures: number; changed: number; firstChanged: string | null; decodeAs: Record<string, string> };
+}
+
+export interface DecodeOptionsNotice {
+  /** Captures recorded with other decode options, and with none recorded (older stores). */
+  other: number;
+  unknown: number;
+  /** This run's decode-as overrides. */
+  decodeAs: Record<string, string>;
+}
+
+const plural = (n: number, one: string, many = `${one}s`): string => `${num(n)} ${n === 1 ? one : many}`;
+
+/** "3 new flows, 1 new host (10.20.1.99), 1 new protocol (bacnet)"; a rebuild adds the flows it no longer has. */
+export function newsLine(n: StoreNews): string {
+  const list = (xs: string[], max: number): string => (xs.length === 0 ? '' : ` (${xs.slice(0, max).join(', ')}${xs.length > max ? `, ${num(xs.length - max)} more` : ''})`);
+  const hosts = [...n.hosts].sort(compareIp);
+  const parts = [plural(n.flows, 'new flow'), `${plural(hosts.length, 'new host')}${list(hosts, 5)}`, `${plural(n.protocols.length, 'new protocol')}${list(n.protocols, 8)}`];
+  if (n.goneFlows > 0) parts.push(`${plural(n.goneFlows, 'flow')} of the store before gone`);
+  return parts.join(', ');
 }
 
 export function ingestSummary(r: IngestResult, o: SummaryOptions): string {
@@ -36,6 +64,23 @@ export function ingestSummary(r: IngestResult, o: SummaryOptions): string {
     lines.push(`  time span: ${day(r.firstTs)} .. ${day(r.lastTs)} (${((r.lastTs - r.firstTs) / 86400).toFixed(1)} days)`);
   }
   lines.push(`  flows touched: ${num(r.flows)}`);
+  if (o.news) lines.push(`  ${newsLine(o.news)}`);
+  if (o.reprocess) {
+    const p = o.reprocess;
+    lines.push(
+      `  reprocessed: ${p.changed === 0 ? 'no capture had' : `${plural(p.changed, 'capture')} of ${num(p.captures)} had`} other decode options than --decode-as ${describeDecodeAs(p.decodeAs)}` +
+        `${p.firstChanged !== null ? ` (from ${p.firstChanged} on)` : ''}; the store was rebuilt from every capture with them, in one transaction`,
+    );
+  }
+  if (o.decodeOptions) {
+    const d = o.decodeOptions;
+    const what = [
+      d.other > 0 ? `${plural(d.other, 'capture')} in the baseline ${d.other === 1 ? 'was' : 'were'} decoded with other decode options than this run's (--decode-as ${describeDecodeAs(d.decodeAs)})` : '',
+      d.unknown > 0 ? `${plural(d.unknown, 'capture')} ${d.unknown === 1 ? 'was' : 'were'} ingested by an older zonescope, which did not record ${d.unknown === 1 ? 'its' : 'their'} decode options` : '',
+    ].filter(Boolean).join('; ');
+    const flag = Object.keys(d.decodeAs).length > 0 ? ` --decode-as ${describeDecodeAs(d.decodeAs)}` : '';
+    lines.push(`  decode options: ${what}: to decode the whole baseline with this run's, run zonescope ingest --reprocess${flag} --db ${o.dbPath}`);
+  }
   const protos = [...r.protocols].filter(([, p]) => p.pdus > 0 || p.malformed > 0).sort((a, b) => (a[0] < b[0] ? -1 : 1));
   if (protos.length > 0) {
     lines.push(
