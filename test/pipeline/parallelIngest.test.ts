@@ -17,6 +17,7 @@ import type { CaptureSource, CaptureUnit } from '../../src/pipeline/source.js';
 import { CAPTURES_DIR, REPO_ROOT } from '../util/captures.js';
 import { writePlantBenchCapture } from '../../fixtures/generator/benchPlant.js';
 import { flowsDocument } from '../../src/report/flowsDocument.js';
+import { flowsMeta } from '../../src/cli/readFlowsDocument.js';
 import { canonicalJson } from '../../src/report/json.js';
 
 async function snapshot(inputs: string[], workers: number): Promise<unknown> {
@@ -81,7 +82,12 @@ describe('ingestCaptures with worker threads', () => {
         try {
           const r = await ingestCaptures(b, [file], { workers });
           expect(r.diagnostics.counts.has('PIPELINE_WORKERS_UNAVAILABLE')).toBe(false);
-          return canonicalJson(flowsDocument(b.reader().flows(), { mainSpace: (p) => registry.byId(p)?.spaces[0], scans: b.reader().scans() }));
+          const reader = b.reader();
+          return canonicalJson(
+            flowsDocument(reader.flows(), {
+              mainSpace: (p) => registry.byId(p)?.spaces[0], meta: flowsMeta(reader), scans: reader.scans(), events: reader.events(), capturePoints: reader.capturePoints(),
+            }),
+          );
         } finally {
           b.close();
         }
