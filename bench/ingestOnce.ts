@@ -3,8 +3,8 @@
  *   node dist/bench/ingestOnce.js <capture> <mode> [db]
  * modes: `read` (reader only), `aggregate` (read + L2-L4 decode + flow aggregation, no dissectors),
  * `full` (read + decode + reassembly + every dissector + aggregation, one thread), `cli` (the real
- * `zonescope ingest` library path into a fresh SQLite baseline, default worker threads), `cli1` (the
- * same on one thread). Prints one JSON line.
+ * `zonescope ingest` library path into a fresh SQLite baseline, default worker threads), `cli1`,
+ * `cli2`, `cli3` (the same with that many threads: 1 is this thread alone). Prints one JSON line.
  */
 import { rmSync } from 'node:fs';
 import { Baseline } from '../src/baseline/baseline.js';
@@ -21,16 +21,17 @@ async function main(): Promise<void> {
   const [file, mode, db] = process.argv.slice(2);
   if (!file || !mode) throw new Error('usage: ingestOnce <capture> <read|aggregate|full|cli> [db]');
   const t0 = process.hrtime.bigint();
+  const cpu0 = process.cpuUsage();
   let packets = 0;
   let bytes = 0;
   let flows = 0;
-  if (mode === 'cli' || mode === 'cli1') {
+  if (mode === 'cli' || /^cli\d$/.test(mode)) {
     const path = db ?? `${file}.bench.db`;
     rmSync(path, { force: true });
     rmSync(`${path}-wal`, { force: true });
     rmSync(`${path}-shm`, { force: true });
     const b = Baseline.open(path);
-    const r = await ingestCaptures(b, [file], mode === 'cli1' ? { workers: 1 } : {});
+    const r = await ingestCaptures(b, [file], mode === 'cli' ? {} : { workers: Number(mode.slice(3)) });
     packets = r.frames;
     bytes = b.reader().captures().reduce((s, c) => s + c.size, 0);
     flows = b.reader().overview().flows;
@@ -49,8 +50,11 @@ async function main(): Promise<void> {
     flows = agg.takeBatch(true).flows.length;
   }
   const ms = Number(process.hrtime.bigint() - t0) / 1e6;
+  const cpu = process.cpuUsage(cpu0);
+  // CPU time of every thread of the process (user + system): steadier than wall time on a shared host.
+  const cpuMs = (cpu.user + cpu.system) / 1000;
   const maxRssMB = process.resourceUsage().maxRSS / 1024;
-  process.stdout.write(`${JSON.stringify({ mode, ms, packets, bytes, flows, maxRssMB })}\n`);
+  process.stdout.write(`${JSON.stringify({ mode, ms, cpuMs, packets, bytes, flows, maxRssMB })}\n`);
 }
 
 main().catch((e: unknown) => {

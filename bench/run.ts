@@ -1,143 +1,182 @@
 /**
- * `npm run bench`: generates (never commits) captures of typical OT traffic (small Modbus/TCP,
- * EtherNet/IP + CIP, S7comm and OPC UA packets among a few hundred hosts) and measures, in one run on
- * the same files:
- *   - zonescope: read only, read + aggregate (no dissectors), full ingest (all dissectors), and the
- *     real ingest path into a SQLite baseline; MB/s, packets/s, peak memory (each in its own process);
- *   - `tcpdump -r F -w /dev/null` on the same file;
- *   - tshark extracting the ICS fields on a slice of it (tshark is ~50x slower: a slice keeps the
- *     run short; its MB/s is compared with ours on the whole file);
- *   - the ratios against the targets: read + aggregate within 3x tcpdump's time, full ingest within 4x
- *     tcpdump's time and at least 50x faster than tshark, peak memory for 1 GB within 1.5x of the peak
- *     for 100 MB.
- * Environment: ZONESCOPE_BENCH_BYTES (default 1e9), ZONESCOPE_BENCH_DIR (default $TMPDIR/zonescope-bench),
- * ZONESCOPE_BENCH_RUNS (best of N for the runs behind the ratios, default 5).
+ * `npm run bench`: generates (never commits) captures and measures zonescope ingest beside
+ * `tcpdump -r F -w /dev/null`, `ndpiReader -i F -q` (nDPI: flow classification) and tshark extracting
+ * the ICS fields (on a slice, its MB/s compared), each tool in its own process under GNU time (peak
+ * memory), the median of ZONESCOPE_BENCH_RUNS (5) interleaved runs with the range seen:
+ *   - plant-shaped captures (fixtures/generator/benchPlant.ts: 300 hosts, short scheduled sessions of
+ *     every generator protocol, class-1 I/O bursts; the time span grows with the size) of each size of
+ *     ZONESCOPE_BENCH_PLANT (bytes, default "1e9,1e10"; the first is simulated, larger ones repeat it
+ *     shifted in time): every tool on the first; the others (memory flat in size and time span)
+ *     zonescope with two workers, once;
+ *   - the real captures of fixtures/captures concatenated with time shifts (ZONESCOPE_BENCH_REAL bytes,
+ *     default 2e8);
+ *   - today's template conversations (fixtures/generator/bench.ts, ZONESCOPE_BENCH_BYTES, default 1e9);
+ *   - ZONESCOPE_BENCH_SHORT (default 1e6) short Modbus/TCP connections among 20,000 hosts (live
+ *     connections in the tens of thousands), once per worker count: peak memory.
+ * Then the targets of issues 14 and 13 as ratios. Files go to ZONESCOPE_BENCH_DIR (default
+ * $TMPDIR/zonescope-bench) and are reused when complete (generation is deterministic); results.md too.
  * Exit code 1 when a target is missed.
  */
-import { execFileSync, spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { writeBenchCapture } from '../fixtures/generator/bench.js';
+import { repeatPlantCapture, writePlantBenchCapture } from '../fixtures/generator/benchPlant.js';
+import { writeShortConnCapture } from '../fixtures/generator/benchShortConns.js';
+import { interleaved, measureOnce, type Summary, type Tool } from './measure.js';
+import { writeRealCaptures } from './realCaptures.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
-const BIG = Number(process.env.ZONESCOPE_BENCH_BYTES ?? 1e9);
-const SMALL = 1e8;
-/** Best of N for the runs behind the ratios (this host is shared: timings vary by about 20%). */
+const root = join(here, '..', '..');
 const RUNS = Number(process.env.ZONESCOPE_BENCH_RUNS ?? 5);
+const PLANT = (process.env.ZONESCOPE_BENCH_PLANT ?? '1e9,1e10').split(',').map(Number).filter((n) => n > 0);
+const REAL = Number(process.env.ZONESCOPE_BENCH_REAL ?? 2e8);
+const TEMPLATE = Number(process.env.ZONESCOPE_BENCH_BYTES ?? 1e9);
+const SHORT = Number(process.env.ZONESCOPE_BENCH_SHORT ?? 1e6);
 const HOSTS = 300;
 const SEED = 62443;
 const dir = process.env.ZONESCOPE_BENCH_DIR ?? join(tmpdir(), 'zonescope-bench');
-
-interface Measure {
-  mode: string;
-  ms: number;
-  packets: number;
-  bytes: number;
-  flows: number;
-  maxRssMB: number;
-}
+const SLICE_BYTES = 20e6;
 
 function log(s: string): void {
   process.stderr.write(`${s}\n`);
 }
 
-async function generate(bytes: number): Promise<string> {
+/** A generated file, reused when a marker says it was completed with this size. */
+async function generated(name: string, make: (path: string) => Promise<unknown> | unknown): Promise<string> {
   mkdirSync(dir, { recursive: true });
-  const path = join(dir, `ot-${HOSTS}h-${SEED}-${bytes}.pcap`);
+  const path = join(dir, name);
   const marker = `${path}.done`;
-  // Generation is deterministic (same seed, same bytes), so a finished file can be reused.
   if (existsSync(marker) && existsSync(path) && readFileSync(marker, 'utf8') === String(statSync(path).size)) return path;
   const t0 = Date.now();
-  await writeBenchCapture(path, { bytes, hosts: HOSTS, seed: SEED });
+  await make(path);
   writeFileSync(marker, String(statSync(path).size));
-  log(`generated ${path} (${(statSync(path).size / 1e6).toFixed(0)} MB) in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
+  log(`generated ${path} (${(statSync(path).size / 1e6).toFixed(0)} MB) in ${((Date.now() - t0) / 1000).toFixed(0)} s`);
   return path;
-}
-
-function ingestOnce(file: string, mode: string): Measure {
-  const out = execFileSync(process.execPath, [join(here, 'ingestOnce.js'), file, mode], { encoding: 'utf8', maxBuffer: 1 << 20 });
-  return JSON.parse(out.trim().split('\n').pop()!) as Measure;
-}
-
-function best(file: string, mode: string, runs = RUNS): Measure {
-  const all: Measure[] = [];
-  for (let i = 0; i < runs; i++) all.push(ingestOnce(file, mode));
-  const fastest = all.reduce((a, b) => (b.ms < a.ms ? b : a));
-  // Time: the fastest run (least disturbed); memory: the largest peak seen.
-  return { ...fastest, maxRssMB: Math.max(...all.map((m) => m.maxRssMB)) };
-}
-
-function timeCommand(cmd: string, args: string[], runs = RUNS): number {
-  let bestMs = Infinity;
-  for (let i = 0; i < runs; i++) {
-    const t0 = process.hrtime.bigint();
-    const r = spawnSync(cmd, args, { stdio: ['ignore', 'ignore', 'pipe'] });
-    const ms = Number(process.hrtime.bigint() - t0) / 1e6;
-    if (r.status !== 0) throw new Error(`${cmd} ${args.join(' ')} failed: ${r.stderr?.toString()}`);
-    bestMs = Math.min(bestMs, ms);
-  }
-  return bestMs;
 }
 
 const TSHARK_FIELDS = [
   'modbus.func_code', 'enip.command', 'cip.sc', 's7comm.param.func', 's7comm.param.userdata.subfunc',
-  'opcua.servicenodeid.numeric', 'opcua.transport.type',
+  'opcua.servicenodeid.numeric', 'opcua.transport.type', 'dnp3.al.func', 'iec60870_asdu.typeid', 'bacapp.confirmed_service',
 ];
 
-async function main(): Promise<void> {
-  const big = await generate(BIG);
-  const small = await generate(SMALL);
-  const bigSize = statSync(big).size;
+function zs(file: string, mode: string): Tool {
+  return { name: `zonescope ${mode}`, cmd: process.execPath, args: [join(here, 'ingestOnce.js'), file, mode, `${file}.bench.db`] };
+}
 
-  log('measuring tcpdump ...');
-  const tcpdumpMs = timeCommand('tcpdump', ['-r', big, '-w', '/dev/null']);
+interface Row {
+  tool: string;
+  input: string;
+  s: Summary;
+  /** Bytes the tool read (the slice for tshark). */
+  bytes: number;
+}
 
-  log('measuring zonescope ...');
-  const read = best(big, 'read', 2);
-  const aggregate = best(big, 'aggregate');
-  const full = best(big, 'full', 2);
-  const cli = best(big, 'cli');
-  const cli1 = best(big, 'cli1', 1);
-  const smallCli = best(small, 'cli', 1);
+const mbps = (bytes: number, ms: number): number => bytes / 1e3 / ms;
 
-  // tshark on a slice of about 20 MB of the same traffic.
-  const slice = join(dir, 'slice.pcap');
-  const slicePackets = Math.max(1000, Math.round((full.packets * 20e6) / bigSize));
-  execFileSync('editcap', ['-r', big, slice, `1-${slicePackets}`]);
+function rowLine(r: Row): string {
+  const range = r.s.runs > 1 ? ` (${(r.s.minMs / 1000).toFixed(2)}-${(r.s.maxMs / 1000).toFixed(2)})` : '';
+  return `| ${r.tool} | ${r.input} | ${(r.s.wallMs / 1000).toFixed(2)}${range} | ${(r.s.cpuMs / 1000).toFixed(2)} | ${mbps(r.bytes, r.s.wallMs).toFixed(0)} | ${r.s.maxRssMB === null ? '-' : r.s.maxRssMB.toFixed(0)} | ${r.s.runs} |`;
+}
+
+/** Every tool on one capture, interleaved; tshark on a slice of it. */
+function compare(file: string, label: string, zsModes: string[]): Row[] {
+  const size = statSync(file).size;
+  const first = JSON.parse(measureOnce(process.execPath, [join(here, 'ingestOnce.js'), file, 'read']).last) as { packets: number };
+  const slice = join(dir, `${label}.slice.pcap`);
+  execFileSync('editcap', ['-r', file, slice, `1-${Math.max(1000, Math.round((first.packets * SLICE_BYTES) / size))}`]);
   const sliceSize = statSync(slice).size;
-  log(`measuring tshark on a ${(sliceSize / 1e6).toFixed(0)} MB slice ...`);
-  const fieldArgs = TSHARK_FIELDS.flatMap((f) => ['-e', f]);
-  const tsharkMs = timeCommand('tshark', ['-n', '-r', slice, '-T', 'fields', ...fieldArgs], 1);
+  const tools: Tool[] = [
+    { name: 'tcpdump', cmd: 'tcpdump', args: ['-r', file, '-w', '/dev/null'] },
+    { name: 'ndpiReader', cmd: 'ndpiReader', args: ['-i', file, '-q'] },
+    ...zsModes.map((m) => zs(file, m)),
+    { name: 'tshark', cmd: 'tshark', args: ['-n', '-r', slice, '-T', 'fields', ...TSHARK_FIELDS.flatMap((f) => ['-e', f])] },
+  ];
+  log(`measuring ${label} (${(size / 1e6).toFixed(0)} MB): ${RUNS} interleaved runs of ${tools.map((t) => t.name).join(', ')}`);
+  const res = interleaved(tools, RUNS, log);
+  rmSync(slice, { force: true });
+  removeStore(file);
+  const input = `${label}, ${(size / 1e6).toFixed(0)} MB`;
+  return [
+    { tool: '`tcpdump -r F -w /dev/null`', input, s: res.get('tcpdump')!, bytes: size },
+    { tool: '`ndpiReader -i F -q` (nDPI: flow classification, no function codes)', input, s: res.get('ndpiReader')!, bytes: size },
+    ...zsModes.map((m) => ({ tool: zsLabel(m), input, s: res.get(`zonescope ${m}`)!, bytes: size })),
+    { tool: 'tshark extracting the ICS fields (on a slice)', input: `${(sliceSize / 1e6).toFixed(0)} MB slice`, s: res.get('tshark')!, bytes: sliceSize },
+  ];
+}
 
-  const mbps = (bytes: number, ms: number): number => bytes / 1e3 / ms;
-  const rows: Array<[string, string, number, number, number, number | null]> = [
-    ['tcpdump -r F -w /dev/null', `${(bigSize / 1e6).toFixed(0)} MB`, tcpdumpMs, mbps(bigSize, tcpdumpMs), (full.packets / tcpdumpMs) / 1e3, null],
-    ['zonescope read only', `${(bigSize / 1e6).toFixed(0)} MB`, read.ms, mbps(bigSize, read.ms), read.packets / read.ms / 1e3, read.maxRssMB],
-    ['zonescope read + decode + aggregate', `${(bigSize / 1e6).toFixed(0)} MB`, aggregate.ms, mbps(bigSize, aggregate.ms), aggregate.packets / aggregate.ms / 1e3, aggregate.maxRssMB],
-    ['zonescope full dissection', `${(bigSize / 1e6).toFixed(0)} MB`, full.ms, mbps(bigSize, full.ms), full.packets / full.ms / 1e3, full.maxRssMB],
-    ['zonescope ingest into SQLite, 1 thread', `${(bigSize / 1e6).toFixed(0)} MB`, cli1.ms, mbps(bigSize, cli1.ms), cli1.packets / cli1.ms / 1e3, cli1.maxRssMB],
-    ['zonescope ingest into SQLite (default: 2 worker threads)', `${(bigSize / 1e6).toFixed(0)} MB`, cli.ms, mbps(bigSize, cli.ms), cli.packets / cli.ms / 1e3, cli.maxRssMB],
-    ['zonescope ingest into SQLite (default)', `${(statSync(small).size / 1e6).toFixed(0)} MB`, smallCli.ms, mbps(statSync(small).size, smallCli.ms), smallCli.packets / smallCli.ms / 1e3, smallCli.maxRssMB],
-    ['tshark -T fields (ICS fields)', `${(sliceSize / 1e6).toFixed(0)} MB slice`, tsharkMs, mbps(sliceSize, tsharkMs), slicePackets / tsharkMs / 1e3, null],
-  ];
-  const lines = [
-    `| run | input | time (ms) | MB/s | Mpackets/s | peak RSS (MB) |`,
-    `|---|---|---|---|---|---|`,
-    ...rows.map(([a, b, ms, m, p, rss]) => `| ${a} | ${b} | ${ms.toFixed(0)} | ${m.toFixed(0)} | ${p.toFixed(2)} | ${rss === null ? '-' : rss.toFixed(0)} |`),
-  ];
-  const checks: Array<[string, number, string, boolean]> = [
-    ['read + aggregate time / tcpdump time', aggregate.ms / tcpdumpMs, '<= 3', aggregate.ms / tcpdumpMs <= 3],
-    ['full ingest (SQLite) time / tcpdump time', cli.ms / tcpdumpMs, '<= 4', cli.ms / tcpdumpMs <= 4],
-    ['ingest MB/s / tshark MB/s (tshark on a slice of the same traffic)', mbps(bigSize, cli.ms) / mbps(sliceSize, tsharkMs), '>= 50', mbps(bigSize, cli.ms) / mbps(sliceSize, tsharkMs) >= 50],
-    ['peak RSS 1 GB / peak RSS 100 MB (ingest)', cli.maxRssMB / smallCli.maxRssMB, '<= 1.5', cli.maxRssMB / smallCli.maxRssMB <= 1.5],
-  ];
-  lines.push('', '| ratio | value | target | |', '|---|---|---|---|');
+function zsLabel(mode: string): string {
+  return mode === 'cli1' ? 'zonescope ingest into SQLite, 1 thread' : `zonescope ingest into SQLite, ${mode.slice(3)} worker threads`;
+}
+
+function once(file: string, label: string, mode: string): Row {
+  log(`measuring ${label}: ${zsLabel(mode)}, once`);
+  const s = interleaved([zs(file, mode)], 1, log).get(`zonescope ${mode}`)!;
+  removeStore(file);
+  return { tool: zsLabel(mode), input: `${label}, ${(statSync(file).size / 1e6).toFixed(0)} MB`, s, bytes: statSync(file).size };
+}
+
+function removeStore(file: string): void {
+  for (const ext of ['', '-wal', '-shm']) rmSync(`${file}.bench.db${ext}`, { force: true });
+}
+
+async function main(): Promise<void> {
+  const lines: string[] = ['| tool | input | time s, median (range) | CPU s | MB/s | peak RSS MB | runs |', '|---|---|---|---|---|---|---|'];
+  const checks: Array<[string, number, string, boolean]> = [];
+  const rows: Row[] = [];
+
+  // Plant-shaped captures: every tool on the first size, zonescope (2 workers) once on the others.
+  // The first size is simulated; larger ones repeat it shifted in time (the same plant, a longer span).
+  const plants: Array<{ bytes: number; path: string }> = [];
+  for (const bytes of PLANT) {
+    const base = plants[0]?.path;
+    const path = base === undefined
+      ? await generated(`plant-${HOSTS}h-${SEED}-${bytes}.pcap`, (p) => writePlantBenchCapture(p, { bytes, hosts: HOSTS, seed: SEED }))
+      : await generated(`plant-${HOSTS}h-${SEED}-${PLANT[0]}x-${bytes}.pcap`, (p) => repeatPlantCapture(base, p, bytes));
+    plants.push({ bytes, path });
+  }
+  if (plants.length > 0) {
+    const p = compare(plants[0]!.path, 'plant-shaped', ['cli1', 'cli2']);
+    rows.push(...p);
+    const [tcpdump, ndpi, one, two, tshark] = p as [Row, Row, Row, Row, Row];
+    checks.push(['plant: 2 workers time / tcpdump time', two.s.wallMs / tcpdump.s.wallMs, '<= 4', two.s.wallMs / tcpdump.s.wallMs <= 4]);
+    checks.push(['plant: 2 workers MB/s / ndpiReader MB/s', ndpi.s.wallMs / two.s.wallMs, '>= 1', ndpi.s.wallMs / two.s.wallMs >= 1]);
+    const vsTshark = mbps(two.bytes, two.s.wallMs) / mbps(tshark.bytes, tshark.s.wallMs);
+    checks.push(['plant: 2 workers MB/s / tshark MB/s', vsTshark, '>= 50', vsTshark >= 50]);
+    checks.push(['plant: 1 thread time / 2 workers time', one.s.wallMs / two.s.wallMs, '>= 1.7', one.s.wallMs / two.s.wallMs >= 1.7]);
+    checks.push(['plant: 2 workers peak RSS (MB)', two.s.maxRssMB ?? NaN, '< 300', (two.s.maxRssMB ?? Infinity) < 300]);
+    for (const other of plants.slice(1)) {
+      const r = once(other.path, 'plant-shaped', 'cli2');
+      rows.push(r);
+      const ratio = (r.s.maxRssMB ?? NaN) / (two.s.maxRssMB ?? NaN);
+      checks.push([`plant: peak RSS ${(other.bytes / 1e9).toFixed(0)} GB / ${(plants[0]!.bytes / 1e9).toFixed(0)} GB (2 workers)`, ratio, '<= 1.5', ratio <= 1.5]);
+    }
+  }
+
+  if (REAL > 0) {
+    const real = await generated(`real-captures-${REAL}.pcap`, (p) => writeRealCaptures(join(root, 'fixtures', 'captures'), p, REAL));
+    rows.push(...compare(real, 'fixtures/captures concatenated', ['cli1', 'cli2']));
+  }
+  if (TEMPLATE > 0) {
+    const tpl = await generated(`ot-${HOSTS}h-${SEED}-${TEMPLATE}.pcap`, (p) => writeBenchCapture(p, { bytes: TEMPLATE, hosts: HOSTS, seed: SEED }));
+    rows.push(...compare(tpl, 'template conversations', ['cli1', 'cli2']));
+  }
+  if (SHORT > 0) {
+    const short = await generated(`short-${SHORT}c-20000h.pcap`, (p) => writeShortConnCapture(p, { connections: SHORT, hosts: 20000, servers: 1000, spacingUs: 300, seed: SEED }));
+    for (const mode of ['cli1', 'cli2']) {
+      const r = once(short, `${SHORT.toLocaleString('en-US')} short Modbus connections, 20,000 hosts`, mode);
+      rows.push(r);
+      checks.push([`short connections: peak RSS (MB), ${zsLabel(mode)}`, r.s.maxRssMB ?? NaN, '< 600', (r.s.maxRssMB ?? Infinity) < 600]);
+    }
+  }
+
+  lines.push(...rows.map(rowLine));
+  lines.push('', '| target | value | wanted | |', '|---|---|---|---|');
   for (const [name, v, target, ok] of checks) lines.push(`| ${name} | ${v.toFixed(2)} | ${target} | ${ok ? 'ok' : 'MISSED'} |`);
-  lines.push('', `packets: ${full.packets.toLocaleString('en-US')} in ${(bigSize / 1e6).toFixed(0)} MB, flows: ${cli.flows}; node ${process.version}`);
+  lines.push('', `node ${process.version}; ${RUNS} interleaved runs per compared row; load average at the end: ${(await import('node:os')).loadavg().map((x) => x.toFixed(1)).join(' ')}`);
   process.stdout.write(`${lines.join('\n')}\n`);
-  mkdirSync(join(dir), { recursive: true });
   writeFileSync(join(dir, 'results.md'), `${lines.join('\n')}\n`);
   if (checks.some((c) => !c[3])) process.exitCode = 1;
 }

@@ -1,6 +1,7 @@
 /**
  * One bidirectional transport connection (TCP connection, UDP or ICMP conversation) while it is live.
- * Allocated once per connection (never per packet). Counters are deltas since the last fold into the
+ * Never allocated per packet; an evicted Conn goes to the aggregator's free list and is reset() for a
+ * later connection (plants open hundreds of thousands of short sessions). Counters are deltas since the last fold into the
  * flow aggregates; identity (ports, sides, initiator decision) lasts for the connection's life.
  */
 import type { AppSession } from '../dissectors/session.js';
@@ -133,6 +134,70 @@ export class Conn {
     this.firstTs = ts;
     this.lastTs = ts;
     this.deltaFirstTs = ts;
+  }
+
+  /**
+   * Make this object a new connection (reused from the free list): every field as the constructor
+   * leaves it. A field added to Conn is reset here too.
+   */
+  reset(slot: number, version: number, portA: number, portB: number, proto: number, fromA: boolean, ts: number): void {
+    this.slot = slot;
+    this.hostA = -1;
+    this.hostB = -1;
+    this.version = version;
+    this.portA = portA;
+    this.portB = portB;
+    this.proto = proto;
+    this.syn = -1;
+    this.isnA = -1;
+    this.isnB = -1;
+    this.firstFromA = fromA;
+    this.protoClientIsA = -1;
+    this.originatorIsA = -1;
+    this.originatorGeneration = -1;
+    this.initiatorIsA = -1;
+    this.evidence = 'first-sender';
+    this.protocol = '';
+    this.flowKey = '';
+    this.respPort = 0;
+    this.closeFlags = 0;
+    this.answeredA = false;
+    this.answeredB = false;
+    this.payloadSeen = false;
+    this.counted = false;
+    this.firstTs = ts;
+    this.lastTs = ts;
+    this.pktsA = 0;
+    this.pktsB = 0;
+    this.bytesA = 0;
+    this.bytesB = 0;
+    this.deltaFirstTs = ts;
+    this.hour = -1;
+    this.hourPkts = 0;
+    this.hourBytes = 0;
+    if (this.hours !== null) this.hours.length = 0;
+    this.day = -1;
+    this.pastFns = null;
+    this.macA = -1;
+    this.macB = -1;
+    this.session = null;
+    this.fns = null;
+    this.ranges = null;
+    this.lastFnKey = -1;
+    this.lastFn = null;
+    this.lastRangeKey = -1;
+    this.lastRange = null;
+    this.lastObjectKey = -1;
+    this.lastObject = null;
+    this.objects = null;
+    this.attributes = null;
+    this.events = null;
+    this.foldedPdus = 0;
+    this.foldedMalformed = 0;
+    this.foldedUnparsed = 0;
+    this.foldedGapBytes = 0;
+    this.foldedRetrans = 0;
+    this.violationsDelta = 0;
   }
 
   /** Count one packet (the per-packet hot path). */

@@ -83,6 +83,8 @@ export const OUT_OF_ORDER_TOLERANCE = 1;
 export class FlowAggregator {
   private readonly table = new ConnTable(1 << 14);
   private conns: Array<Conn | undefined> = [];
+  /** Evicted connections, reset() for the next ones (bounded by the table's high-water mark). */
+  private readonly freeConns: Conn[] = [];
   private readonly registry: Registry;
   private readonly maxConnections: number;
   private readonly connHosts: ConnHosts;
@@ -278,9 +280,12 @@ export class FlowAggregator {
     // Make room first: the new connection (no payload yet) must not be a candidate.
     if (table.size >= this.maxConnections) this.sweep(true);
     const slot = table.insert(pkt.ipVersion, pkt.src, sport, pkt.dst, dport, proto);
-    const conn = table.fromA
-      ? new Conn(slot, pkt.ipVersion, sport, dport, proto, true, ts)
-      : new Conn(slot, pkt.ipVersion, dport, sport, proto, false, ts);
+    const fromA = table.fromA;
+    const a = fromA ? sport : dport;
+    const b = fromA ? dport : sport;
+    let conn = this.freeConns.pop();
+    if (conn === undefined) conn = new Conn(slot, pkt.ipVersion, a, b, proto, fromA, ts);
+    else conn.reset(slot, pkt.ipVersion, a, b, proto, fromA, ts);
     this.conns[slot] = conn;
     return conn;
   }
@@ -322,6 +327,8 @@ export class FlowAggregator {
     this.folder.fold(conn);
     this.table.remove(conn.slot);
     this.conns[conn.slot] = undefined;
+    conn.session = null;
+    this.freeConns.push(conn);
   }
 
   /** A total order of live connections that does not depend on their slots: start, end, ports, addresses. */

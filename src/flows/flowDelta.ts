@@ -229,12 +229,18 @@ export const FRAME_RULES: MergeRules<FrameCounters> = {
 export function mergeCounters<T extends object>(rules: MergeRules<T>, into: T, from: T): void {
   const a = into as unknown as Record<string, number>;
   const b = from as unknown as Record<string, number>;
-  for (const [k, rule] of Object.entries(rules) as Array<[string, MergeRule]>) {
+  let entries = ruleEntries.get(rules);
+  if (entries === undefined) ruleEntries.set(rules, (entries = Object.entries(rules) as Array<[string, MergeRule]>));
+  for (let i = 0; i < entries.length; i++) {
+    const [k, rule] = entries[i]!;
     if (rule === 'sum') a[k] = a[k]! + b[k]!;
     else if (rule === 'min') a[k] = Math.min(a[k]!, b[k]!);
     else a[k] = Math.max(a[k]!, b[k]!);
   }
 }
+
+/** The entries of each rules object, listed once (mergeCounters runs for every delta of a batch). */
+const ruleEntries = new WeakMap<object, Array<[string, MergeRule]>>();
 
 /** Add day counts `n` of `day` into a function delta's days. */
 export function addDay(days: Map<number, FnDayCounts>, day: number, n: FnDayCounts): void {

@@ -11,10 +11,7 @@ import type { ConnHosts } from './connHosts.js';
 import type { InitiatorDecider } from './decideInitiator.js';
 import {
   addDay,
-  addFunction,
-  addObject,
   emptyFlowDelta,
-  mergeFlowDelta,
   newProtocolStats,
   type FlowDelta,
   type FlowFunctionDelta,
@@ -50,6 +47,26 @@ export function describeFunction(d: Dissector | null, c: FnCounter, day: number)
   const days = new Map();
   addDay(days, day, counts);
   return { space: c.space, code: c.code, variant: c.variant, ...counts, spaceName, name: info.name, opClass: info.opClass, days };
+}
+
+/** Add one connection's function counter (of UTC day `day`) to a flow delta's functions; named at its first fold into the delta. */
+function addFnCounter(m: Map<number, FlowFunctionDelta>, k: number, d: Dissector | null, c: FnCounter, day: number): void {
+  let e = m.get(k);
+  if (e === undefined) {
+    e = describeFunction(d, c, day);
+    m.set(k, e);
+    return;
+  }
+  e.requests += c.requests;
+  e.responses += c.responses;
+  e.exceptions += c.exceptions;
+  const n = e.days.get(day);
+  if (n === undefined) e.days.set(day, { requests: c.requests, responses: c.responses, exceptions: c.exceptions });
+  else {
+    n.requests += c.requests;
+    n.responses += c.responses;
+    n.exceptions += c.exceptions;
+  }
 }
 
 /** Modbus-style range tables (PduSink.range). */
@@ -115,41 +132,53 @@ export class FlowFolder {
       resetDeltas(conn);
       return;
     }
-    const delta = this.connDelta(conn, transport);
-    const f = this.flows.get(delta.key);
-    if (f === undefined) this.flows.set(delta.key, delta);
-    else mergeFlowDelta(f, delta);
+    this.addConn(this.flowOf(conn, transport), conn);
     this.l2.foldMacs(conn);
     resetDeltas(conn);
   }
 
-  /** The connection's counters since its last fold as a flow delta (clearing them on the connection). */
-  private connDelta(conn: Conn, transport: string): FlowDelta {
+  /**
+   * The delta of the connection's flow in this batch, created at the flow's first fold (the
+   * connection's own counters are added straight into it: no delta object per connection).
+   */
+  private flowOf(conn: Conn, transport: string): FlowDelta {
+    const initIsA = conn.initiatorIsA === 1;
+    if (conn.flowKey === '') {
+      conn.flowKey = `${this.hosts.ip(conn, initIsA)}|${this.hosts.ip(conn, !initIsA)}|${transport}|${conn.respPort}|${conn.protocol}`;
+    }
+    let f = this.flows.get(conn.flowKey);
+    if (f === undefined) {
+      f = emptyFlowDelta({
+        key: conn.flowKey, src: this.hosts.ip(conn, initIsA), dst: this.hosts.ip(conn, !initIsA), transport, port: conn.respPort, protocol: conn.protocol,
+        firstTs: conn.deltaFirstTs, lastTs: conn.lastTs,
+      });
+      this.flows.set(conn.flowKey, f);
+    } else {
+      // With no packet since the last fold, deltaFirstTs = lastTs: a time the flow already has.
+      if (conn.deltaFirstTs < f.firstTs) f.firstTs = conn.deltaFirstTs;
+      if (conn.lastTs > f.lastTs) f.lastTs = conn.lastTs;
+    }
+    return f;
+  }
+
+  /** Add the connection's counters since its last fold to its flow's delta `f` (clearing them on the connection). */
+  private addConn(f: FlowDelta, conn: Conn): void {
     const initIsA = conn.initiatorIsA === 1;
     if (conn.hourPkts > 0) {
       (conn.hours ??= []).push(conn.hour, conn.hourPkts, conn.hourBytes);
       conn.hourPkts = 0;
       conn.hourBytes = 0;
     }
-    if (conn.flowKey === '') {
-      conn.flowKey = `${this.hosts.ip(conn, initIsA)}|${this.hosts.ip(conn, !initIsA)}|${transport}|${conn.respPort}|${conn.protocol}`;
-    }
-    const parts = conn.flowKey.split('|');
-    const f = emptyFlowDelta({
-      key: conn.flowKey, src: parts[0]!, dst: parts[1]!, transport: parts[2]!, port: Number(parts[3]), protocol: conn.protocol,
-      firstTs: conn.deltaFirstTs, lastTs: conn.lastTs,
-    });
     if (!conn.counted) {
       conn.counted = true;
-      f.connections = 1;
-      f.evidence[conn.evidence] = 1;
+      f.connections++;
+      f.evidence[conn.evidence] = (f.evidence[conn.evidence] ?? 0) + 1;
       this.protoStats(conn.protocol).connections++;
     }
-    f.packetsToResponder = initIsA ? conn.pktsA : conn.pktsB;
-    f.packetsToInitiator = initIsA ? conn.pktsB : conn.pktsA;
-    f.bytesToResponder = initIsA ? conn.bytesA : conn.bytesB;
-    f.bytesToInitiator = initIsA ? conn.bytesB : conn.bytesA;
-    // With no packet since the last fold, deltaFirstTs = lastTs: a time the flow already has.
+    f.packetsToResponder += initIsA ? conn.pktsA : conn.pktsB;
+    f.packetsToInitiator += initIsA ? conn.pktsB : conn.pktsA;
+    f.bytesToResponder += initIsA ? conn.bytesA : conn.bytesB;
+    f.bytesToInitiator += initIsA ? conn.bytesB : conn.bytesA;
     const hs = conn.hours ?? EMPTY_HOURS;
     for (let i = 0; i < hs.length; i += 3) {
       const e = f.hours.get(hs[i]!);
@@ -162,11 +191,11 @@ export class FlowFolder {
 
     const d = conn.session?.dissector ?? null;
     if (conn.pastFns !== null) {
-      for (const p of conn.pastFns) for (const [k, c] of p.fns) addFunction(f.functions, k, describeFunction(d, c, p.day));
+      for (const p of conn.pastFns) for (const [k, c] of p.fns) addFnCounter(f.functions, k, d, c, p.day);
       conn.pastFns = null;
     }
     if (conn.fns !== null) {
-      for (const [k, c] of conn.fns) addFunction(f.functions, k, describeFunction(d, c, conn.day));
+      for (const [k, c] of conn.fns) addFnCounter(f.functions, k, d, c, conn.day);
       conn.fns = null;
       conn.lastFn = null;
       conn.lastFnKey = -1;
@@ -181,14 +210,23 @@ export class FlowFolder {
       for (const o of conn.objects.values()) {
         const spaceName = objectSpaceName(d, o.space);
         const key = renderObjectKey(d, o);
-        addObject(f.objects, `${spaceName}\u0000${key}`, { spaceName, key, reads: o.reads, writes: o.writes });
+        const k = `${spaceName}\u0000${key}`;
+        const e = f.objects.get(k);
+        if (e) {
+          e.reads += o.reads;
+          e.writes += o.writes;
+        } else f.objects.set(k, { spaceName, key, reads: o.reads, writes: o.writes });
       }
       conn.objects = null;
       conn.lastObject = null;
       conn.lastObjectKey = -1;
     }
     if (conn.attributes !== null) {
-      for (const [k, v] of conn.attributes) f.attributes.set(k, new Set([v]));
+      for (const [k, v] of conn.attributes) {
+        const s = f.attributes.get(k);
+        if (s) s.add(v);
+        else f.attributes.set(k, new Set([v]));
+      }
       conn.attributes = null;
     }
     if (conn.events !== null) {
@@ -199,7 +237,6 @@ export class FlowFolder {
       }
       conn.events = null;
     }
-    return f;
   }
 
   /** Only the session's coverage counters (a connection whose first fold waits: takeBatch). */

@@ -12,6 +12,8 @@ import { MAC_RULES, mergeCounters, type L2Delta, type MacDelta } from './flowDel
 
 /** Distinct source MACs kept per EtherType (a MAC flood must not grow the map without end). */
 const MAX_MACS_PER_ETHERTYPE = 65536;
+/** MAC texts remembered (spoofed source MACs must not grow the cache without end). */
+const MAX_MAC_TEXTS = 65536;
 
 /** A 48-bit MAC number as text: 00:1d:9c:c1:00:0a. */
 export function macNumberToString(mac: number): string {
@@ -19,7 +21,11 @@ export function macNumberToString(mac: number): string {
 }
 
 export class L2Tracker {
-  private macs = new Map<string, MacDelta>();
+  /** (IP, MAC) pairs of connections folded, in first-seen order, and indexed by host id and MAC number. */
+  private macs: MacDelta[] = [];
+  private macIndex = new Map<number, Map<number, MacDelta>>();
+  /** MAC numbers as text (a plant has a few thousand: each is rendered once). */
+  private readonly macText = new Map<number, string>();
   private arp = new Map<string, MacDelta>();
   private l2 = new Map<number, Map<number, L2Delta>>();
   private readonly hosts: ConnHosts;
@@ -66,20 +72,37 @@ export class L2Tracker {
   /** A connection folded into a flow: its sides' (IP, MAC) with the packets since the last fold. */
   foldMacs(conn: Conn): void {
     const ts = conn.lastTs;
-    if (conn.macA >= 0 && conn.pktsA > 0) this.noteMac(this.hosts.ip(conn, true), conn.macA, conn.pktsA, conn.deltaFirstTs, ts);
-    if (conn.macB >= 0 && conn.pktsB > 0) this.noteMac(this.hosts.ip(conn, false), conn.macB, conn.pktsB, conn.deltaFirstTs, ts);
+    if (conn.macA >= 0 && conn.pktsA > 0) this.noteMac(this.hosts.hostId(conn, true), conn.macA, conn.pktsA, conn.deltaFirstTs, ts);
+    if (conn.macB >= 0 && conn.pktsB > 0) this.noteMac(this.hosts.hostId(conn, false), conn.macB, conn.pktsB, conn.deltaFirstTs, ts);
   }
 
-  private noteMac(ip: string, mac: number, packets: number, first: number, last: number): void {
-    addMac(this.macs, { ip, mac: macNumberToString(mac), packets, firstTs: first, lastTs: last });
+  private noteMac(host: number, mac: number, packets: number, first: number, last: number): void {
+    let byMac = this.macIndex.get(host);
+    if (byMac === undefined) this.macIndex.set(host, (byMac = new Map()));
+    const e = byMac.get(mac);
+    if (e !== undefined) {
+      e.packets += packets;
+      if (first < e.firstTs) e.firstTs = first;
+      if (last > e.lastTs) e.lastTs = last;
+      return;
+    }
+    let text = this.macText.get(mac);
+    if (text === undefined) {
+      if (this.macText.size >= MAX_MAC_TEXTS) this.macText.clear();
+      this.macText.set(mac, (text = macNumberToString(mac)));
+    }
+    const d: MacDelta = { ip: this.hosts.hosts.ips[host]!, mac: text, packets, firstTs: first, lastTs: last };
+    byMac.set(mac, d);
+    this.macs.push(d);
   }
 
   /** Everything since the previous call. */
   take(): { macs: MacDelta[]; arp: MacDelta[]; l2: L2Delta[] } {
     const l2: L2Delta[] = [];
     for (const m of this.l2.values()) for (const e of m.values()) l2.push(e);
-    const out = { macs: [...this.macs.values()], arp: [...this.arp.values()], l2 };
-    this.macs = new Map();
+    const out = { macs: this.macs, arp: [...this.arp.values()], l2 };
+    this.macs = [];
+    this.macIndex = new Map();
     this.arp = new Map();
     this.l2 = new Map();
     return out;

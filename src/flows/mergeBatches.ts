@@ -21,17 +21,28 @@ import {
 } from './flowDelta.js';
 import { mergeEvents } from './eventDelta.js';
 
+/**
+ * The items of `lists` merged by key. An item met once is taken as it is (shards see disjoint address
+ * pairs, so most keys are met once); it is copied only when a second one merges into it, so the
+ * inputs are never modified.
+ */
 function byKey<T>(lists: T[][], key: (t: T) => string, merge: (into: T, from: T) => void, clone: (t: T) => T): T[] {
-  const m = new Map<string, T>();
+  const m = new Map<string, { t: T; own: boolean }>();
   for (const list of lists) {
     for (const t of list) {
       const k = key(t);
       const e = m.get(k);
-      if (e) merge(e, t);
-      else m.set(k, clone(t));
+      if (e === undefined) m.set(k, { t, own: false });
+      else {
+        if (!e.own) {
+          e.t = clone(e.t);
+          e.own = true;
+        }
+        merge(e.t, t);
+      }
     }
   }
-  return [...m.values()];
+  return Array.from(m.values(), (e) => e.t);
 }
 
 function byRules<T extends object>(lists: T[][], key: (t: T) => string, rules: MergeRules<T>): T[] {

@@ -13,7 +13,7 @@ export const IDLE_PROBE = 60;
 export const IDLE_DATAGRAM = 300;
 export const IDLE_ESTABLISHED = 3600;
 /** A sweep is considered every this many packets, and runs at most once a minute of capture time. */
-export const SWEEP_EVERY_PACKETS = 1 << 16;
+export const SWEEP_EVERY_PACKETS = 1 << 12;
 export const SWEEP_EVERY_SECONDS = 60;
 
 /** Seconds of silence after which a connection is over (its next packet starts a new one). */

@@ -25,6 +25,11 @@ export interface ReadOptions {
   onProgress?: (fileBytesConsumed: number) => void;
   /** Size of the reused chunk buffer (default 4 MiB). */
   chunkSize?: number;
+  /**
+   * Called before each chunk is read; when it returns a promise, reading waits for it (a consumer
+   * that hands records on to other threads slows the reader down to its own pace).
+   */
+  pace?: () => Promise<void> | undefined;
 }
 
 export interface ReadSummary extends ParseSummary {
@@ -134,6 +139,8 @@ async function runFile(path: string, onRecord: (rec: CaptureRecord) => void, opt
     let consumed = 0;
     let complete = true;
     for (;;) {
+      const wait = opts.pace?.();
+      if (wait !== undefined) await wait;
       const room = parser.room();
       let n: number;
       try {
@@ -236,6 +243,8 @@ async function runStream(
       if (r.done) break;
       parser.write(r.value);
       opts.onProgress?.(consumed);
+      const wait = opts.pace?.();
+      if (wait !== undefined) await wait;
       if (parser.stopped || parser.bytes >= maxBytes) {
         complete = false;
         break;

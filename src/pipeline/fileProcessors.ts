@@ -1,6 +1,7 @@
 /**
  * How the driver (ingestSources) reads one unit of capture into a FlowBatch: in this thread (InProcessProcessor),
- * or split by address pair across worker threads (ShardedProcessor, see ingestWorker.ts), whose
+ * or split by address pair across worker threads (ShardedProcessor, see ingestWorker.ts): this thread
+ * reads the unit once and sends each worker its records in chunks (recordChunk.ts); the workers'
  * batches are merged. Both keep live connections from one file to the next.
  */
 import { existsSync } from 'node:fs';
@@ -8,16 +9,18 @@ import { createRequire } from 'node:module';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
-import { DiagnosticLog, type Diagnostic, type DiagnosticCode, type Severity } from '../diagnostics.js';
+import { DiagnosticLog } from '../diagnostics.js';
 import { decodePacket } from '../decode/decodePacket.js';
 import { DecodedPacket } from '../decode/packet.js';
 import type { Registry } from '../dissectors/registry.js';
-import { DEFAULT_MAX_CONNECTIONS, FlowAggregator, type FlowBatch } from '../flows/flowAggregator.js';
+import { peekIpv4Pair } from '../decode/peekIpv4Pair.js';
+import { DEFAULT_MAX_CONNECTIONS, FlowAggregator, ipv4PairShard, pairShard, type FlowBatch } from '../flows/flowAggregator.js';
 import { mergeBatches } from '../flows/mergeBatches.js';
 import { mergeLiveStates, shardLiveState, type LiveState } from '../flows/liveState.js';
 import type { ReadSummary } from '../ingest/readCapture.js';
 import type { CaptureRecord } from '../ingest/record.js';
-import type { WorkerSetup } from './ingestWorker.js';
+import type { WorkerReply, WorkerRequest, WorkerSetup } from './ingestWorker.js';
+import { CHUNK_BYTES, RecordChunkWriter } from './recordChunk.js';
 import type { CaptureUnit } from './source.js';
 
 export interface FileResult {
@@ -76,12 +79,6 @@ export class InProcessProcessor implements FileProcessor {
   async close(): Promise<void> {}
 }
 
-type WorkerReply =
-  | { type: 'progress'; consumed: number; records: number }
-  | { type: 'done'; summary: ReadSummary; batch: FlowBatch; live: LiveState; kept: Diagnostic[]; counts: Array<[DiagnosticCode, { severity: Severity; count: number }]> }
-  | { type: 'restored' }
-  | { type: 'error'; message: string };
-
 /** How to start an ingest worker thread. */
 export interface WorkerLaunch {
   /** the worker module: ingestWorker.js beside this module, or ingestWorker.ts when running from sources */
@@ -116,6 +113,9 @@ function startWorker(launch: WorkerLaunch, workerData: WorkerSetup): Worker {
   const code = `import(${JSON.stringify(launch.tsx)}).then((tsx) => { tsx.register(); return import(${JSON.stringify(pathToFileURL(launch.script).href)}); });`;
   return new Worker(code, { eval: true, workerData });
 }
+
+/** Chunks a worker may have queued before reading waits for it. */
+const MAX_IN_FLIGHT = 4;
 
 export class ShardedProcessor implements FileProcessor {
   private readonly workers: Worker[];
@@ -164,51 +164,121 @@ export class ShardedProcessor implements FileProcessor {
     }
   }
 
-  run(unit: CaptureUnit, last: boolean, onProgress: (consumed: number, records: number) => void): Promise<FileResult> {
-    const file = unit.file;
-    if (!file) return Promise.reject(new Error(`${unit.path}: worker threads read files only`));
-    const { path, startOffset } = file;
-    return new Promise((resolvePromise, reject) => {
-      const results: Array<Extract<WorkerReply, { type: 'done' }> | undefined> = new Array(this.workers.length);
-      let pending = this.workers.length;
-      let failed = false;
-      this.workers.forEach((w, i) => {
-        const onMessage = (m: WorkerReply): void => {
-          if (m.type === 'progress') {
-            onProgress(m.consumed, m.records);
-            return;
-          }
-          if (m.type === 'restored') return;
-          w.off('message', onMessage);
-          w.off('error', onError);
-          if (m.type === 'error') {
-            failed = true;
-            reject(new Error(`ingest worker ${i}: ${m.message}`));
-            return;
-          }
-          results[i] = m;
-          if (--pending === 0 && !failed) {
-            const log = new DiagnosticLog(20);
-            for (const r of results) {
-              const part = new DiagnosticLog(20);
-              for (const d of r!.kept) part.kept.push(d);
-              for (const [code, c] of r!.counts) part.counts.set(code, c);
-              log.merge(part);
-            }
-            resolvePromise({
-              summary: results[0]!.summary, batch: mergeBatches(results.map((r) => r!.batch)), log, live: mergeLiveStates(results.map((r) => r!.live)),
-            });
-          }
-        };
-        const onError = (e: Error): void => {
-          failed = true;
-          reject(e);
-        };
-        w.on('message', onMessage);
-        w.on('error', onError);
-        w.postMessage({ type: 'file', path, startOffset, last });
-      });
+  /**
+   * Read the unit here, once, and hand each worker the records of its shard in chunks (a worker
+   * sends each chunk back when done with it; reading waits while a worker has MAX_IN_FLIGHT chunks to
+   * go, so memory stays bounded whatever the workers' pace). At the unit's end every worker sends its
+   * batch; the batches merge into the unit's.
+   */
+  async run(unit: CaptureUnit, last: boolean, onProgress: (consumed: number, records: number) => void): Promise<FileResult> {
+    const n = this.workers.length;
+    const log = new DiagnosticLog(20);
+    const pool: ArrayBuffer[][] = this.workers.map(() => []);
+    const inFlight = new Array<number>(n).fill(0);
+    const writers: RecordChunkWriter[] = [];
+    let failure: Error | null = null;
+    let wake: (() => void) | null = null;
+    const done: Array<Extract<WorkerReply, { type: 'done' }> | undefined> = new Array(n);
+    let pendingDone = n;
+    let allDone: (() => void) | null = null;
+    const fail = (e: Error): void => {
+      failure ??= e;
+      wake?.();
+      allDone?.();
+    };
+    const handlers = this.workers.map((w, i) => {
+      const onMessage = (m: WorkerReply): void => {
+        if (m.type === 'free') {
+          inFlight[i]!--;
+          if (m.buf.byteLength === CHUNK_BYTES) pool[i]!.push(m.buf);
+          if (wake !== null && inFlight[i]! < MAX_IN_FLIGHT) wake();
+        } else if (m.type === 'done') {
+          done[i] = m;
+          if (--pendingDone === 0) allDone?.();
+        } else if (m.type === 'error') fail(new Error(`ingest worker ${i}: ${m.message}`));
+      };
+      const onError = (e: Error): void => fail(e);
+      const onExit = (code: number): void => fail(new Error(`ingest worker ${i} exited with code ${code}`));
+      w.on('message', onMessage);
+      w.on('error', onError);
+      w.on('exit', onExit);
+      return { onMessage, onError, onExit };
     });
+    const chunk = (i: number, size: number): RecordChunkWriter => new RecordChunkWriter(size <= CHUNK_BYTES ? (pool[i]!.pop() ?? new ArrayBuffer(CHUNK_BYTES)) : new ArrayBuffer(size));
+    const send = (i: number): void => {
+      const wr = writers[i]!;
+      if (wr.length === 0) return;
+      inFlight[i]!++;
+      this.workers[i]!.postMessage({ type: 'chunk', buf: wr.buf, length: wr.length } satisfies WorkerRequest, [wr.buf]);
+      writers[i] = chunk(i, CHUNK_BYTES);
+    };
+    try {
+      for (let i = 0; i < n; i++) {
+        this.workers[i]!.postMessage({ type: 'begin', path: unit.path } satisfies WorkerRequest);
+        writers.push(chunk(i, CHUNK_BYTES));
+      }
+      const pkt = new DecodedPacket();
+      const pair = new Uint32Array(2);
+      let records = 0;
+      const onRecord = (rec: CaptureRecord): void => {
+        records++;
+        // Whose frame is it? Plain Ethernet/IPv4 (the bulk of plant traffic) is told from the raw
+        // address bytes; anything else is decoded once to tell. Non-IP frames belong to shard 0.
+        let owner: number;
+        if (peekIpv4Pair(rec, pair)) owner = ipv4PairShard(pair[0]!, pair[1]!, n);
+        else {
+          decodePacket(rec, pkt);
+          owner = pkt.ipVersion === 0 ? 0 : pairShard(pkt.src, pkt.dst, n);
+        }
+        if (writers[owner]!.append(rec)) return;
+        send(owner);
+        const size = RecordChunkWriter.sizeFor(rec);
+        if (size > CHUNK_BYTES) writers[owner] = chunk(owner, size);
+        writers[owner]!.append(rec);
+      };
+      const pace = (): Promise<void> | undefined => {
+        if (failure === null && !inFlight.some((k) => k >= MAX_IN_FLIGHT)) return undefined;
+        return new Promise<void>((resolveWait) => {
+          wake = () => {
+            if (failure !== null || !inFlight.some((k) => k >= MAX_IN_FLIGHT)) {
+              wake = null;
+              resolveWait();
+            }
+          };
+          wake();
+        });
+      };
+      const summary = await unit.read(onRecord, {
+        onDiagnostic: (d) => log.report(d),
+        onProgress: (consumed) => onProgress(consumed, records),
+        pace,
+      });
+      if (failure !== null) throw failure;
+      const finished = new Promise<void>((resolveAll) => {
+        allDone = resolveAll;
+        if (pendingDone === 0 || failure !== null) resolveAll();
+      });
+      for (let i = 0; i < n; i++) {
+        send(i);
+        this.workers[i]!.postMessage({ type: 'end', last } satisfies WorkerRequest);
+      }
+      await finished;
+      if (failure !== null) throw failure;
+      for (const r of done) {
+        const part = new DiagnosticLog(20);
+        for (const d of r!.kept) part.kept.push(d);
+        for (const [code, c] of r!.counts) part.counts.set(code, c);
+        log.merge(part);
+      }
+      return { summary, batch: mergeBatches(done.map((r) => r!.batch)), log, live: mergeLiveStates(done.map((r) => r!.live)) };
+    } finally {
+      this.workers.forEach((w, i) => {
+        const h = handlers[i]!;
+        w.off('message', h.onMessage);
+        w.off('error', h.onError);
+        w.off('exit', h.onExit);
+      });
+    }
   }
 
   /** Each worker takes its shard of the state (shardLiveState, in the worker). */
@@ -226,7 +296,7 @@ export class ShardedProcessor implements FileProcessor {
             };
             w.on('message', onMessage);
             w.on('error', reject);
-            w.postMessage({ type: 'restore', state });
+            w.postMessage({ type: 'restore', state } satisfies WorkerRequest);
           }),
       ),
     ).then(() => undefined);

@@ -1,22 +1,21 @@
 /**
- * One shard of a parallel ingest (a worker thread): reads each capture file the main thread names,
- * aggregates the frames of its shard (IP packets by address pair, see pairShard in src/flows; non-IP
- * frames in shard 0), and sends back the file's FlowBatch, live state and diagnostics. Its live
- * connections persist from file to file, like the single-threaded path's, and from run to run (its
- * shard of the stored live state, taken on 'restore'). Shard 0 also reports the reader's diagnostics
- * and progress.
+ * One shard of a parallel ingest (a worker thread). The main thread reads each capture once and sends
+ * this worker the records of its shard (IP packets by address pair, see pairShard in src/flows; non-IP
+ * frames to shard 0) in chunks (recordChunk.ts); the worker decodes and aggregates them, hands each
+ * chunk back for reuse, and at the end of a file sends the file's FlowBatch, live state and
+ * diagnostics. Its live connections persist from file to file, like the single-threaded path's, and
+ * from run to run (its shard of the stored live state, taken on 'restore').
  */
 import { parentPort, workerData } from 'node:worker_threads';
-import { DiagnosticLog } from '../diagnostics.js';
+import { DiagnosticLog, type Diagnostic, type DiagnosticCode, type Severity } from '../diagnostics.js';
 import { decodePacket } from '../decode/decodePacket.js';
-import { DecodedPacket, type DecodeResult } from '../decode/packet.js';
-import { peekIpv4Pair } from '../decode/peekIpv4Pair.js';
+import { DecodedPacket } from '../decode/packet.js';
 import { defaultDissectors } from '../dissectors/index.js';
 import { createRegistry } from '../dissectors/registry.js';
-import { FlowAggregator, ipv4PairShard, pairShard } from '../flows/flowAggregator.js';
+import { FlowAggregator, type FlowBatch } from '../flows/flowAggregator.js';
 import { shardLiveState, type LiveState } from '../flows/liveState.js';
-import { readCaptureFile } from '../ingest/readCapture.js';
-import type { CaptureRecord } from '../ingest/record.js';
+import { newCaptureRecord, type CaptureRecord } from '../ingest/record.js';
+import { readRecordChunk } from './recordChunk.js';
 
 export interface WorkerSetup {
   index: number;
@@ -26,7 +25,20 @@ export interface WorkerSetup {
   scanThreshold?: number;
 }
 
-export type WorkerRequest = { type: 'file'; path: string; startOffset: number; last: boolean } | { type: 'restore'; state: LiveState };
+/** What the main thread sends: a unit starts, a chunk of its records (transferred), the unit ends. */
+export type WorkerRequest =
+  | { type: 'restore'; state: LiveState }
+  | { type: 'begin'; path: string }
+  | { type: 'chunk'; buf: ArrayBuffer; length: number }
+  | { type: 'end'; last: boolean };
+
+/** What a worker sends back. */
+export type WorkerReply =
+  | { type: 'ready'; module: string }
+  | { type: 'free'; buf: ArrayBuffer }
+  | { type: 'restored' }
+  | { type: 'done'; batch: FlowBatch; live: LiveState; kept: Diagnostic[]; counts: Array<[DiagnosticCode, { severity: Severity; count: number }]> }
+  | { type: 'error'; message: string };
 
 const setup = workerData as WorkerSetup;
 const port = parentPort!;
@@ -39,62 +51,51 @@ const agg = new FlowAggregator({
 });
 const pkt = new DecodedPacket();
 const loc = agg.loc;
-const { index, count } = setup;
-let records = 0;
-const onRecord = (rec: CaptureRecord): void => {
-  records++;
-  // Whose frame is it? Plain Ethernet/IPv4 (the bulk of plant traffic) is told from the raw address
-  // bytes, so the other shards skip it without decoding; anything else is decoded once to tell.
-  // Non-IP frames belong to shard 0.
-  let owner = fastIpv4Owner(rec, count);
-  let res: DecodeResult | -1 = -1;
-  if (owner < 0) {
-    res = decodePacket(rec, pkt);
-    owner = pkt.ipVersion === 0 ? 0 : pairShard(pkt.src, pkt.dst, count);
-  }
-  if (owner !== index) return;
-  if (res === -1) res = decodePacket(rec, pkt);
-  loc.frame = rec.frame;
-  loc.fileOffset = rec.fileOffset;
-  agg.onPacket(rec, pkt, res);
+const rec = newCaptureRecord();
+const onRecord = (r: CaptureRecord): void => {
+  loc.frame = r.frame;
+  loc.fileOffset = r.fileOffset;
+  agg.onPacket(r, pkt, decodePacket(r, pkt));
 };
+/** A chunk failed: the rest of the unit is skipped and the error reported at its end. */
+let failure: string | null = null;
 
-const pair = new Uint32Array(2);
-
-/** The shard of a plain Ethernet/IPv4 frame from its raw bytes (peekIpv4Pair in src/decode), or -1. */
-function fastIpv4Owner(rec: CaptureRecord, shards: number): number {
-  return peekIpv4Pair(rec, pair) ? ipv4PairShard(pair[0]!, pair[1]!, shards) : -1;
+function errorText(e: unknown): string {
+  return e instanceof Error ? (e.stack ?? e.message) : String(e);
 }
 
 port.on('message', (msg: WorkerRequest) => {
   if (msg.type === 'restore') {
     try {
-      agg.importState(shardLiveState(msg.state, index, count));
-      port.postMessage({ type: 'restored' });
+      agg.importState(shardLiveState(msg.state, setup.index, setup.count));
+      port.postMessage({ type: 'restored' } satisfies WorkerReply);
     } catch (e) {
-      port.postMessage({ type: 'error', message: e instanceof Error ? (e.stack ?? e.message) : String(e) });
+      port.postMessage({ type: 'error', message: errorText(e) } satisfies WorkerReply);
     }
-    return;
-  }
-  void (async () => {
+  } else if (msg.type === 'begin') {
+    fileLog = new DiagnosticLog(20);
+    loc.file = msg.path;
+    failure = null;
+  } else if (msg.type === 'chunk') {
+    if (failure === null) {
+      try {
+        readRecordChunk(msg.buf, msg.length, rec, onRecord);
+      } catch (e) {
+        failure = errorText(e);
+      }
+    }
+    rec.data = Buffer.alloc(0);
+    port.postMessage({ type: 'free', buf: msg.buf } satisfies WorkerReply, [msg.buf]);
+  } else {
     try {
-      fileLog = new DiagnosticLog(20);
-      loc.file = msg.path;
-      records = 0;
-      const first = setup.index === 0;
-      const summary = await readCaptureFile(msg.path, onRecord, {
-        fileName: msg.path,
-        startOffset: msg.startOffset,
-        onDiagnostic: first ? (d) => fileLog.report(d) : undefined,
-        onProgress: first ? (consumed) => port.postMessage({ type: 'progress', consumed, records }) : undefined,
-      });
+      if (failure !== null) throw new Error(failure);
       const batch = agg.takeBatch(msg.last);
-      port.postMessage({ type: 'done', summary, batch, live: agg.exportState(), kept: fileLog.kept, counts: [...fileLog.counts] });
+      port.postMessage({ type: 'done', batch, live: agg.exportState(), kept: fileLog.kept, counts: [...fileLog.counts] } satisfies WorkerReply);
     } catch (e) {
-      port.postMessage({ type: 'error', message: e instanceof Error ? (e.stack ?? e.message) : String(e) });
+      port.postMessage({ type: 'error', message: errorText(e) } satisfies WorkerReply);
     }
-  })();
+  }
 });
 
-// Loaded and listening: the main thread starts reading files once every worker says so.
-port.postMessage({ type: 'ready', module: import.meta.url });
+// Loaded and listening: the main thread starts sending records once every worker says so.
+port.postMessage({ type: 'ready', module: import.meta.url } satisfies WorkerReply);

@@ -25,6 +25,8 @@ export interface UnitReadOptions {
   onDiagnostic: (d: Diagnostic) => void;
   /** Bytes of the unit consumed so far (compressed bytes for a file). */
   onProgress: (consumed: number) => void;
+  /** Called before each read of more input; when it returns a promise, reading waits for it (backpressure). */
+  pace?: () => Promise<void> | undefined;
 }
 
 export interface CaptureUnit {

@@ -15,6 +15,10 @@ import { fileSource } from '../../src/pipeline/fileSource.js';
 import { ingestCaptures, ingestSources, type IngestResult } from '../../src/pipeline/ingestCaptures.js';
 import type { CaptureSource, CaptureUnit } from '../../src/pipeline/source.js';
 import { CAPTURES_DIR, REPO_ROOT } from '../util/captures.js';
+import { writePlantBenchCapture } from '../../fixtures/generator/benchPlant.js';
+import { flowsDocument } from '../../src/report/flowsDocument.js';
+import { flowsMeta } from '../../src/cli/readFlowsDocument.js';
+import { canonicalJson } from '../../src/report/json.js';
 
 async function snapshot(inputs: string[], workers: number): Promise<unknown> {
   const b = Baseline.open(':memory:');
@@ -65,6 +69,36 @@ describe('ingestCaptures with worker threads', () => {
     const one = await snapshot([demo], 1);
     expect(await snapshot([demo], 2)).toEqual(one);
     expect(await snapshot([demo], 3)).toEqual(one);
+  });
+
+  test('ingestCaptures(a plant-shaped capture, workers 1, 2 and 3) gives byte-identical flow documents', async () => {
+    const tmp = mkdtempSync(join(tmpdir(), 'zs-plant-'));
+    try {
+      const file = join(tmp, 'plant.pcap');
+      writePlantBenchCapture(file, { bytes: 4e6, hosts: 64, seed: 7 });
+      const registry = createRegistry(defaultDissectors);
+      const doc = async (workers: number): Promise<string> => {
+        const b = Baseline.open(':memory:');
+        try {
+          const r = await ingestCaptures(b, [file], { workers });
+          expect(r.diagnostics.counts.has('PIPELINE_WORKERS_UNAVAILABLE')).toBe(false);
+          const reader = b.reader();
+          return canonicalJson(
+            flowsDocument(reader.flows(), {
+              mainSpace: (p) => registry.byId(p)?.spaces[0], meta: flowsMeta(reader), scans: reader.scans(), events: reader.events(), capturePoints: reader.capturePoints(),
+            }),
+          );
+        } finally {
+          b.close();
+        }
+      };
+      const one = await doc(1);
+      expect(one.length).toBeGreaterThan(10000);
+      expect(await doc(2)).toBe(one);
+      expect(await doc(3)).toBe(one);
+    } finally {
+      rmSync(tmp, { recursive: true, force: true });
+    }
   });
 
   test('ingestCaptures(every real capture, workers 2) equals workers 1 (IPv6, VLAN, SLL, loopback, damage)', async () => {
