@@ -57,6 +57,18 @@ export function withDb<T>(y: Argv<T>, describe = 'baseline store (SQLite; defaul
   return y.option('db', { type: 'string', requiresArg: true, coerce: lastString, describe });
 }
 
+/** The values of a repeatable, comma-separated option (`--host a --host b,c`), trimmed, empty ones left out. */
+export function listValues(v: unknown): string[] {
+  return (Array.isArray(v) ? v : v === undefined ? [] : [v]).flatMap((x) => String(x).split(',')).map((s) => s.trim()).filter((s) => s !== '');
+}
+
+/** --since and --until (docs/INTERFACES.md "Times"), `what` naming what they select ("activity", "events"). */
+export function withTimeWindow<T>(y: Argv<T>, what: string) {
+  return y
+    .option('since', { type: 'string', requiresArg: true, coerce: lastString, describe: `only ${what} from T (2026-02-01, 2026-02-01T06:00:00Z, or 14d back from the last record)` })
+    .option('until', { type: 'string', requiresArg: true, coerce: lastString, describe: `only ${what} up to T (a date means its end)` });
+}
+
 /** --quiet and --verbose. */
 export function withVerbosity<T>(y: Argv<T>) {
   return y

@@ -10,7 +10,7 @@ import type { Argv } from 'yargs';
 import { eventsDocument } from '../../report/eventsDocument.js';
 import { canonicalJson } from '../../report/json.js';
 import { atInterrupt } from '../interrupt.js';
-import { lastString, withDb } from '../options.js';
+import { lastString, listValues, withDb, withTimeWindow } from '../options.js';
 import { writeOutput } from '../output.js';
 import { EVENT_COLUMNS, eventCells, eventsTotalsLine } from '../render/eventsTable.js';
 import { hostMatcher } from '../render/ipOrder.js';
@@ -30,27 +30,22 @@ interface EventsArgs {
   kind?: unknown;
 }
 
-const list = (v: unknown): string[] =>
-  (Array.isArray(v) ? v : v === undefined ? [] : [v]).flatMap((x) => String(x).split(',')).map((s) => s.trim()).filter((s) => s !== '');
-
 export const eventsCommand: Command = {
   name: 'events',
   describe: 'engineering events: program download/upload, PLC stop/start, PI services, the first write of each code per host pair; with capture file and frame',
   builder: (y: Argv) =>
-    withDb(y)
+    withTimeWindow(withDb(y), 'events')
       .option('json', { type: 'string', requiresArg: true, coerce: lastString, describe: 'write zonescope/events@1 JSON to FILE (- for standard output)' })
-      .option('since', { type: 'string', requiresArg: true, coerce: lastString, describe: 'only events from T (2026-02-01, 2026-02-01T06:00:00Z, or 14d back from the last record)' })
-      .option('until', { type: 'string', requiresArg: true, coerce: lastString, describe: 'only events up to T (a date means its end)' })
       .option('host', { type: 'string', requiresArg: true, describe: 'only events with an endpoint at this IP or in this CIDR (repeatable)' })
       .option('kind', { type: 'string', requiresArg: true, describe: `only these kinds (repeatable or comma-separated): ${EVENT_KINDS.join(', ')}` })
       .example('$0 events --since 2026-02-05 --until 2026-02-05 --kind program,control', 'downloads and PLC stops of one day'),
   async run(a: EventsArgs, ctx) {
-    const hosts = list(a.host).map((h) => {
+    const hosts = listValues(a.host).map((h) => {
       const m = hostMatcher(h);
       if (!m) throw new UsageError(`--host '${h}': expected an IP address or a CIDR such as 10.20.1.0/24`);
       return m;
     });
-    const kinds = new Set(list(a.kind).map((k) => k.toLowerCase()));
+    const kinds = new Set(listValues(a.kind).map((k) => k.toLowerCase()));
     for (const k of kinds) {
       if (!(EVENT_KINDS as readonly string[]).includes(k)) throw new UsageError(`--kind '${k}': expected one of ${EVENT_KINDS.join(', ')}`);
     }

@@ -7,7 +7,7 @@ import type { Argv } from 'yargs';
 import type { FlowRecord } from '../../baseline/reader.js';
 import { canonicalJson } from '../../report/json.js';
 import { atInterrupt } from '../interrupt.js';
-import { lastString, withDb } from '../options.js';
+import { lastString, listValues, withDb, withTimeWindow } from '../options.js';
 import { writeOutput } from '../output.js';
 import { readFlowsDocument } from '../readFlowsDocument.js';
 import { FLOW_COLUMNS, FLOW_SORT_KEYS, flowCells, flowDetail, sortFlows, totalsLine, type FlowSortKey } from '../render/flowsTable.js';
@@ -29,30 +29,25 @@ interface FlowsArgs {
   detail?: boolean;
 }
 
-const list = (v: unknown): string[] =>
-  (Array.isArray(v) ? v : v === undefined ? [] : [v]).flatMap((x) => String(x).split(',')).map((s) => s.trim()).filter((s) => s !== '');
-
 export const flowsCommand: Command = {
   name: 'flows',
   describe: 'the observed flows with their per-protocol operations',
   builder: (y: Argv) =>
-    withDb(y)
+    withTimeWindow(withDb(y), 'activity')
       .option('json', { type: 'string', requiresArg: true, coerce: lastString, describe: 'write zonescope/flows@2 JSON to FILE (- for standard output)' })
       .option('csv', { type: 'string', requiresArg: true, coerce: lastString, describe: 'write the table as CSV to FILE (- for standard output)' })
       .option('sort', { choices: FLOW_SORT_KEYS, default: 'src' as FlowSortKey, describe: 'row order (addresses in numeric order; counts and times largest/latest first)' })
       .option('protocol', { type: 'string', requiresArg: true, describe: 'only these protocols (repeatable or comma-separated), e.g. modbus,s7comm' })
       .option('host', { type: 'string', requiresArg: true, describe: 'only flows with an endpoint at this IP or in this CIDR (repeatable)' })
-      .option('since', { type: 'string', requiresArg: true, coerce: lastString, describe: 'only activity from T (2026-02-01, 2026-02-01T06:00:00Z, or 14d back from the last record)' })
-      .option('until', { type: 'string', requiresArg: true, coerce: lastString, describe: 'only activity up to T (a date means its end)' })
       .option('detail', { type: 'boolean', default: false, describe: 'under each row: every function with its counts, Modbus ranges (0-based starts), objects' })
       .example('$0 flows --host 10.20.1.0/24 --protocol modbus --sort packets', 'the busiest Modbus flows of one subnet'),
   async run(a: FlowsArgs, ctx) {
-    const hosts = list(a.host).map((h) => {
+    const hosts = listValues(a.host).map((h) => {
       const m = hostMatcher(h);
       if (!m) throw new UsageError(`--host '${h}': expected an IP address or a CIDR such as 10.20.1.0/24`);
       return m;
     });
-    const protocols = new Set(list(a.protocol).map((p) => p.toLowerCase()));
+    const protocols = new Set(listValues(a.protocol).map((p) => p.toLowerCase()));
     const reader = openReader(a.db, ctx);
     const unregister = atInterrupt(() => reader.close());
     try {
