@@ -399,25 +399,28 @@ export class Baseline {
 function writeEvents(db: Database.Database, events: readonly EventDelta[], captureId: number): void {
   db.prepare('INSERT OR IGNORE INTO event_captures (capture_id) VALUES (?)').run(captureId);
   if (events.length === 0) return;
+  const own = (db.prepare('SELECT path FROM captures WHERE id = ?').get(captureId) as { path: string } | undefined)?.path;
   const ins = db.prepare(
-    `INSERT INTO events (capture_id, kind, src, dst, transport, port, protocol, space, code, variant, name, object, ts, frame, count)
-     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+    `INSERT INTO events (capture_id, kind, src, dst, transport, port, protocol, space, code, variant, name, object, ts, frame, count, file)
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
   );
+  // The file the frame number refers to, kept only when it is not the capture's own (migration 008).
+  const fileOf = (e: EventDelta): string | null => (e.file === '' || e.file === own ? null : e.file);
   const find = db.prepare(
     `SELECT id, ts, frame FROM events WHERE capture_id = ? AND kind = ? AND src = ? AND dst = ? AND protocol = ? AND space = ? AND code = ? AND variant = ?`,
   );
   const add = db.prepare('UPDATE events SET count = count + ? WHERE id = ?');
-  const replace = db.prepare('UPDATE events SET count = count + ?, transport = ?, port = ?, name = ?, object = ?, ts = ?, frame = ? WHERE id = ?');
+  const replace = db.prepare('UPDATE events SET count = count + ?, transport = ?, port = ?, name = ?, object = ?, ts = ?, frame = ?, file = ? WHERE id = ?');
   for (const e of events) {
     if (isFirstKind(e.kind)) {
       const cur = find.get(captureId, e.kind, e.src, e.dst, e.protocol, e.space, e.code, e.variant) as { id: number; ts: number; frame: number } | undefined;
       if (cur !== undefined) {
-        if (e.ts < cur.ts || (e.ts === cur.ts && e.frame < cur.frame)) replace.run(e.count, e.transport, e.port, e.name, e.object, e.ts, e.frame, cur.id);
+        if (e.ts < cur.ts || (e.ts === cur.ts && e.frame < cur.frame)) replace.run(e.count, e.transport, e.port, e.name, e.object, e.ts, e.frame, fileOf(e), cur.id);
         else add.run(e.count, cur.id);
         continue;
       }
     }
-    ins.run(captureId, e.kind, e.src, e.dst, e.transport, e.port, e.protocol, e.space, e.code, e.variant, e.name, e.object, e.ts, e.frame, e.count);
+    ins.run(captureId, e.kind, e.src, e.dst, e.transport, e.port, e.protocol, e.space, e.code, e.variant, e.name, e.object, e.ts, e.frame, e.count, fileOf(e));
   }
 }
 

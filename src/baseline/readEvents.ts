@@ -29,7 +29,10 @@ export interface EventRecord {
   first: boolean;
   /** the requests it stands for: 1 for program/control; for write/diagnostic, every request of its code by the pair (in the window's captures) */
   count: number;
-  /** path of the capture file and frame number there (as tshark numbers it) */
+  /**
+   * path of the capture file and frame number there (as tshark numbers it); for a live interval
+   * written to an evidence file (capture --write), that file
+   */
   capture: string | null;
   frame: number;
 }
@@ -110,7 +113,7 @@ export function readEvents(db: Database.Database, filter: EventsFilter): EventRe
          SELECT e.*, ROW_NUMBER() OVER (PARTITION BY src, dst, protocol, space, code, variant ORDER BY ts, capture_id, frame, id) AS rn
          FROM events e
        )
-       SELECT r.*, c.path AS capture FROM ranked r LEFT JOIN captures c ON c.id = r.capture_id
+       SELECT r.*, COALESCE(r.file, c.path) AS capture FROM ranked r LEFT JOIN captures c ON c.id = r.capture_id
        WHERE ${conds.length ? conds.join(' AND ') : '1'}
        ORDER BY r.ts, r.capture_id, r.frame, r.id`,
     )

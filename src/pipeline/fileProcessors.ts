@@ -61,7 +61,7 @@ export class InProcessProcessor implements FileProcessor {
 
   async run(unit: CaptureUnit, last: boolean, onProgress: (consumed: number, records: number) => void): Promise<FileResult> {
     this.log = new DiagnosticLog(20);
-    this.agg.loc.file = unit.path;
+    this.agg.loc.file = unit.frameFile ?? unit.path;
     const log = this.log;
     this.records = 0;
     const summary = await unit.read(this.onRecord, {

@@ -105,12 +105,26 @@ export class LiveEvidence {
     return { written: this.#written, recorded: this.#recorded, failures: this.#failures, deleted: this.#deleted, current: this.#file?.writer.path ?? null };
   }
 
-  /** Append one packet (from the capture callback). A failure abandons the file and is reported at the unit's end. */
+  /** The evidence file the packets go to now (null without one, or after a write failure). */
+  get currentPath(): string | null {
+    return this.#file && !this.#file.failed ? this.#file.writer.path : null;
+  }
+
+  /**
+   * Append one packet (from the capture callback) and number it as it stands in the file: `rec.frame`
+   * and the offsets become the file's (Wireshark's frame number there), so the diagnostics and
+   * engineering events of the live run point at a frame the engineer can open. A failure abandons the
+   * file and is reported at the unit's end (the unit's later packets keep the run's numbering).
+   */
   write(rec: CaptureRecord): void {
     const f = this.#file;
     if (!f || f.failed) return;
     try {
+      const at = f.writer.size;
       f.writer.write(rec);
+      rec.frame = f.writer.packets;
+      rec.fileOffset = at;
+      rec.dataFileOffset = at + 28;
     } catch (e) {
       this.#fail(f, e);
     }

@@ -98,7 +98,8 @@ export function liveSource(opts: LiveSourceOptions): LiveSource {
     const unit = (last: boolean, read: CaptureUnit['read']): CaptureUnit => {
       seq++;
       const id = `${base}#${seq}`;
-      return { path: id, size: 0, fingerprint: id, headHash: evidence?.headHash ?? id, startOffset: 0, resumedFrom: null, last, read };
+      const frameFile = evidence?.currentPath ?? undefined;
+      return { path: id, size: 0, fingerprint: id, headHash: evidence?.headHash ?? id, startOffset: 0, resumedFrom: null, last, read, frameFile };
     };
     /** Problems met between two units (recording a closed evidence file): stored with the next unit. */
     let between: Diagnostic[] = [];

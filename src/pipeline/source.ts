@@ -44,6 +44,12 @@ export interface CaptureUnit {
   startOffset: number;
   /** The capture row of the earlier, shorter version of this unit. */
   resumedFrom: number | null;
+  /**
+   * The file this unit's frame numbers and offsets refer to, when not `path`: a live unit written to an
+   * evidence file (capture --write) numbers its frames as they stand in that file, so its diagnostics
+   * and events name the file and a frame Wireshark opens.
+   */
+  frameFile?: string;
   /** Said in the unit's result (e.g. what was resumed). */
   note?: string;
   /**

@@ -55,6 +55,18 @@ function flowsDocument(db: string, dir: string): string {
   return readFileSync(out, 'utf8');
 }
 
+/**
+ * A flows document without its capture count: a store that captured live holds the live intervals and
+ * the evidence files as captures, a store that ingested the files holds the files; everything else
+ * (flows, events with their file and frame, times) must be the same.
+ */
+function withoutCaptureCount(doc: string): unknown {
+  const d = JSON.parse(doc) as { meta: Record<string, unknown> };
+  expect(typeof d.meta.captures).toBe('number');
+  delete d.meta.captures;
+  return d;
+}
+
 const evidenceFiles = (dir: string): string[] => readdirSync(dir).filter((n) => /^zonescope-.*\.pcapng$/.test(n)).sort().map((n) => join(dir, n));
 const tsharkCount = (file: string): number => tshark(['-r', file, '-T', 'fields', '-e', 'frame.number']).split('\n').filter(Boolean).length;
 async function frameHex(file: string): Promise<string[]> {
@@ -130,7 +142,7 @@ describe('parseRotate', () => {
     const fresh = join(dir, 'fresh.db');
     const r = cli(['ingest', ev, '--db', fresh, '-q']);
     expect(r.code).toBe(0);
-    expect(flowsDocument(fresh, dir)).toBe(before);
+    expect(withoutCaptureCount(flowsDocument(fresh, dir))).toEqual(withoutCaptureCount(before));
     expect(stored(fresh).frames).toBe(n);
     // The other store, given the rest once the capture stopped, holds the same too.
     expect(cli(['ingest', ev, '--db', other, '-q']).code).toBe(0);

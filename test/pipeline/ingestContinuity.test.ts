@@ -72,17 +72,25 @@ function rotatedDemo(days: number): string {
 async function ingestKilled(db: string, folder: string, files: number, seed: number, kills: number): Promise<number[]> {
   const rng = new Rng(seed);
   const held: number[] = [];
-  for (let k = 0; k < kills; k++) {
-    const before = captureCount(db);
+  const landed = (): number => held.filter((n) => n > 0 && n < files).length;
+  // Each run is killed once the store holds a seeded number of captures, after a seeded delay. On a
+  // fast host a run can finish inside that delay; then the store is set back to empty and the next
+  // runs are killed without delay, so that `kills` kills land between commits (up to 4x as many runs).
+  for (let attempt = 0; landed() < kills && attempt < kills * 4; attempt++) {
+    let before = captureCount(db);
+    if (before >= files - 1) {
+      for (const f of [db, `${db}-wal`, `${db}-shm`]) rmSync(f, { force: true });
+      before = 0;
+    }
     const target = Math.min(files - 1, before + rng.int(1, Math.max(1, Math.floor((files - before) / 2))));
-    const extraMs = rng.int(0, 150);
+    const extraMs = attempt < kills ? rng.int(0, 150) : 0;
     const run = startZonescope(['ingest', folder, '--db', db, '-q']);
     let exited = false;
     const r = run.done.then((res) => {
       exited = true;
       return res;
     });
-    while (!exited && captureCount(db) < target) await new Promise((res) => setTimeout(res, 20));
+    while (!exited && captureCount(db) < target) await new Promise((res) => setTimeout(res, 5));
     await new Promise((res) => setTimeout(res, extraMs));
     run.child.kill('SIGKILL');
     const res = await r;

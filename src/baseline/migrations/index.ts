@@ -12,6 +12,7 @@ import { events } from './004-events.js';
 import { liveState } from './005-live-state.js';
 import { snaplenLoss } from './006-snaplen-loss.js';
 import { capturePoints } from './007-capture-points.js';
+import { eventFiles } from './008-event-files.js';
 
 export interface Migration {
   /** the schema version after this step */
@@ -20,4 +21,4 @@ export interface Migration {
   up(db: Database.Database): void;
 }
 
-export const MIGRATIONS: Migration[] = [v1Schema, functionDays, contentIdentity, events, liveState, snaplenLoss, capturePoints];
+export const MIGRATIONS: Migration[] = [v1Schema, functionDays, contentIdentity, events, liveState, snaplenLoss, capturePoints, eventFiles];
