@@ -67,6 +67,9 @@ export class InProcessProcessor implements FileProcessor {
     const summary = await unit.read(this.onRecord, {
       onDiagnostic: (d) => log.report(d),
       onProgress: (consumed) => onProgress(consumed, this.records),
+      setFrameFile: (path) => {
+        this.agg.loc.file = path;
+      },
     });
     const batch = this.agg.takeBatch(last);
     return { summary, batch, log, live: this.agg.exportState() };

@@ -17,7 +17,7 @@ import { LiveCapture, LiveCaptureError, type LiveCaptureOptions, type LiveStats 
 import type { ReadSummary } from '../ingest/readCapture.js';
 import type { CaptureRecord } from '../ingest/record.js';
 import { LiveEvidence, type LiveEvidenceOptions } from './liveEvidence.js';
-import type { CaptureSource, CaptureUnit, SourcePlan } from './source.js';
+import type { CaptureSource, CaptureUnit, SourcePlan, UnitReadOptions } from './source.js';
 
 export interface LiveSourceOptions extends LiveCaptureOptions {
   /** Commit to the store every this many milliseconds (default 10 000). */
@@ -104,12 +104,15 @@ export function liveSource(opts: LiveSourceOptions): LiveSource {
     /** Problems met between two units (recording a closed evidence file): stored with the next unit. */
     let between: Diagnostic[] = [];
     /** At a unit's end: the evidence file flushed (and rotated when due); what the unit's row records. */
-    const boundary = (s: ReadSummary, ro: { onDiagnostic: (d: Diagnostic) => void }, last: boolean): void => {
+    const boundary = (s: ReadSummary, ro: Pick<UnitReadOptions, 'onDiagnostic' | 'setFrameFile'>, last: boolean): void => {
       for (const d of between) ro.onDiagnostic(d);
       s.warnings += between.length;
       between = [];
       if (!evidence) return;
       const b = last ? evidence.end() : evidence.boundary(Date.now(), !stopped());
+      // Packets that arrive before the next unit starts go to the file open now (rotated or not).
+      const current = evidence.currentPath;
+      if (current !== null) ro.setFrameFile?.(current);
       s.endOffset = b.endOffset;
       for (const d of b.diagnostics) ro.onDiagnostic(d);
       s.warnings += b.diagnostics.length;

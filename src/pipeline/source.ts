@@ -27,6 +27,11 @@ export interface UnitReadOptions {
   onProgress: (consumed: number) => void;
   /** Called before each read of more input; when it returns a promise, reading waits for it (backpressure). */
   pace?: () => Promise<void> | undefined;
+  /**
+   * From now on the frames delivered refer to this file (a live capture's evidence file rotated at the
+   * unit's end: the packets that arrive before the next unit starts are already in the new file).
+   */
+  setFrameFile?: (path: string) => void;
 }
 
 export interface CaptureUnit {
