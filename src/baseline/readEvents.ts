@@ -6,25 +6,14 @@
  * window that starts after it gives `first: false`). Only called inside the reader's snapshot.
  */
 import type Database from 'better-sqlite3';
+import type { EventSubject } from '../flows/eventDelta.js';
 
-export interface EventRecord {
+/** An event as stored; `object` may also be the range the request named (`unit 1, holding registers 400-405`). */
+export interface EventRecord extends EventSubject {
   /** UTC seconds since the epoch */
   time: number;
   /** program | control | write | diagnostic */
   kind: string;
-  /** initiator and responder of the flow that carried it */
-  src: string;
-  dst: string;
-  transport: string;
-  port: number;
-  protocol: string;
-  /** the dissector's code space name (`function`, `cip`, `userdata`, ...) */
-  space: string;
-  code: number;
-  variant: number;
-  name: string;
-  /** the object or range the request named (`OB1`, `DB10.DBX4.0`, `unit 1, holding registers 400-405`), '' when none */
-  object: string;
   /** the earliest event of its (src, dst, protocol, space, code, variant) in the store */
   first: boolean;
   /** the requests it stands for: 1 for program/control; for write/diagnostic, every request of its code by the pair (in the window's captures) */

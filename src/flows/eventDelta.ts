@@ -56,22 +56,26 @@ export interface ConnEvent {
   rangeKey: number;
 }
 
-/** One event as the flow stage hands it to the store (inside a FlowBatch). */
-export interface EventDelta {
-  kind: EventKind;
+/** What an event is about: who to whom, over what, which code and object (the store's events and the flow stage's alike). */
+export interface EventSubject {
   /** initiator and responder of the connection that carried it (the flow's src and dst) */
   src: string;
   dst: string;
   transport: string;
   port: number;
   protocol: string;
-  /** the dissector's name of the code space (Dissector.spaces) */
+  /** the dissector's name of the code space (Dissector.spaces: `function`, `cip`, `userdata`, ...) */
   space: string;
   code: number;
   variant: number;
   name: string;
   /** the rendered object the request named (`OB1`, `DB10.DBX4.0`, a tag; `OB1 (+2 more)` when it named several), '' when none */
   object: string;
+}
+
+/** One event as the flow stage hands it to the store (inside a FlowBatch). */
+export interface EventDelta extends EventSubject {
+  kind: EventKind;
   ts: number;
   /** capture file and frame number in it (1-based, as tshark numbers frames) */
   file: string;
