@@ -6,6 +6,7 @@ import type { Argv } from 'yargs';
 import { defaultDissectors } from '../dissectors/index.js';
 import { createRegistry } from '../dissectors/registry.js';
 import { UsageError } from './commands/command.js';
+import { hostMatcher } from './render/ipOrder.js';
 
 /**
  * Options whose value is a file name and where `-` means standard output (`--json -`). yargs would
@@ -60,6 +61,15 @@ export function withDb<T>(y: Argv<T>, describe = 'baseline store (SQLite; defaul
 /** The values of a repeatable, comma-separated option (`--host a --host b,c`), trimmed, empty ones left out. */
 export function listValues(v: unknown): string[] {
   return (Array.isArray(v) ? v : v === undefined ? [] : [v]).flatMap((x) => String(x).split(',')).map((s) => s.trim()).filter((s) => s !== '');
+}
+
+/** The --host values (IPs or CIDRs) as matchers; a value that is neither is a usage error. */
+export function hostOption(v: unknown): Array<(ip: string) => boolean> {
+  return listValues(v).map((h) => {
+    const m = hostMatcher(h);
+    if (!m) throw new UsageError(`--host '${h}': expected an IP address or a CIDR such as 10.20.1.0/24`);
+    return m;
+  });
 }
 
 /** --since and --until (docs/INTERFACES.md "Times"), `what` naming what they select ("activity", "events"). */

@@ -10,10 +10,9 @@ import type { Argv } from 'yargs';
 import { eventsDocument } from '../../report/eventsDocument.js';
 import { canonicalJson } from '../../report/json.js';
 import { atInterrupt } from '../interrupt.js';
-import { lastString, listValues, withDb, withTimeWindow } from '../options.js';
+import { hostOption, lastString, listValues, withDb, withTimeWindow } from '../options.js';
 import { writeOutput } from '../output.js';
 import { EVENT_COLUMNS, eventCells, eventsTotalsLine } from '../render/eventsTable.js';
-import { hostMatcher } from '../render/ipOrder.js';
 import { alignedTable, tsvTable } from '../render/table.js';
 import { openReader } from '../store.js';
 import { parseTimeOption } from '../timeOption.js';
@@ -40,11 +39,7 @@ export const eventsCommand: Command = {
       .option('kind', { type: 'string', requiresArg: true, describe: `only these kinds (repeatable or comma-separated): ${EVENT_KINDS.join(', ')}` })
       .example('$0 events --since 2026-02-05 --until 2026-02-05 --kind program,control', 'downloads and PLC stops of one day'),
   async run(a: EventsArgs, ctx) {
-    const hosts = listValues(a.host).map((h) => {
-      const m = hostMatcher(h);
-      if (!m) throw new UsageError(`--host '${h}': expected an IP address or a CIDR such as 10.20.1.0/24`);
-      return m;
-    });
+    const hosts = hostOption(a.host);
     const kinds = new Set(listValues(a.kind).map((k) => k.toLowerCase()));
     for (const k of kinds) {
       if (!(EVENT_KINDS as readonly string[]).includes(k)) throw new UsageError(`--kind '${k}': expected one of ${EVENT_KINDS.join(', ')}`);

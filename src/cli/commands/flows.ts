@@ -7,11 +7,10 @@ import type { Argv } from 'yargs';
 import type { FlowRecord } from '../../baseline/reader.js';
 import { canonicalJson } from '../../report/json.js';
 import { atInterrupt } from '../interrupt.js';
-import { lastString, listValues, withDb, withTimeWindow } from '../options.js';
+import { hostOption, lastString, listValues, withDb, withTimeWindow } from '../options.js';
 import { writeOutput } from '../output.js';
 import { readFlowsDocument } from '../readFlowsDocument.js';
 import { FLOW_COLUMNS, FLOW_SORT_KEYS, flowCells, flowDetail, sortFlows, totalsLine, type FlowSortKey } from '../render/flowsTable.js';
-import { hostMatcher } from '../render/ipOrder.js';
 import { alignedTable, csvTable, tsvTable } from '../render/table.js';
 import { openReader } from '../store.js';
 import { parseTimeOption } from '../timeOption.js';
@@ -42,11 +41,7 @@ export const flowsCommand: Command = {
       .option('detail', { type: 'boolean', default: false, describe: 'under each row: every function with its counts, Modbus ranges (0-based starts), objects' })
       .example('$0 flows --host 10.20.1.0/24 --protocol modbus --sort packets', 'the busiest Modbus flows of one subnet'),
   async run(a: FlowsArgs, ctx) {
-    const hosts = listValues(a.host).map((h) => {
-      const m = hostMatcher(h);
-      if (!m) throw new UsageError(`--host '${h}': expected an IP address or a CIDR such as 10.20.1.0/24`);
-      return m;
-    });
+    const hosts = hostOption(a.host);
     const protocols = new Set(listValues(a.protocol).map((p) => p.toLowerCase()));
     const reader = openReader(a.db, ctx);
     const unregister = atInterrupt(() => reader.close());
