@@ -6,15 +6,12 @@
 import { spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { BaselineReader, type FlowRecord } from '../../src/baseline/reader.js';
-import { canUseNetns, createVethPair, replay, type VethPair } from '../util/netns.js';
+import { CLI, CLI_ENV, REPO_ROOT, requireNetnsInCi, startCapture, wait } from '../util/liveCli.js';
+import { createVethPair, replay, type VethPair } from '../util/netns.js';
 
-const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
-const TSX = join(REPO_ROOT, 'node_modules', 'tsx', 'dist', 'loader.mjs');
-const CLI = ['--import', TSX, join(REPO_ROOT, 'test', 'util', 'runCli.ts')];
 // Files whose frames were captured whole (frame length = captured length): a replay sends the captured
 // bytes, so a file cut short of its FCS (cisagov_enip_cip_example.pcap) would differ in bytes only;
 // and Ethernet ones (the loopback captures of fixtures/captures/opcua cannot be replayed onto a veth).
@@ -23,26 +20,9 @@ const FILES = [
   'fixtures/captures/opcua/cisagov_opcua_with-gap_with-handshake.pcap',
   'fixtures/captures/s7comm/cisagov_snap7.pcap',
 ];
-const netns = canUseNetns();
-if (!netns.ok && process.env.CI === 'true') throw new Error(`live capture tests must run in CI: ${netns.why}`);
-if (!netns.ok) process.stderr.write(`capture.test: no namespace test here (${netns.why}); testing the unprivileged path only\n`);
+const netns = requireNetnsInCi('capture.test');
 
-const env = { ...process.env, NODE_OPTIONS: '' };
-const wait = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
-
-function startCapture(args: string[]): { done: Promise<{ code: number | null; err: string }>; ready: Promise<void>; kill(sig: NodeJS.Signals): void; err(): string } {
-  const child = spawn(process.execPath, [...CLI, 'capture', ...args], { cwd: REPO_ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
-  let err = '';
-  let markReady = (): void => undefined;
-  const ready = new Promise<void>((r) => (markReady = r));
-  child.stderr.on('data', (b: Buffer) => {
-    err += b.toString();
-    if (err.includes('zonescope: capturing on')) markReady();
-  });
-  child.stdout.resume();
-  const done = new Promise<{ code: number | null; err: string }>((res) => child.on('close', (code) => res({ code, err })));
-  return { done, ready, kill: (sig) => child.kill(sig), err: () => err };
-}
+const env = CLI_ENV;
 
 function ingest(file: string, db: string): void {
   const r = spawnSync(process.execPath, [...CLI, 'ingest', file, '--db', db, '-q'], { cwd: REPO_ROOT, env, encoding: 'utf8' });

@@ -8,39 +8,19 @@
 import { spawn, spawnSync } from 'node:child_process';
 import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import { BaselineReader } from '../../src/baseline/reader.js';
 import { parseRotate } from '../../src/cli/commands/capture.js';
 import { readEvidenceMark } from '../../src/ingest/liveEvidenceMark.js';
 import { readCaptureFile } from '../../src/ingest/readCapture.js';
-import { canUseNetns, createVethPair, replay, type VethPair } from '../util/netns.js';
+import { CLI, CLI_ENV, REPO_ROOT, requireNetnsInCi, startCapture, wait } from '../util/liveCli.js';
+import { createVethPair, replay, type VethPair } from '../util/netns.js';
 import { tshark } from '../util/tshark.js';
 
-const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
-const TSX = join(REPO_ROOT, 'node_modules', 'tsx', 'dist', 'loader.mjs');
-const CLI = ['--import', TSX, join(REPO_ROOT, 'test', 'util', 'runCli.ts')];
 const FILE = 'fixtures/captures/modbus/cisagov_modbus_example.pcap'; // 100 Ethernet frames captured whole
-const netns = canUseNetns();
-if (!netns.ok && process.env.CI === 'true') throw new Error(`live capture tests must run in CI: ${netns.why}`);
-if (!netns.ok) process.stderr.write(`captureWrite.test: no namespace test here (${netns.why}); testing the unprivileged path only\n`);
+const netns = requireNetnsInCi('captureWrite.test');
 
-const env = { ...process.env, NODE_OPTIONS: '' };
-const wait = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
-
-function startCapture(args: string[]): { done: Promise<{ code: number | null; signal: string | null; err: string }>; ready: Promise<void>; kill(sig: NodeJS.Signals): void } {
-  const child = spawn(process.execPath, [...CLI, 'capture', ...args], { cwd: REPO_ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
-  let err = '';
-  let markReady = (): void => undefined;
-  const ready = new Promise<void>((r) => (markReady = r));
-  child.stderr.on('data', (b: Buffer) => {
-    err += b.toString();
-    if (err.includes('zonescope: capturing on')) markReady();
-  });
-  child.stdout.resume();
-  const done = new Promise<{ code: number | null; signal: string | null; err: string }>((res) => child.on('close', (code, signal) => res({ code, signal, err })));
-  return { done, ready, kill: (sig) => child.kill(sig) };
-}
+const env = CLI_ENV;
 
 function cli(args: string[]): { code: number | null; out: string; err: string } {
   const r = spawnSync(process.execPath, [...CLI, ...args], { cwd: REPO_ROOT, env, encoding: 'utf8', timeout: 120_000 });

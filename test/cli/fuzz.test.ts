@@ -8,13 +8,13 @@
  *
  * ZONESCOPE_FUZZ_MUTANTS=N runs N mutants (default 300); ZONESCOPE_FUZZ_SEED picks another seed.
  */
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { rm } from 'node:fs/promises';
-import { basename, join } from 'node:path';
+import { join } from 'node:path';
 import { xoroshiro128plus } from 'pure-rand/generator/xoroshiro128plus';
-import { gzipMutant, int, layout, mutate, type Source } from '../util/captureMutants.js';
+import { gzipMutant, int, mutantSources, mutate, type Source } from '../util/captureMutants.js';
 import { runMain } from '../util/runMain.js';
-import { listCaptures, run, tmpDir } from '../ingest/captureTestUtil.js';
+import { tmpDir } from '../ingest/captureTestUtil.js';
 
 const COUNT = Number(process.env.ZONESCOPE_FUZZ_MUTANTS ?? 300);
 const SEED = Number(process.env.ZONESCOPE_FUZZ_SEED ?? 20261202);
@@ -28,21 +28,11 @@ interface Mutant {
 }
 
 let dir = '';
-const sources: Source[] = [];
+let sources: Source[] = [];
 
 beforeAll(async () => {
   dir = await tmpDir('cli-fuzz');
-  for (const p of listCaptures()) {
-    const bytes = readFileSync(p);
-    sources.push({ name: basename(p), bytes, ...layout(bytes) });
-  }
-  for (const p of listCaptures().filter((x) => /modbus_example|dnp3_example|s7ident|enip_cip_example|opcua_with-gap/.test(x))) {
-    const out = join(dir, `${basename(p)}.pcapng`);
-    const r = await run('editcap', ['-F', 'pcapng', p, out]);
-    if (r.code !== 0) throw new Error(r.stderr);
-    const bytes = readFileSync(out);
-    sources.push({ name: basename(out), bytes, ...layout(bytes) });
-  }
+  sources = await mutantSources(dir, /modbus_example|dnp3_example|s7ident|enip_cip_example|opcua_with-gap/);
 }, 60000);
 
 afterAll(async () => {

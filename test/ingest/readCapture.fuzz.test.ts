@@ -8,15 +8,14 @@
  *
  * ZONESCOPE_FUZZ=N runs N mutants (default 400); ZONESCOPE_FUZZ_SEED picks another seed.
  */
-import { readFileSync } from 'node:fs';
 import { rm, writeFile } from 'node:fs/promises';
-import { basename, join } from 'node:path';
+import { join } from 'node:path';
 import { xoroshiro128plus } from 'pure-rand/generator/xoroshiro128plus';
 import type { Diagnostic } from '../../src/diagnostics.js';
 import { readCaptureFile, readCaptureStream, type ReadSummary } from '../../src/ingest/readCapture.js';
 import type { CaptureRecord } from '../../src/ingest/record.js';
-import { gzipMutant, int, layout, mutate, type Rng, type Source } from '../util/captureMutants.js';
-import { chunked, listCaptures, run, tmpDir } from './captureTestUtil.js';
+import { gzipMutant, int, mutantSources, mutate, type Rng, type Source } from '../util/captureMutants.js';
+import { chunked, tmpDir } from './captureTestUtil.js';
 
 const COUNT = Number(process.env.ZONESCOPE_FUZZ ?? 400);
 const SEED = Number(process.env.ZONESCOPE_FUZZ_SEED ?? 20261201);
@@ -65,22 +64,11 @@ async function readMutant(bytes: Buffer, gz: boolean, viaFile: string | null, rn
 }
 
 let dir = '';
-const sources: Source[] = [];
+let sources: Source[] = [];
 
 beforeAll(async () => {
   dir = await tmpDir('ingest-fuzz');
-  for (const p of listCaptures()) {
-    const bytes = readFileSync(p);
-    sources.push({ name: basename(p), bytes, ...layout(bytes) });
-  }
-  // pcapng copies of a few classic captures, so both formats are attacked.
-  for (const p of listCaptures().filter((x) => /modbus_example|dnp3_example|s7ident|enip_cip_example/.test(x))) {
-    const out = join(dir, `${basename(p)}.pcapng`);
-    const r = await run('editcap', ['-F', 'pcapng', p, out]);
-    if (r.code !== 0) throw new Error(r.stderr);
-    const bytes = readFileSync(out);
-    sources.push({ name: basename(out), bytes, ...layout(bytes) });
-  }
+  sources = await mutantSources(dir, /modbus_example|dnp3_example|s7ident|enip_cip_example/);
 }, 60000);
 
 afterAll(async () => {

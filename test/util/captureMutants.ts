@@ -4,9 +4,12 @@
  * offset timestamps, damaged gzip headers, data and trailers. Shared by the reader's fuzzing test
  * (test/ingest/readCapture.fuzz.test.ts) and the CLI's (test/cli/fuzz.test.ts).
  */
+import { readFileSync } from 'node:fs';
+import { basename, join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { uniformInt } from 'pure-rand/distribution/uniformInt';
 import type { xoroshiro128plus } from 'pure-rand/generator/xoroshiro128plus';
+import { listCaptures, run } from '../ingest/captureTestUtil.js';
 
 export type Rng = ReturnType<typeof xoroshiro128plus>;
 export const int = (rng: Rng, lo: number, hi: number): number => uniformInt(rng, lo, hi);
@@ -174,4 +177,24 @@ export function gzipMutant(rng: Rng, bytes: Buffer): { bytes: Buffer; what: stri
     default:
       return { bytes: Buffer.concat([gz, gz.subarray(0, int(rng, 0, n))]), what: 'gzip second member, maybe cut' };
   }
+}
+
+/**
+ * What the fuzzers mutate: every real capture of fixtures/captures, and pcapng copies (made by editcap
+ * into `dir`) of those whose path matches `pcapngCopies`, so both formats are attacked.
+ */
+export async function mutantSources(dir: string, pcapngCopies: RegExp): Promise<Source[]> {
+  const sources: Source[] = [];
+  for (const p of listCaptures()) {
+    const bytes = readFileSync(p);
+    sources.push({ name: basename(p), bytes, ...layout(bytes) });
+  }
+  for (const p of listCaptures().filter((x) => pcapngCopies.test(x))) {
+    const out = join(dir, `${basename(p)}.pcapng`);
+    const r = await run('editcap', ['-F', 'pcapng', p, out]);
+    if (r.code !== 0) throw new Error(r.stderr);
+    const bytes = readFileSync(out);
+    sources.push({ name: basename(out), bytes, ...layout(bytes) });
+  }
+  return sources;
 }
