@@ -16,21 +16,12 @@ import { Baseline } from '../src/baseline/baseline.js';
 import type { FlowBatch, FlowDelta } from '../src/flows/flowAggregator.js';
 import { fnKey } from '../src/flows/conn.js';
 import { buildAssets } from '../src/assets/buildAssets.js';
+import { seededRandom } from './seededRandom.js';
 
 const HOSTS = Number(process.argv[2] ?? 10_000);
 const FLOWS = Number(process.argv[3] ?? 100_000);
 
-/** A tiny seeded generator (mulberry32) so every run builds the same baseline. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+const rng = seededRandom;
 
 function build(): { flows: FlowRecord[]; identities: IdentityRecord[]; hostMacs: MacRecord[] } {
   const r = rng(62443);
@@ -98,10 +89,10 @@ function writeStore(path: string, d: ReturnType<typeof build>): void {
     flows,
     identities: d.identities.map((i) => ({ ip: i.ip, protocol: i.protocol, key: i.key, value: i.value, count: i.count, firstTs: i.firstSeen, lastTs: i.lastSeen, file: 'synthetic', frame: i.frame })),
     macs: d.hostMacs.map((m) => ({ ip: m.ip, mac: m.mac, packets: m.packets, firstTs: m.firstSeen, lastTs: m.lastSeen })),
-    arp: [], l2: [], scans: [], protocols: [],
-    counters: { frames: 1, ipPackets: 1, arpPackets: 0, otherL2: 0, truncated: 0, malformed: 0, unsupportedLinktype: 0, bytes: 1, firstTs: 1_770_000_000, lastTs: 1_772_400_000 },
+    arp: [], l2: [], scans: [], protocols: [], capturePoints: [], events: [],
+    counters: { frames: 1, ipPackets: 1, arpPackets: 0, otherL2: 0, stp: 0, truncated: 0, malformed: 0, unsupportedLinktype: 0, bytes: 1, firstTs: 1_770_000_000, lastTs: 1_772_400_000 },
     liveConnections: 0,
-  } as unknown as FlowBatch;
+  };
   const b = Baseline.open(path);
   try {
     b.commitCapture({ fingerprint: 'synthetic', headHash: 'synthetic', path: 'synthetic', size: 0, format: 'pcap', compression: 'none', linktypes: [1], endOffset: 0, frames: 1, truncated: false, errors: 0, warnings: 0, resumedFrom: null }, batch, [], new Map());

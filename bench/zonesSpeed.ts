@@ -8,6 +8,7 @@
 import type { Asset, PurdueLevel } from '../src/assets/types.js';
 import type { FlowRecord } from '../src/baseline/reader.js';
 import { proposeZones } from '../src/zones/proposeZones.js';
+import { seededRandom } from './seededRandom.js';
 
 const CELLS = 490;
 const PLCS = 14;
@@ -15,17 +16,7 @@ const HMIS = 6;
 const POLLERS = 100;
 const TARGET_PAIRS = 100_000;
 
-/** A small deterministic generator (mulberry32) for the synthetic layout. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+const rng = seededRandom;
 
 function mkAsset(ip: string, level: PurdueLevel, role: string): Asset {
   return {
