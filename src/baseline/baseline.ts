@@ -455,24 +455,48 @@ export class Baseline {
     });
   }
 
-  /** Add flow deltas: every counter by its merge rule, the functions also per UTC day (flow_function_days). */
+  /**
+   * Add flow deltas: every counter by its merge rule, the functions also per UTC day
+   * (flow_function_days). A flow's row first (its id), then the rows of its hours, functions, days,
+   * ranges and objects, many per statement (Upsert.rows: the bulk of a plant's rows are hours and days).
+   */
   private writeFlows(flows: readonly FlowDelta[]): void {
     const { upFlow, upEv, upHour, upFn, upFnDay, upRange, upObj, upAttr } = this.flowUpserts();
+    const hours = upHour.rows;
+    const fns = upFn.rows;
+    const days = upFnDay.rows;
+    const ranges = upRange.rows;
+    const objects = upObj.rows;
+    const hv = hours.values;
+    const fv = fns.values;
+    const dv = days.values;
     for (const f of flows) {
       const { id } = upFlow.get([f.src, f.dst, f.transport, f.port, f.protocol], f) as { id: number };
       for (const [ev, n] of Object.entries(f.evidence)) if (n) upEv.run([id, ev], { connections: n });
-      for (const [h, [packets, bytes]] of f.hours) upHour.run([id, h], { packets, bytes });
+      for (const [h, [packets, bytes]] of f.hours) {
+        hv.push(id, h, packets, bytes);
+        hours.added();
+      }
       for (const fn of f.functions.values()) {
-        upFn.run([id, fn.spaceName, fn.code, fn.variant, fn.name, fn.opClass], fn);
-        for (const [day, n] of fn.days) upFnDay.run([id, fn.spaceName, fn.code, fn.variant, day], n);
+        fv.push(id, fn.spaceName, fn.code, fn.variant, fn.name, fn.opClass, fn.requests, fn.responses, fn.exceptions);
+        fns.added();
+        for (const [day, n] of fn.days) {
+          dv.push(id, fn.spaceName, fn.code, fn.variant, day, n.requests, n.responses, n.exceptions);
+          days.added();
+        }
       }
       for (const [k, requests] of f.ranges) {
         const r = decodeRangeKey(k);
-        upRange.run([id, r.table, r.start, r.count, r.write ? 1 : 0], { requests });
+        ranges.values.push(id, r.table, r.start, r.count, r.write ? 1 : 0, requests);
+        ranges.added();
       }
-      for (const o of f.objects.values()) upObj.run([id, o.spaceName, o.key], o);
+      for (const o of f.objects.values()) {
+        objects.values.push(id, o.spaceName, o.key, o.reads, o.writes);
+        objects.added();
+      }
       for (const [k, vs] of f.attributes) for (const v of vs) upAttr.run(id, k, v);
     }
+    for (const rows of [hours, fns, days, ranges, objects]) rows.flush();
   }
 }
 

@@ -61,7 +61,7 @@ function readAll(b: Baseline): { doc: string; rest: unknown } {
     scans: reader.scans(),
     identities: reader.identities(),
     macs: reader.hostMacs(),
-    captures: reader.captures().map(({ ingestedAt: _t, ...c }: Record<string, unknown>) => c),
+    captures: reader.captures().map(({ ingestedAt: _t, ...c }) => c),
     stats: reader.protocolStats(),
     points: reader.capturePoints(),
     overview: reader.overview(),
