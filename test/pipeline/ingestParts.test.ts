@@ -5,7 +5,8 @@
  * is still committed all or nothing: a failure before its commit leaves nothing of it, inside a
  * rebuild's transaction too.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
+import { spawn } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Baseline } from '../../src/baseline/baseline.js';
@@ -21,6 +22,22 @@ import { writePlantBenchCapture } from '../../fixtures/generator/benchPlant.js';
 import { CAPTURES_DIR, REPO_ROOT, capturePath } from '../util/captures.js';
 
 const registry = createRegistry(defaultDissectors);
+
+/** Classic little-endian pcaps of one link type as one file, each record's time shifted by its file's seconds. */
+function concatPcaps(files: Array<[Buffer, number]>): Buffer {
+  const head = Buffer.from(files[0]![0].subarray(0, 24));
+  head.writeUInt32LE(Math.max(...files.map(([f]) => f.readUInt32LE(16))), 16);
+  const out: Buffer[] = [head];
+  for (const [f, shift] of files) {
+    for (let off = 24; off + 16 <= f.length; ) {
+      const rec = Buffer.from(f.subarray(off, off + 16 + f.readUInt32LE(off + 8)));
+      rec.writeUInt32LE(rec.readUInt32LE(0) + shift, 0);
+      out.push(rec);
+      off += rec.length;
+    }
+  }
+  return Buffer.concat(out);
+}
 
 /** A store that counts the parts written into it (and their flow deltas). */
 function counting(b: Baseline): { store: PipelineStore; parts: () => number } {
@@ -113,13 +130,23 @@ describe('ingestCaptures writing each file in parts (partFolds)', () => {
     expect(parted.summary).toEqual(whole.summary);
   }, 240_000);
 
-  test('ingestCaptures(S7, Modbus and CIP captures, parts) keeps every event, the first of each write/diagnostic code first', async () => {
-    const inputs = ['s7comm/cisagov_snap7.pcap', 'modbus/cisagov_modbus_example.pcap', 'enip/cisagov_enip_cip_example.pcap'].map(capturePath);
-    const whole = await ingested(inputs, 1, Infinity);
-    const parted = await ingested(inputs, 1, 1);
-    const events = (whole.rest as { events: unknown[] }).events;
-    expect(events.length).toBeGreaterThan(20);
+  test('ingestCaptures(S7, CIP, BACnet and Modbus captures in one file, parts) keeps every event, the first of each write/diagnostic code first', async () => {
+    // One file of the captures one after the other (and the S7 one again a year later), so that
+    // connections end and parts are taken while the file is read, between the events.
+    const one = join(tmp, 'events.pcap');
+    const year = 365 * 86400;
+    writeFileSync(one, concatPcaps([
+      ['enip/cisagov_enip_cip_example.pcap', 0], ['s7comm/cisagov_snap7.pcap', 0], ['s7comm/cisagov_snap7.pcap', year], ['bacnet/cisagov_bacnet_example.pcap', 2 * year], ['modbus/cisagov_modbus_example.pcap', 2 * year],
+    ].map(([f, shift]) => [readFileSync(capturePath(f as string)), shift as number])));
+    const whole = await ingested([one], 1, Infinity);
+    const parted = await ingested([one], 1, 1);
+    expect(parted.parts).toBeGreaterThanOrEqual(2);
+    const events = (whole.rest as { events: Array<{ kind: string }> }).events;
+    expect(new Set(events.map((e) => e.kind))).toEqual(new Set(['program', 'control', 'write', 'diagnostic']));
+    expect(events.length).toBeGreaterThan(40);
     expect((parted.rest as { events: unknown[] }).events).toEqual(events);
+    expect(parted.doc).toBe(whole.doc);
+    expect(parted.rest).toEqual(whole.rest);
   }, 120_000);
 
   test('a file whose commit fails after its parts were written leaves nothing of it; the next run stores it whole', async () => {
@@ -159,6 +186,36 @@ describe('ingestCaptures writing each file in parts (partFolds)', () => {
       expect(written).toBeGreaterThanOrEqual(3);
       expect(b.reader().flows()).toEqual([]);
       expect(b.reader().captures()).toEqual([]);
+    } finally {
+      b.close();
+    }
+  }, 120_000);
+
+  test.each([1, 2])('a process killed (SIGKILL) after some parts of its file were written leaves nothing of the file (workers %i); the next run stores it whole', async (workers) => {
+    const db = join(tmp, `killed-${workers}.db`);
+    const child = spawn(process.execPath, ['--import', 'tsx', join(REPO_ROOT, 'test', 'util', 'ingestParted.ts'), db, '5', String(workers), plant], { cwd: REPO_ROOT });
+    let out = '';
+    let err = '';
+    child.stderr.on('data', (d: Buffer) => (err += d.toString()));
+    const exited = new Promise<string | null>((res) => child.on('exit', (_code, signal) => res(signal)));
+    await new Promise<void>((res) => {
+      child.stdout.on('data', (d: Buffer) => {
+        out += d.toString();
+        if (out.split('part').length > 4) res(); // 4 parts written
+      });
+      void exited.then(() => res());
+    });
+    child.kill('SIGKILL');
+    expect(await exited).toBe('SIGKILL');
+    expect(err).toBe('');
+    expect(out).not.toContain('done');
+    expect(statSync(`${db}-wal`).size).toBeGreaterThan(0); // the parts reached the write-ahead log, uncommitted
+    const b = Baseline.open(db);
+    try {
+      expect(b.reader().captures()).toEqual([]);
+      expect(b.reader().flows()).toEqual([]);
+      await ingestCaptures(b, [plant], { workers, partFolds: 5 });
+      expect(readAll(b)).toEqual((({ doc, rest }) => ({ doc, rest }))(await ingested([plant], workers, Infinity)));
     } finally {
       b.close();
     }
