@@ -439,12 +439,20 @@ export class FlowAggregator {
 
   /**
    * A part of the current file's deltas (flowPart.ts): the flow deltas of the connections folded so
-   * far (evicted ones), without folding the live connections, so nothing is decided earlier than at
-   * the file's end. The file's takeBatch() hands over the rest; the parts and the batch add up to
-   * what takeBatch() alone would have given.
+   * far (evicted ones, and live ones with a long backlog), without first folds of live connections,
+   * so nothing is decided earlier than at the file's end. The file's takeBatch() hands over the rest;
+   * the parts and the batch add up to what takeBatch() alone would have given.
    */
   takePart(): FlowPart {
     this.foldsPending = 0;
+    // Live connections with a day or more since their last fold (a long-lived poll, class-1 I/O) are
+    // folded as at a file's end, or their hours and days would grow with the file's time span. Only
+    // those whose fold decides nothing: counted already, or carrying payload (never a failed attempt,
+    // so not a scan/flood count) with the initiator decided; and no events pending (MAX_CONN_EVENTS
+    // counts per fold).
+    for (const c of this.conns) {
+      if (c !== undefined && c.events === null && (c.counted || (c.payloadSeen && c.initiatorIsA >= 0)) && longBacklog(c)) this.folder.fold(c);
+    }
     return this.held.part(this.folder.take());
   }
 
@@ -509,6 +517,11 @@ export class FlowAggregator {
         `(last packet ${new Date(newest * 1000).toISOString()}): they were closed first, and connections of this capture start afresh`,
     );
   }
+}
+
+/** A connection holding a day or more of hours or per-day function counts since its last fold. */
+function longBacklog(c: Conn): boolean {
+  return c.pastFns !== null || (c.hours !== null && c.hours.length >= 3 * 24);
 }
 
 /** A connection's initiator is decided by its DECIDE_AFTER_PACKETS-th packet at the latest. */

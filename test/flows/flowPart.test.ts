@@ -33,11 +33,24 @@ function frames(): Array<{ frame: Buffer; ts: number }> {
   return out;
 }
 
-function run(partFolds: number): { parts: FlowDelta[][]; batch: FlowBatch } {
+/** The short sessions, and one connection polling every 30 minutes through all their days (never idle). */
+function withPoller(): Array<{ frame: Buffer; ts: number }> {
+  const out = frames();
+  for (let i = 0; i < 12 * 48; i++) {
+    const req = modbusAdu(i & 0xffff, 1, [3, 0, 9, 0, 1]);
+    const resp = modbusAdu(i & 0xffff, 1, [3, 2, 0, 1]);
+    const ts = T0 + 100 + i * 1800;
+    out.push({ frame: tcpFrame({ src: '10.30.1.50', dst: '10.20.1.5', sport: 41000, dport: 502, seq: 100 + i * req.length, ack: 1 + i * resp.length, flags: 0x18, payload: req }), ts });
+    out.push({ frame: tcpFrame({ src: '10.20.1.5', dst: '10.30.1.50', sport: 502, dport: 41000, seq: 1 + i * resp.length, ack: 100 + (i + 1) * req.length, flags: 0x18, payload: resp }), ts: ts + 1 });
+  }
+  return out.sort((a, b) => a.ts - b.ts);
+}
+
+function run(partFolds: number, input = frames()): { parts: FlowDelta[][]; batch: FlowBatch } {
   const agg = new FlowAggregator({ registry: createRegistry([modbusTcp]), partFolds });
   const pkt = new DecodedPacket();
   const parts: FlowDelta[][] = [];
-  frames().forEach(({ frame, ts }, n) => {
+  input.forEach(({ frame, ts }, n) => {
     const rec = record(frame, ts, n + 1);
     agg.onPacket(rec, pkt, decodePacket(rec, pkt));
     if (agg.partDue()) parts.push(agg.takePart().flows);
@@ -66,6 +79,19 @@ describe('FlowAggregator.takePart', () => {
     expect(whole.batch.events.length).toBeGreaterThan(0);
     expect(parted.batch.events).toEqual(whole.batch.events);
     expect(parted.batch.protocols).toEqual(whole.batch.protocols);
+    expect({ ...parted.batch, flows: [] }).toEqual({ ...whole.batch, flows: [] });
+  });
+
+  test('takePart() also folds a live connection holding a day or more (a poller that never goes idle); the sums are the same', () => {
+    const whole = run(Infinity, withPoller());
+    const parted = run(3, withPoller());
+    const poller = (list: FlowDelta[]): FlowDelta | undefined => list.find((f) => f.src === '10.30.1.50');
+    const inParts = parted.parts.map(poller).filter((f) => f !== undefined);
+    expect(inParts.length).toBeGreaterThanOrEqual(3);
+    // Each part carries a day or so of its hours, not the whole span.
+    expect(Math.max(...inParts.map((f) => f!.hours.size))).toBeLessThan(24 * 4);
+    expect(poller(whole.batch.flows)!.hours.size).toBeGreaterThan(24 * 10);
+    expect(addUp([...parted.parts, parted.batch.flows])).toEqual(addUp([whole.batch.flows]));
     expect({ ...parted.batch, flows: [] }).toEqual({ ...whole.batch, flows: [] });
   });
 
