@@ -1,8 +1,9 @@
 /**
  * The embedded baseline store (SQLite through better-sqlite3): incremental, idempotent, crash-safe.
- * Every capture file's deltas go in ONE transaction together with the file's row in `captures`, so an
- * interrupted run never leaves half a file, and a file already recorded (same content fingerprint)
- * is skipped by the ingest stage. All counters are additive (UPSERT ... count = count + excluded.count).
+ * Every capture file's deltas go in ONE transaction together with the file's row in `captures` (a
+ * large file's flow deltas in parts into it while it is read: writePart), so an interrupted run never
+ * leaves half a file, and a file already recorded (same content fingerprint) is skipped by the ingest
+ * stage. All counters are additive (UPSERT ... count = count + excluded.count).
  */
 import { accessSync, constants, existsSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';

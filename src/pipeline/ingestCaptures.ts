@@ -2,7 +2,9 @@
  * The pipeline driver: sources in, batches out to the store. ingestSources() reads every unit of every
  * source (source.ts) one by one through ONE flow aggregator (so a TCP connection that spans rotated
  * files stays one connection) and commits each unit's deltas in one transaction with the unit's
- * capture row, and the aggregator's live state after the unit with them (liveState.ts): a run starts
+ * capture row (the flow deltas of a large unit written into that transaction in parts while it is
+ * read: src/flows/flowPart.ts, so memory does not grow with a unit's time span), and the aggregator's
+ * live state after the unit with them (liveState.ts): a run starts
  * from the state the last commit left, so a connection (and scan/flood counting) that spans runs
  * is one, and a kill between two commits loses nothing a re-run does not redo. ingestCaptures() is the library side of `zonescope ingest`: capture files
  * (fileSource.ts: a file already in the baseline is skipped whatever its name; one that grew since is
