@@ -463,41 +463,40 @@ export class Baseline {
    */
   private writeFlows(flows: readonly FlowDelta[]): void {
     const { upFlow, upEv, upHour, upFn, upFnDay, upRange, upObj, upAttr } = this.flowUpserts();
-    const hours = upHour.rows;
-    const fns = upFn.rows;
-    const days = upFnDay.rows;
-    const ranges = upRange.rows;
-    const objects = upObj.rows;
-    const hv = hours.values;
-    const fv = fns.values;
-    const dv = days.values;
-    for (const f of flows) {
-      const { id } = upFlow.get([f.src, f.dst, f.transport, f.port, f.protocol], f) as { id: number };
-      for (const [ev, n] of Object.entries(f.evidence)) if (n) upEv.run([id, ev], { connections: n });
-      for (const [h, [packets, bytes]] of f.hours) {
-        hv.push(id, h, packets, bytes);
-        hours.added();
-      }
-      for (const fn of f.functions.values()) {
-        fv.push(id, fn.spaceName, fn.code, fn.variant, fn.name, fn.opClass, fn.requests, fn.responses, fn.exceptions);
-        fns.added();
-        for (const [day, n] of fn.days) {
-          dv.push(id, fn.spaceName, fn.code, fn.variant, day, n.requests, n.responses, n.exceptions);
-          days.added();
+    const [hours, fns, days, ranges, objects] = [upHour.rows, upFn.rows, upFnDay.rows, upRange.rows, upObj.rows];
+    try {
+      for (const f of flows) {
+        const { id } = upFlow.get([f.src, f.dst, f.transport, f.port, f.protocol], f) as { id: number };
+        for (const [ev, n] of Object.entries(f.evidence)) if (n) upEv.run([id, ev], { connections: n });
+        for (const [h, [packets, bytes]] of f.hours) {
+          hours.values.push(id, h, packets, bytes);
+          hours.added();
         }
+        for (const fn of f.functions.values()) {
+          fns.values.push(id, fn.spaceName, fn.code, fn.variant, fn.name, fn.opClass, fn.requests, fn.responses, fn.exceptions);
+          fns.added();
+          for (const [day, n] of fn.days) {
+            days.values.push(id, fn.spaceName, fn.code, fn.variant, day, n.requests, n.responses, n.exceptions);
+            days.added();
+          }
+        }
+        for (const [k, requests] of f.ranges) {
+          const r = decodeRangeKey(k);
+          ranges.values.push(id, r.table, r.start, r.count, r.write ? 1 : 0, requests);
+          ranges.added();
+        }
+        for (const o of f.objects.values()) {
+          objects.values.push(id, o.spaceName, o.key, o.reads, o.writes);
+          objects.added();
+        }
+        for (const [k, vs] of f.attributes) for (const v of vs) upAttr.run(id, k, v);
       }
-      for (const [k, requests] of f.ranges) {
-        const r = decodeRangeKey(k);
-        ranges.values.push(id, r.table, r.start, r.count, r.write ? 1 : 0, requests);
-        ranges.added();
-      }
-      for (const o of f.objects.values()) {
-        objects.values.push(id, o.spaceName, o.key, o.reads, o.writes);
-        objects.added();
-      }
-      for (const [k, vs] of f.attributes) for (const v of vs) upAttr.run(id, k, v);
+      for (const rows of [hours, fns, days, ranges, objects]) rows.flush();
+    } catch (e) {
+      // The write fails (its transaction is rolled back): no row of it may stay pending for the next one.
+      for (const rows of [hours, fns, days, ranges, objects]) rows.discard();
+      throw e;
     }
-    for (const rows of [hours, fns, days, ranges, objects]) rows.flush();
   }
 }
 

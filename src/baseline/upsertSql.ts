@@ -60,6 +60,11 @@ export class UpsertRows {
     this.values.length = 0;
   }
 
+  /** Drop the rows still pending (a write that failed half-way: its transaction is rolled back). */
+  discard(): void {
+    this.values.length = 0;
+  }
+
   /** Add the rows still pending. */
   flush(): void {
     const n = this.values.length / this.width;
