@@ -7,7 +7,7 @@
  *  - cli     (`npm run test:cli`): the real binary (`node bin/zonescope.js`), as a user runs it.
  *  - oracle  (`npm run test:oracle`): tests that run tshark/editcap (the oracle, or to cut PDUs out of
  *    captures) or tcpreplay.
- *  - golden  (`npm run test:golden`): whole-pipeline documents and ground truth (the demo plant, parallel = serial, the bench,
+ *  - golden  (`npm run test:golden`): whole-pipeline documents and ground truth (the demo plant, parallel = serial, files in parts = at once, the bench,
  *    the HTML report in headless Chromium).
  * `npm test` runs them all. A new test file lands in `unit` unless it matches a list below.
  */
@@ -37,7 +37,7 @@ const ORACLE = [
   // tcpreplay into a network namespace
   'test/ingest/liveCapture.test.ts',
 ];
-const GOLDEN = ['test/report/flowsGolden.test.ts', 'test/report/html/*.browser.test.ts', 'test/baseline/demo.test.ts', 'test/pipeline/parallelIngest.test.ts', 'test/fixtures/refineryUnit3.test.ts', 'test/fixtures/bench.test.ts'];
+const GOLDEN = ['test/report/flowsGolden.test.ts', 'test/report/html/*.browser.test.ts', 'test/baseline/demo.test.ts', 'test/pipeline/parallelIngest.test.ts', 'test/pipeline/ingestParts.test.ts', 'test/fixtures/refineryUnit3.test.ts', 'test/fixtures/bench.test.ts'];
 const CLI = ['test/cli/{main,conventions,flowsCommand,poisoned}.test.ts'];
 
 const at = (globs) => globs.map((g) => `<rootDir>/${g}`);

@@ -1,8 +1,9 @@
 /**
  * The embedded baseline store (SQLite through better-sqlite3): incremental, idempotent, crash-safe.
- * Every capture file's deltas go in ONE transaction together with the file's row in `captures`, so an
- * interrupted run never leaves half a file, and a file already recorded (same content fingerprint)
- * is skipped by the ingest stage. All counters are additive (UPSERT ... count = count + excluded.count).
+ * Every capture file's deltas go in ONE transaction together with the file's row in `captures` (a
+ * large file's flow deltas in parts into it while it is read: writePart), so an interrupted run never
+ * leaves half a file, and a file already recorded (same content fingerprint) is skipped by the ingest
+ * stage. All counters are additive (UPSERT ... count = count + excluded.count).
  */
 import { accessSync, constants, existsSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
@@ -23,6 +24,10 @@ import {
   RANGE_RULES,
   SCAN_RULES,
   type FlowBatch,
+  type FlowDelta,
+  type FlowFunctionDelta,
+  type FlowObjectDelta,
+  type FnDayCounts,
 } from '../flows/flowDelta.js';
 import { isFirstKind, type EventDelta } from '../flows/eventDelta.js';
 import { BaselineError } from './baselineError.js';
@@ -30,7 +35,7 @@ import { BaselineReader } from './reader.js';
 import { isBusy, storageError } from './storageError.js';
 import { openForReading, prepareForWriting } from './storeFile.js';
 import { markStore, newsSince, type StoreMark, type StoreNews } from './storeNews.js';
-import { prepareUpsert } from './upsertSql.js';
+import { prepareUpsert, type Upsert } from './upsertSql.js';
 
 export { BaselineError };
 export type { StoreMark, StoreNews };
@@ -100,6 +105,14 @@ export class Baseline {
   private readonly db: Database.Database;
   private readonly path: string;
   private readonly opts: BaselineOpenOptions;
+  /**
+   * The transaction a capture's parts are written into (writePart) until commitCapture / commitDeltas
+   * commits them with the rest of the capture, or abortParts drops them: its own (BEGIN), or a
+   * savepoint inside a rebuild's transaction (replaceAll).
+   */
+  private parts: 'none' | 'begin' | 'savepoint' = 'none';
+  /** The flow upserts, prepared once per store (writeFlows). */
+  private flowStatements: FlowStatements | null = null;
 
   private constructor(db: Database.Database, path: string, opts: BaselineOpenOptions) {
     this.db = db;
@@ -147,7 +160,19 @@ export class Baseline {
    * (busyTimeoutMs), then say so (onWait) and wait longer (waitMs), then give up with BASELINE_BUSY;
    * every other storage failure becomes its BaselineError. Either way nothing of `fn` is kept.
    */
-  private write<T>(doing: string, fn: () => T): T {
+  private write<T>(doing: string, fn: () => T, keep: (r: T) => boolean = () => true): T {
+    if (this.parts !== 'none') {
+      // The capture's parts are in the open transaction: `fn` ends it (all of it kept, or none).
+      try {
+        const r = fn();
+        if (keep(r)) this.endParts();
+        else this.abortParts();
+        return r;
+      } catch (e) {
+        this.abortParts();
+        throw storageError(e, this.path, doing);
+      }
+    }
     const tx = this.db.transaction(fn);
     try {
       return whileBusy(() => tx.immediate(), this.path, this.opts);
@@ -171,6 +196,7 @@ export class Baseline {
    */
   close(): void {
     if (!this.db.open) return;
+    this.abortParts();
     try {
       this.db.pragma('busy_timeout = 0');
       this.db.pragma('journal_mode = DELETE');
@@ -266,7 +292,54 @@ export class Baseline {
       for (const [code, v] of diagnosticCounts) insCount.run(captureId, code, v.severity, v.count);
       if (live !== undefined) this.writeLiveState(captureId, live);
       return captureId;
-    });
+    }, (id) => id !== null);
+  }
+
+  /**
+   * Add a part of the capture being read (its flow deltas so far: src/flows/flowPart.ts) to the
+   * capture's transaction, opened by the first part and ended by the capture's commitCapture (or
+   * commitDeltas), which commits the parts with the rest in one, or abortParts. The upserts add up,
+   * so the parts and the capture's batch give the store what one batch of them all would have given;
+   * a kill before the commit leaves nothing of the capture. While the parts are open this process
+   * holds the store's write lock (readers go on reading the committed store).
+   */
+  writePart(flows: readonly FlowDelta[]): void {
+    if (this.parts === 'none') {
+      const db = this.db;
+      try {
+        if (db.inTransaction) {
+          db.exec('SAVEPOINT capture_parts');
+          this.parts = 'savepoint';
+        } else {
+          whileBusy(() => db.exec('BEGIN IMMEDIATE'), this.path, this.opts);
+          this.parts = 'begin';
+        }
+      } catch (e) {
+        throw storageError(e, this.path, 'adding a capture in parts');
+      }
+    }
+    try {
+      this.writeFlows(flows);
+    } catch (e) {
+      this.abortParts();
+      throw storageError(e, this.path, 'adding a capture in parts');
+    }
+  }
+
+  /** Drop the parts written since the capture's first writePart (nothing of it is kept); no-op when none. */
+  abortParts(): void {
+    const kind = this.parts;
+    if (kind === 'none') return;
+    this.parts = 'none';
+    if (!this.db.inTransaction) return;
+    if (kind === 'begin') this.db.exec('ROLLBACK');
+    else this.db.exec('ROLLBACK TO capture_parts; RELEASE capture_parts');
+  }
+
+  private endParts(): void {
+    const kind = this.parts;
+    this.parts = 'none';
+    this.db.exec(kind === 'begin' ? 'COMMIT' : 'RELEASE capture_parts');
   }
 
   /** How many captures were decoded with each set of decode options (null: not recorded, before schema 3). */
@@ -350,29 +423,7 @@ export class Baseline {
    */
   private writeBatch(batch: FlowBatch, captureId: number): void {
     const db = this.db;
-    const upFlow = prepareUpsert(db, 'flows', ['src', 'dst', 'transport', 'port', 'protocol'], [], FLOW_RULES, 'id');
-    const upEv = prepareUpsert(db, 'flow_evidence', ['flow_id', 'evidence'], [], EVIDENCE_RULES);
-    const upHour = prepareUpsert(db, 'flow_hours', ['flow_id', 'hour'], [], HOUR_RULES);
-    const upFn = prepareUpsert(db, 'flow_functions', ['flow_id', 'space', 'code', 'variant'], ['name', 'op_class'], FUNCTION_RULES);
-    const upFnDay = prepareUpsert(db, 'flow_function_days', ['flow_id', 'space', 'code', 'variant', 'day'], [], FUNCTION_RULES);
-    const upRange = prepareUpsert(db, 'flow_ranges', ['flow_id', 'tbl', 'start', 'count', 'write'], [], RANGE_RULES);
-    const upObj = prepareUpsert(db, 'flow_objects', ['flow_id', 'space', 'key'], [], OBJECT_RULES);
-    const upAttr = db.prepare('INSERT OR IGNORE INTO flow_attributes (flow_id, key, value) VALUES (?, ?, ?)');
-    for (const f of batch.flows) {
-      const { id } = upFlow.get([f.src, f.dst, f.transport, f.port, f.protocol], f) as { id: number };
-      for (const [ev, n] of Object.entries(f.evidence)) if (n) upEv.run([id, ev], { connections: n });
-      for (const [h, [packets, bytes]] of f.hours) upHour.run([id, h], { packets, bytes });
-      for (const fn of f.functions.values()) {
-        upFn.run([id, fn.spaceName, fn.code, fn.variant, fn.name, fn.opClass], fn);
-        for (const [day, n] of fn.days) upFnDay.run([id, fn.spaceName, fn.code, fn.variant, day], n);
-      }
-      for (const [k, requests] of f.ranges) {
-        const r = decodeRangeKey(k);
-        upRange.run([id, r.table, r.start, r.count, r.write ? 1 : 0], { requests });
-      }
-      for (const o of f.objects.values()) upObj.run([id, o.spaceName, o.key], o);
-      for (const [k, vs] of f.attributes) for (const v of vs) upAttr.run(id, k, v);
-    }
+    this.writeFlows(batch.flows);
     const upIdent = prepareUpsert(db, 'identities', ['ip', 'protocol', 'key', 'value'], ['capture_id', 'frame'], IDENTITY_RULES);
     for (const i of batch.identities) upIdent.run([i.ip, i.protocol, i.key, i.value, captureId, i.frame], i);
     const upMac = prepareUpsert(db, 'host_macs', ['ip', 'mac'], [], MAC_RULES);
@@ -388,6 +439,64 @@ export class Baseline {
     const upPoint = prepareUpsert(db, 'capture_points', ['capture_id', 'encapsulation', 'outer_src', 'outer_dst', 'tunnel_id'], [], CAPTURE_POINT_RULES);
     for (const c of batch.capturePoints) upPoint.run([captureId, c.encapsulation, c.outerSrc, c.outerDst, c.tunnelId], c);
     writeEvents(db, batch.events, captureId);
+  }
+
+  /** The flow upserts of this store (prepared at its first write, reused by every batch and part). */
+  private flowUpserts(): FlowStatements {
+    const db = this.db;
+    return (this.flowStatements ??= {
+      upFlow: prepareUpsert(db, 'flows', ['src', 'dst', 'transport', 'port', 'protocol'], [], FLOW_RULES, 'id'),
+      upEv: prepareUpsert(db, 'flow_evidence', ['flow_id', 'evidence'], [], EVIDENCE_RULES),
+      upHour: prepareUpsert(db, 'flow_hours', ['flow_id', 'hour'], [], HOUR_RULES),
+      upFn: prepareUpsert(db, 'flow_functions', ['flow_id', 'space', 'code', 'variant'], ['name', 'op_class'], FUNCTION_RULES),
+      upFnDay: prepareUpsert(db, 'flow_function_days', ['flow_id', 'space', 'code', 'variant', 'day'], [], FUNCTION_RULES),
+      upRange: prepareUpsert(db, 'flow_ranges', ['flow_id', 'tbl', 'start', 'count', 'write'], [], RANGE_RULES),
+      upObj: prepareUpsert(db, 'flow_objects', ['flow_id', 'space', 'key'], [], OBJECT_RULES),
+      upAttr: db.prepare('INSERT OR IGNORE INTO flow_attributes (flow_id, key, value) VALUES (?, ?, ?)'),
+    });
+  }
+
+  /**
+   * Add flow deltas: every counter by its merge rule, the functions also per UTC day
+   * (flow_function_days). A flow's row first (its id), then the rows of its hours, functions, days,
+   * ranges and objects, many per statement (Upsert.rows: the bulk of a plant's rows are hours and days).
+   */
+  private writeFlows(flows: readonly FlowDelta[]): void {
+    const { upFlow, upEv, upHour, upFn, upFnDay, upRange, upObj, upAttr } = this.flowUpserts();
+    const [hours, fns, days, ranges, objects] = [upHour.rows, upFn.rows, upFnDay.rows, upRange.rows, upObj.rows];
+    try {
+      for (const f of flows) {
+        const { id } = upFlow.get([f.src, f.dst, f.transport, f.port, f.protocol], f) as { id: number };
+        for (const [ev, n] of Object.entries(f.evidence)) if (n) upEv.run([id, ev], { connections: n });
+        for (const [h, [packets, bytes]] of f.hours) {
+          hours.values.push(id, h, packets, bytes);
+          hours.added();
+        }
+        for (const fn of f.functions.values()) {
+          fns.values.push(id, fn.spaceName, fn.code, fn.variant, fn.name, fn.opClass, fn.requests, fn.responses, fn.exceptions);
+          fns.added();
+          for (const [day, n] of fn.days) {
+            days.values.push(id, fn.spaceName, fn.code, fn.variant, day, n.requests, n.responses, n.exceptions);
+            days.added();
+          }
+        }
+        for (const [k, requests] of f.ranges) {
+          const r = decodeRangeKey(k);
+          ranges.values.push(id, r.table, r.start, r.count, r.write ? 1 : 0, requests);
+          ranges.added();
+        }
+        for (const o of f.objects.values()) {
+          objects.values.push(id, o.spaceName, o.key, o.reads, o.writes);
+          objects.added();
+        }
+        for (const [k, vs] of f.attributes) for (const v of vs) upAttr.run(id, k, v);
+      }
+      for (const rows of [hours, fns, days, ranges, objects]) rows.flush();
+    } catch (e) {
+      // The write fails (its transaction is rolled back): no row of it may stay pending for the next one.
+      for (const rows of [hours, fns, days, ranges, objects]) rows.discard();
+      throw e;
+    }
   }
 }
 
@@ -422,6 +531,17 @@ function writeEvents(db: Database.Database, events: readonly EventDelta[], captu
     }
     ins.run(captureId, e.kind, e.src, e.dst, e.transport, e.port, e.protocol, e.space, e.code, e.variant, e.name, e.object, e.ts, e.frame, e.count, fileOf(e));
   }
+}
+
+interface FlowStatements {
+  upFlow: Upsert<FlowDelta>;
+  upEv: Upsert<{ connections: number }>;
+  upHour: Upsert<{ packets: number; bytes: number }>;
+  upFn: Upsert<FlowFunctionDelta>;
+  upFnDay: Upsert<FnDayCounts>;
+  upRange: Upsert<{ requests: number }>;
+  upObj: Upsert<FlowObjectDelta>;
+  upAttr: Database.Statement;
 }
 
 /** A store this user cannot write (file or folder) is refused before anything is read into it. */

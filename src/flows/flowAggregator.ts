@@ -41,6 +41,7 @@ import { ConnSink, type PacketLocation } from './connSink.js';
 import { ConnTable } from './connTable.js';
 import { InitiatorDecider } from './decideInitiator.js';
 import { FlowFolder } from './foldConn.js';
+import { DEFAULT_PART_FOLDS, PartHoldback, type FlowPart } from './flowPart.js';
 import { newFrameCounters, type FlowBatch, type FrameCounters } from './flowDelta.js';
 import type { HostTable } from './hostTable.js';
 import { L2Tracker } from './l2Tracker.js';
@@ -51,6 +52,7 @@ import { SWEEP_EVERY_PACKETS, SWEEP_EVERY_SECONDS, idleLimit, sweepConns } from 
 export type { PacketLocation } from './connSink.js';
 export type { FlowBatch, FlowDelta, FrameCounters, IdentityDelta, L2Delta, MacDelta, ProtocolStatsDelta, ScanDelta } from './flowDelta.js';
 export type { EventDelta, EventKind } from './eventDelta.js';
+export type { FlowPart } from './flowPart.js';
 export { ipv4PairShard, pairShard } from './pairShard.js';
 export { transportName } from './transportName.js';
 
@@ -67,6 +69,8 @@ export interface FlowAggregatorOptions {
    * flood), before the following ones are summarised instead of kept as flows (default 256).
    */
   scanThreshold?: number;
+  /** Connection folds after which partDue() says the pending deltas are large (flowPart.ts; default DEFAULT_PART_FOLDS). */
+  partFolds?: number;
   onDiagnostic?: (d: Diagnostic) => void;
 }
 
@@ -96,6 +100,11 @@ export class FlowAggregator {
   private readonly probes: ProbeDetector;
   private readonly folder: FlowFolder;
   private counters = newFrameCounters();
+  /** Connection folds since the last takeBatch() or takePart(), and the bound partDue() checks. */
+  private foldsPending = 0;
+  private readonly partFolds: number;
+  /** What parts of this file took and its batch hands over (protocol counters, events). */
+  private readonly held = new PartHoldback();
   /** IPv4/IPv6 fragment id -> ports of the first fragment, to attribute later fragments. */
   private fragments = new Map<string, number>();
   private packetsSinceSweep = 0;
@@ -107,6 +116,7 @@ export class FlowAggregator {
   constructor(opts: FlowAggregatorOptions) {
     this.registry = opts.registry;
     this.maxConnections = opts.maxConnections ?? DEFAULT_MAX_CONNECTIONS;
+    this.partFolds = opts.partFolds ?? DEFAULT_PART_FOLDS;
     this.connHosts = new ConnHosts(this.table);
     this.initiators = new InitiatorDecider(this.registry, this.connHosts);
     this.sink = new ConnSink(this.connHosts, this.initiators, opts.onDiagnostic ?? (() => {}));
@@ -325,6 +335,7 @@ export class FlowAggregator {
       this.sink.cur = null;
     }
     this.folder.fold(conn);
+    this.foldsPending++;
     this.table.remove(conn.slot);
     this.conns[conn.slot] = undefined;
     conn.session = null;
@@ -398,7 +409,8 @@ export class FlowAggregator {
         c.session = resumedSession(this.registry, c, c.proto === IPPROTO_TCP ? 'tcp' : 'udp', cp);
       } else this.folder.fold(c);
     }
-    const { flows, protocols, events } = this.folder.take();
+    const { flows, protocols, events } = this.held.finish(this.folder.take());
+    this.foldsPending = 0;
     const { macs, arp, l2 } = this.l2.take();
     const batch: FlowBatch = {
       flows,
@@ -415,6 +427,33 @@ export class FlowAggregator {
     };
     this.counters = newFrameCounters();
     return batch;
+  }
+
+  /**
+   * Whether the flow deltas pending since the last takeBatch() or takePart() are large (partFolds
+   * connection folds): then the caller may hand them over in a part (takePart) before the file ends.
+   */
+  partDue(): boolean {
+    return this.foldsPending >= this.partFolds;
+  }
+
+  /**
+   * A part of the current file's deltas (flowPart.ts): the flow deltas of the connections folded so
+   * far (evicted ones, and live ones with a long backlog), without first folds of live connections,
+   * so nothing is decided earlier than at the file's end. The file's takeBatch() hands over the rest;
+   * the parts and the batch add up to what takeBatch() alone would have given.
+   */
+  takePart(): FlowPart {
+    this.foldsPending = 0;
+    // Live connections with a day or more since their last fold (a long-lived poll, class-1 I/O) are
+    // folded as at a file's end, or their hours and days would grow with the file's time span. Only
+    // those whose fold decides nothing: counted already, or carrying payload (never a failed attempt,
+    // so not a scan/flood count) with the initiator decided; and no events pending (MAX_CONN_EVENTS
+    // counts per fold).
+    for (const c of this.conns) {
+      if (c !== undefined && c.events === null && (c.counted || (c.payloadSeen && c.initiatorIsA >= 0)) && longBacklog(c)) this.folder.fold(c);
+    }
+    return this.held.part(this.folder.take());
   }
 
   /**
@@ -478,6 +517,11 @@ export class FlowAggregator {
         `(last packet ${new Date(newest * 1000).toISOString()}): they were closed first, and connections of this capture start afresh`,
     );
   }
+}
+
+/** A connection holding a day or more of hours or per-day function counts since its last fold. */
+function longBacklog(c: Conn): boolean {
+  return c.pastFns !== null || (c.hours !== null && c.hours.length >= 3 * 24);
 }
 
 /** A connection's initiator is decided by its DECIDE_AFTER_PACKETS-th packet at the latest. */

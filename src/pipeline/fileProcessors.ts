@@ -14,7 +14,7 @@ import { decodePacket } from '../decode/decodePacket.js';
 import { DecodedPacket } from '../decode/packet.js';
 import type { Registry } from '../dissectors/registry.js';
 import { peekIpv4Pair } from '../decode/peekIpv4Pair.js';
-import { DEFAULT_MAX_CONNECTIONS, FlowAggregator, ipv4PairShard, pairShard, type FlowBatch } from '../flows/flowAggregator.js';
+import { DEFAULT_MAX_CONNECTIONS, FlowAggregator, ipv4PairShard, pairShard, type FlowBatch, type FlowPart } from '../flows/flowAggregator.js';
 import { mergeBatches } from '../flows/mergeBatches.js';
 import { mergeLiveStates, shardLiveState, type LiveState } from '../flows/liveState.js';
 import type { ReadSummary } from '../ingest/readCapture.js';
@@ -34,8 +34,12 @@ export interface FileResult {
 export interface FileProcessor {
   /** Carry on from the live state an earlier run left in the store (before the first run()). */
   restore(state: LiveState): Promise<void>;
-  /** Read one unit; `last` (the end of the run's input) closes the sessions' buffered data at its end. */
-  run(unit: CaptureUnit, last: boolean, onProgress: (consumed: number, records: number) => void): Promise<FileResult>;
+  /**
+   * Read one unit; `last` (the end of the run's input) closes the sessions' buffered data at its end.
+   * With `onPart`, the unit's flow deltas are also handed over in parts while it is read (when they
+   * grow large: FlowAggregator.partDue), before the rest in the result's batch (src/flows/flowPart.ts).
+   */
+  run(unit: CaptureUnit, last: boolean, onProgress: (consumed: number, records: number) => void, onPart?: (part: FlowPart) => void): Promise<FileResult>;
   close(): Promise<void>;
 }
 
@@ -45,8 +49,9 @@ export class InProcessProcessor implements FileProcessor {
   private log = new DiagnosticLog(20);
   private readonly onRecord: (rec: CaptureRecord) => void;
   private records = 0;
+  private onPart: ((part: FlowPart) => void) | null = null;
 
-  constructor(registry: Registry, opts: { maxConnections?: number; scanThreshold?: number }) {
+  constructor(registry: Registry, opts: { maxConnections?: number; scanThreshold?: number; partFolds?: number }) {
     const agg = new FlowAggregator({ registry, ...opts, onDiagnostic: (d) => this.log.report(d) });
     this.agg = agg;
     const pkt = this.pkt;
@@ -56,11 +61,13 @@ export class InProcessProcessor implements FileProcessor {
       loc.fileOffset = rec.fileOffset;
       agg.onPacket(rec, pkt, decodePacket(rec, pkt));
       this.records++;
+      if (this.onPart !== null && agg.partDue()) this.onPart(agg.takePart());
     };
   }
 
-  async run(unit: CaptureUnit, last: boolean, onProgress: (consumed: number, records: number) => void): Promise<FileResult> {
+  async run(unit: CaptureUnit, last: boolean, onProgress: (consumed: number, records: number) => void, onPart?: (part: FlowPart) => void): Promise<FileResult> {
     this.log = new DiagnosticLog(20);
+    this.onPart = onPart ?? null;
     this.agg.loc.file = unit.frameFile ?? unit.path;
     const log = this.log;
     this.records = 0;
@@ -71,6 +78,7 @@ export class InProcessProcessor implements FileProcessor {
         this.agg.loc.file = path;
       },
     });
+    this.onPart = null;
     const batch = this.agg.takeBatch(last);
     return { summary, batch, log, live: this.agg.exportState() };
   }
@@ -134,7 +142,7 @@ export class ShardedProcessor implements FileProcessor {
    * Start `count` workers and wait until each has loaded (it says 'ready'). Rejects, with every worker
    * stopped, when one cannot start (a missing or broken worker module, no loader for the sources).
    */
-  static async start(launch: WorkerLaunch, count: number, opts: { decodeAs?: Record<string, string>; maxConnections?: number; scanThreshold?: number }): Promise<ShardedProcessor> {
+  static async start(launch: WorkerLaunch, count: number, opts: { decodeAs?: Record<string, string>; maxConnections?: number; scanThreshold?: number; partFolds?: number }): Promise<ShardedProcessor> {
     const workers: Worker[] = [];
     // The live-connection limit is for the whole ingest: each shard gets its part.
     const maxConnections = Math.ceil((opts.maxConnections ?? DEFAULT_MAX_CONNECTIONS) / count);
@@ -173,7 +181,7 @@ export class ShardedProcessor implements FileProcessor {
    * go, so memory stays bounded whatever the workers' pace). At the unit's end every worker sends its
    * batch; the batches merge into the unit's.
    */
-  async run(unit: CaptureUnit, last: boolean, onProgress: (consumed: number, records: number) => void): Promise<FileResult> {
+  async run(unit: CaptureUnit, last: boolean, onProgress: (consumed: number, records: number) => void, onPart?: (part: FlowPart) => void): Promise<FileResult> {
     const n = this.workers.length;
     const log = new DiagnosticLog(20);
     const pool: ArrayBuffer[][] = this.workers.map(() => []);
@@ -195,6 +203,15 @@ export class ShardedProcessor implements FileProcessor {
           inFlight[i]!--;
           if (m.buf.byteLength === CHUNK_BYTES) pool[i]!.push(m.buf);
           if (wake !== null && inFlight[i]! < MAX_IN_FLIGHT) wake();
+        } else if (m.type === 'part') {
+          // A part of the worker's deltas, written as it comes (parts of shards add up in any order).
+          if (failure === null) {
+            try {
+              onPart?.(m.part);
+            } catch (e) {
+              fail(e as Error);
+            }
+          }
         } else if (m.type === 'done') {
           done[i] = m;
           if (--pendingDone === 0) allDone?.();
@@ -217,7 +234,7 @@ export class ShardedProcessor implements FileProcessor {
     };
     try {
       for (let i = 0; i < n; i++) {
-        this.workers[i]!.postMessage({ type: 'begin', path: unit.path } satisfies WorkerRequest);
+        this.workers[i]!.postMessage({ type: 'begin', path: unit.path, parts: onPart !== undefined } satisfies WorkerRequest);
         writers.push(chunk(i, CHUNK_BYTES));
       }
       const pkt = new DecodedPacket();

@@ -2,7 +2,9 @@
  * The pipeline driver: sources in, batches out to the store. ingestSources() reads every unit of every
  * source (source.ts) one by one through ONE flow aggregator (so a TCP connection that spans rotated
  * files stays one connection) and commits each unit's deltas in one transaction with the unit's
- * capture row, and the aggregator's live state after the unit with them (liveState.ts): a run starts
+ * capture row (the flow deltas of a large unit written into that transaction in parts while it is
+ * read: src/flows/flowPart.ts, so memory does not grow with a unit's time span), and the aggregator's
+ * live state after the unit with them (liveState.ts): a run starts
  * from the state the last commit left, so a connection (and scan/flood counting) that spans runs
  * is one, and a kill between two commits loses nothing a re-run does not redo. ingestCaptures() is the library side of `zonescope ingest`: capture files
  * (fileSource.ts: a file already in the baseline is skipped whatever its name; one that grew since is
@@ -28,6 +30,7 @@ import {
   type ProtocolStatsDelta,
   type ScanDelta,
 } from '../flows/flowDelta.js';
+import type { FlowPart } from '../flows/flowPart.js';
 import { decodeLiveState, encodeLiveState, type LiveState } from '../flows/liveState.js';
 import { InProcessProcessor, ShardedProcessor, workerLaunch, type FileProcessor } from './fileProcessors.js';
 import { decodeOptionsText } from './decodeOptions.js';
@@ -105,6 +108,12 @@ export interface IngestOptions {
   /** See FlowAggregatorOptions. */
   maxConnections?: number;
   scanThreshold?: number;
+  /**
+   * Connection folds after which a file's flow deltas are written in a part into the file's
+   * transaction while it is read (src/flows/flowPart.ts; default DEFAULT_PART_FOLDS; Infinity: at
+   * the file's end only). Same store either way; parts keep memory flat in a file's time span.
+   */
+  partFolds?: number;
   onProgress?: (p: IngestProgress) => void;
   /** Every diagnostic as it happens (the CLI prints the first ones). */
   onDiagnostic?: (d: Diagnostic) => void;
@@ -142,6 +151,10 @@ export async function ingestSources(baseline: PipelineStore, sources: CaptureSou
     const state = stored === null ? null : decodeLiveState(stored);
     if (state !== null) await processor.restore(state);
     return await readUnits(processor);
+  } catch (e) {
+    // A unit that failed half-way: the parts of it written so far are dropped with it.
+    baseline.abortParts?.();
+    throw e;
   } finally {
     await processor.close();
   }
@@ -184,6 +197,16 @@ export async function ingestSources(baseline: PipelineStore, sources: CaptureSou
       }
     };
 
+    /** A part of the unit being read, written into its transaction (the store commits it with the unit). */
+    let parted = false;
+    const writePart = baseline.writePart;
+    const onPart = writePart === undefined
+      ? undefined
+      : (part: FlowPart): void => {
+          parted = true;
+          for (const f of part.flows) totals.flows.add(f.key);
+          writePart.call(baseline, part.flows);
+        };
     const known = (pl: SourcePlan): CaptureUnit[] | null => (Array.isArray(pl.units) ? (pl.units as CaptureUnit[]) : null);
     const files = plans.reduce((n, pl) => n + (known(pl)?.length ?? 0), 0);
     let i = 0;
@@ -193,11 +216,13 @@ export async function ingestSources(baseline: PipelineStore, sources: CaptureSou
       const last = p.last && plans.slice(si + 1).every((pl) => known(pl)?.length === 0);
       const fileStart = bytesBefore;
       const fileIndex = i;
+      parted = false;
       const { summary, batch, log: fileLog, live } = await proc.run(p, last, (consumed, records) =>
         opts.onProgress?.({
           file: fileIndex, files: Math.max(files, fileIndex), path: p.path, bytesDone: fileStart + consumed, bytesTotal,
           packets: totals.frames + records, elapsedMs: Date.now() - t0,
         }),
+        onPart,
       );
       bytesBefore += p.size;
       absorb(batch);
@@ -217,7 +242,8 @@ export async function ingestSources(baseline: PipelineStore, sources: CaptureSou
       if (!readable) {
         failed = true;
         results.push({ ...settledResult(p.path, 'failed', fileLog.kept.find((d) => d.severity === 'error')?.message ?? 'unreadable'), errors });
-        if (last && lastCaptureId !== null && hasContent(batch)) baseline.commitDeltas(lastCaptureId, batch, storedForm(live));
+        if (last && lastCaptureId !== null && (parted || hasContent(batch))) baseline.commitDeltas(lastCaptureId, batch, storedForm(live));
+        else baseline.abortParts?.();
         continue;
       }
       if (errors > 0) failed = true;
@@ -287,7 +313,7 @@ async function createProcessor(opts: IngestOptions, bytesTotal: number, files: b
   const wanted = opts.workers ?? (bytesTotal >= PARALLEL_MIN_BYTES ? Math.min(2, cores) : 1);
   const inThisThread = (): FileProcessor => {
     const registry = opts.registry ?? createRegistry(defaultDissectors, { decodeAs: opts.decodeAs });
-    return new InProcessProcessor(registry, { maxConnections: opts.maxConnections, scanThreshold: opts.scanThreshold });
+    return new InProcessProcessor(registry, { maxConnections: opts.maxConnections, scanThreshold: opts.scanThreshold, partFolds: opts.partFolds });
   };
   if (wanted <= 1) return inThisThread();
   const fallBack = (why: string): FileProcessor => {
@@ -303,7 +329,7 @@ async function createProcessor(opts: IngestOptions, bytesTotal: number, files: b
   const launch = workerLaunch();
   if ('unavailable' in launch) return fallBack(launch.unavailable);
   try {
-    return await ShardedProcessor.start(launch, wanted, { decodeAs: opts.decodeAs, maxConnections: opts.maxConnections, scanThreshold: opts.scanThreshold });
+    return await ShardedProcessor.start(launch, wanted, { decodeAs: opts.decodeAs, maxConnections: opts.maxConnections, scanThreshold: opts.scanThreshold, partFolds: opts.partFolds });
   } catch (e) {
     return fallBack(`a worker thread could not start (${(e as Error).message.split('\n')[0]}): reinstall or rebuild zonescope, or run with one worker`);
   }

@@ -12,7 +12,7 @@ import { decodePacket } from '../decode/decodePacket.js';
 import { DecodedPacket } from '../decode/packet.js';
 import { defaultDissectors } from '../dissectors/index.js';
 import { createRegistry } from '../dissectors/registry.js';
-import { FlowAggregator, type FlowBatch } from '../flows/flowAggregator.js';
+import { FlowAggregator, type FlowBatch, type FlowPart } from '../flows/flowAggregator.js';
 import { shardLiveState, type LiveState } from '../flows/liveState.js';
 import { newCaptureRecord, type CaptureRecord } from '../ingest/record.js';
 import { readRecordChunk } from './recordChunk.js';
@@ -23,12 +23,13 @@ export interface WorkerSetup {
   decodeAs?: Record<string, string>;
   maxConnections?: number;
   scanThreshold?: number;
+  partFolds?: number;
 }
 
 /** What the main thread sends: a unit starts, a chunk of its records (transferred), the unit ends. */
 export type WorkerRequest =
   | { type: 'restore'; state: LiveState }
-  | { type: 'begin'; path: string }
+  | { type: 'begin'; path: string; parts?: boolean }
   | { type: 'chunk'; buf: ArrayBuffer; length: number }
   | { type: 'end'; last: boolean };
 
@@ -36,6 +37,8 @@ export type WorkerRequest =
 export type WorkerReply =
   | { type: 'ready'; module: string }
   | { type: 'free'; buf: ArrayBuffer }
+  /** a part of the unit's flow deltas (flowPart.ts), sent while it is read when 'begin' asked for parts */
+  | { type: 'part'; part: FlowPart }
   | { type: 'restored' }
   | { type: 'done'; batch: FlowBatch; live: LiveState; kept: Diagnostic[]; counts: Array<[DiagnosticCode, { severity: Severity; count: number }]> }
   | { type: 'error'; message: string };
@@ -47,15 +50,19 @@ const agg = new FlowAggregator({
   registry: createRegistry(defaultDissectors, { decodeAs: setup.decodeAs }),
   maxConnections: setup.maxConnections,
   scanThreshold: setup.scanThreshold,
+  partFolds: setup.partFolds,
   onDiagnostic: (d) => fileLog.report(d),
 });
 const pkt = new DecodedPacket();
 const loc = agg.loc;
 const rec = newCaptureRecord();
+/** The unit's deltas are sent in parts while it is read (its 'begin' asked for them). */
+let parts = false;
 const onRecord = (r: CaptureRecord): void => {
   loc.frame = r.frame;
   loc.fileOffset = r.fileOffset;
   agg.onPacket(r, pkt, decodePacket(r, pkt));
+  if (parts && agg.partDue()) port.postMessage({ type: 'part', part: agg.takePart() } satisfies WorkerReply);
 };
 /** A chunk failed: the rest of the unit is skipped and the error reported at its end. */
 let failure: string | null = null;
@@ -76,6 +83,7 @@ port.on('message', (msg: WorkerRequest) => {
     fileLog = new DiagnosticLog(20);
     loc.file = msg.path;
     failure = null;
+    parts = msg.parts === true;
   } else if (msg.type === 'chunk') {
     if (failure === null) {
       try {

@@ -19,7 +19,8 @@ export type SourceStore = Pick<
   Partial<Pick<Baseline, 'liveEvidenceCommitted'>>;
 
 /** What the driver writes to: one capture row with its deltas (and the live state after it) per unit, and end-of-run deltas; it reads the live state back at the start of a run (a store without one starts with no live connections). */
-export type PipelineStore = SourceStore & Pick<Baseline, 'commitCapture' | 'commitDeltas'> & Partial<Pick<Baseline, 'liveState'>>;
+/** (writePart and abortParts are optional: a store without them receives each unit's deltas at once.) */
+export type PipelineStore = SourceStore & Pick<Baseline, 'commitCapture' | 'commitDeltas'> & Partial<Pick<Baseline, 'liveState' | 'writePart' | 'abortParts'>>;
 
 export interface UnitReadOptions {
   onDiagnostic: (d: Diagnostic) => void;

@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { Baseline } from '../../src/baseline/baseline.js';
 import { BaselineReader } from '../../src/baseline/reader.js';
-import { columnOf, prepareUpsert } from '../../src/baseline/upsertSql.js';
+import { UPSERT_ROWS, columnOf, prepareUpsert } from '../../src/baseline/upsertSql.js';
 import { decodeRangeKey } from '../../src/flows/conn.js';
 import {
   FLOW_RULES,
@@ -167,5 +167,42 @@ describe('the store adds every counter of a delta by the merge rules', () => {
     expect(sql).toContain('peers = max(peers, excluded.peers)');
     expect(sql).toContain('first_seen = min(first_seen, excluded.first_seen)');
     expect(sql).toContain('last_seen = max(last_seen, excluded.last_seen)');
+  });
+});
+
+describe('Upsert.rows (many rows per statement)', () => {
+  const open = (): Database.Database => {
+    const db = new Database(':memory:');
+    db.exec('CREATE TABLE t (k INTEGER, h INTEGER, packets INTEGER, bytes INTEGER, first_seen REAL, PRIMARY KEY (k, h))');
+    return db;
+  };
+  const rules: MergeRules<{ packets: number; bytes: number; firstTs: number }> = { packets: 'sum', bytes: 'sum', firstTs: 'min' };
+  // More rows than one statement takes, keys repeating within a statement and across statements.
+  const rows = Array.from({ length: UPSERT_ROWS * 2 + 7 }, (_, i) => ({ k: i % 5, h: i % 11, packets: i, bytes: 3 * i, firstTs: 1000 - i }));
+
+  test('rows.values + added() + flush() add each row as run() does, in order', () => {
+    const a = open();
+    const b = open();
+    const ua = prepareUpsert(a, 't', ['k', 'h'], [], rules);
+    const ub = prepareUpsert(b, 't', ['k', 'h'], [], rules);
+    for (const r of rows) ua.run([r.k, r.h], r);
+    for (const r of rows) {
+      ub.rows.values.push(r.k, r.h, r.packets, r.bytes, r.firstTs);
+      ub.rows.added();
+    }
+    ub.rows.flush();
+    const all = (db: Database.Database): unknown[] => db.prepare('SELECT rowid, * FROM t ORDER BY rowid').all();
+    expect(all(b)).toEqual(all(a));
+    expect(all(a).length).toBe(55);
+  });
+
+  test('discard() drops the rows still pending: a later flush() adds none of them', () => {
+    const db = open();
+    const u = prepareUpsert(db, 't', ['k', 'h'], [], rules);
+    u.rows.values.push(1, 1, 5, 5, 1);
+    u.rows.discard();
+    u.rows.values.push(2, 2, 7, 7, 2);
+    u.rows.flush();
+    expect(db.prepare('SELECT k, h, packets FROM t').all()).toEqual([{ k: 2, h: 2, packets: 7 }]);
   });
 });
