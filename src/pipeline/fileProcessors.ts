@@ -122,6 +122,9 @@ const MAX_IN_FLIGHT = 4;
 
 export class ShardedProcessor implements FileProcessor {
   private readonly workers: Worker[];
+  /** The last frame read (capture time, seconds and nanoseconds), over every unit; tsSec NaN before any. */
+  private lastTsSec = NaN;
+  private lastTsNsec = 0;
   /** The module URL each worker runs (the compiled script, or the TypeScript source under tests). */
   readonly modules: string[];
 
@@ -225,6 +228,8 @@ export class ShardedProcessor implements FileProcessor {
       let records = 0;
       const onRecord = (rec: CaptureRecord): void => {
         records++;
+        this.lastTsSec = rec.tsSec;
+        this.lastTsNsec = rec.tsNsec;
         // Whose frame is it? Plain Ethernet/IPv4 (the bulk of plant traffic) is told from the raw
         // address bytes; anything else is decoded once to tell. Non-IP frames belong to shard 0.
         let owner: number;
@@ -261,9 +266,12 @@ export class ShardedProcessor implements FileProcessor {
         allDone = resolveAll;
         if (pendingDone === 0 || failure !== null) resolveAll();
       });
+      // Every shard judges idle connections at the same time, that of the unit's last frame (as one
+      // aggregator over all frames would): a shard's own last frame may be minutes older.
+      const now = Number.isNaN(this.lastTsSec) ? null : this.lastTsSec + this.lastTsNsec / 1e9;
       for (let i = 0; i < n; i++) {
         send(i);
-        this.workers[i]!.postMessage({ type: 'end', last } satisfies WorkerRequest);
+        this.workers[i]!.postMessage({ type: 'end', last, now } satisfies WorkerRequest);
       }
       await finished;
       if (failure !== null) throw failure;

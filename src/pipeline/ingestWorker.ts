@@ -25,12 +25,16 @@ export interface WorkerSetup {
   scanThreshold?: number;
 }
 
-/** What the main thread sends: a unit starts, a chunk of its records (transferred), the unit ends. */
+/**
+ * What the main thread sends: a unit starts, a chunk of its records (transferred), the unit ends (with
+ * the capture time of the last frame read so far, whichever shard it went to, null before any: the
+ * time idle connections are judged at, the same in every shard).
+ */
 export type WorkerRequest =
   | { type: 'restore'; state: LiveState }
   | { type: 'begin'; path: string }
   | { type: 'chunk'; buf: ArrayBuffer; length: number }
-  | { type: 'end'; last: boolean };
+  | { type: 'end'; last: boolean; now: number | null };
 
 /** What a worker sends back. */
 export type WorkerReply =
@@ -89,7 +93,7 @@ port.on('message', (msg: WorkerRequest) => {
   } else {
     try {
       if (failure !== null) throw new Error(failure);
-      const batch = agg.takeBatch(msg.last);
+      const batch = agg.takeBatch(msg.last, msg.now ?? undefined);
       port.postMessage({ type: 'done', batch, live: agg.exportState(), kept: fileLog.kept, counts: [...fileLog.counts] } satisfies WorkerReply);
     } catch (e) {
       port.postMessage({ type: 'error', message: errorText(e) } satisfies WorkerReply);
