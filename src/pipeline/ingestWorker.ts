@@ -1,7 +1,8 @@
 /**
- * One shard of a parallel ingest (a worker thread). The main thread reads each capture once and sends
- * this worker the records of its shard (IP packets by address pair, see pairShard in src/flows; non-IP
- * frames to shard 0) in chunks (recordChunk.ts); the worker decodes and aggregates them, hands each
+ * One shard of a parallel ingest (a worker thread: shards 1 and up; shard 0, which also takes the
+ * non-IP frames, is the main thread's). The main thread reads each capture once and sends this worker
+ * the records of its shard (IP packets by address pair, see pairShard in src/flows) in chunks
+ * (recordChunk.ts); the worker decodes and aggregates them, hands each
  * chunk back for reuse, and at the end of a file sends the file's FlowBatch, live state and
  * diagnostics. Its live connections persist from file to file, like the single-threaded path's, and
  * from run to run (its shard of the stored live state, taken on 'restore').
