@@ -51,7 +51,7 @@ import { SWEEP_EVERY_PACKETS, SWEEP_EVERY_SECONDS, idleLimit, sweepConns } from 
 export type { PacketLocation } from './connSink.js';
 export type { FlowBatch, FlowDelta, FrameCounters, IdentityDelta, L2Delta, MacDelta, ProtocolStatsDelta, ScanDelta } from './flowDelta.js';
 export type { EventDelta, EventKind } from './eventDelta.js';
-export { ipv4PairShard, pairShard } from './pairShard.js';
+export { evenSplit, ipv4PairShard, ipv4PairShardIn, pairShard, pairShardIn, weightedSplit, type ShardSplit } from './pairShard.js';
 export { transportName } from './transportName.js';
 
 export interface FlowAggregatorOptions {

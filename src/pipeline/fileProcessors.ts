@@ -15,7 +15,7 @@ import { DecodedPacket, type DecodeResult } from '../decode/packet.js';
 import { defaultDissectors } from '../dissectors/index.js';
 import { createRegistry, type Registry } from '../dissectors/registry.js';
 import { peekIpv4Pair } from '../decode/peekIpv4Pair.js';
-import { DEFAULT_MAX_CONNECTIONS, FlowAggregator, ipv4PairShard, pairShard, type FlowBatch } from '../flows/flowAggregator.js';
+import { DEFAULT_MAX_CONNECTIONS, FlowAggregator, ipv4PairShardIn, pairShardIn, weightedSplit, type FlowBatch } from '../flows/flowAggregator.js';
 import { mergeBatches } from '../flows/mergeBatches.js';
 import { mergeLiveStates, shardLiveState, type LiveState } from '../flows/liveState.js';
 import type { ReadSummary } from '../ingest/readCapture.js';
@@ -120,6 +120,11 @@ function startWorker(launch: WorkerLaunch, workerData: WorkerSetup): Worker {
 
 /** Chunks a worker may have queued before reading waits for it. */
 const MAX_IN_FLIGHT = 4;
+/**
+ * Shard 0's share of the pairs against a worker's 1: this thread also reads the capture, copies the
+ * other shards' records into chunks and commits, so it takes less.
+ */
+const MAIN_THREAD_WEIGHT = 0.6;
 
 /**
  * Parallel ingest over `count` shards: shard 0 in this thread, beside the reading, and shards 1 to
@@ -131,6 +136,8 @@ const MAX_IN_FLIGHT = 4;
  */
 export class ShardedProcessor implements FileProcessor {
   private readonly workers: Worker[];
+  /** How the pairs are split among the shards (pairShardIn). */
+  readonly split: number[];
   /** Shard 0, in this thread. */
   private readonly agg: FlowAggregator;
   private log = new DiagnosticLog(20);
@@ -140,8 +147,9 @@ export class ShardedProcessor implements FileProcessor {
   /** The module URL each worker runs (the compiled script, or the TypeScript source under tests). */
   readonly modules: string[];
 
-  private constructor(agg: FlowAggregator, workers: Worker[], modules: string[]) {
+  private constructor(agg: FlowAggregator, workers: Worker[], modules: string[], split: number[]) {
     this.agg = agg;
+    this.split = split;
     this.workers = workers;
     this.modules = modules;
   }
@@ -161,9 +169,10 @@ export class ShardedProcessor implements FileProcessor {
     const workers: Worker[] = [];
     // The live-connection limit is for the whole ingest: each shard gets its part.
     const maxConnections = Math.ceil((opts.maxConnections ?? DEFAULT_MAX_CONNECTIONS) / count);
+    const split = weightedSplit(Array.from({ length: count }, (_, i) => (i === 0 ? MAIN_THREAD_WEIGHT : 1)));
     const ready: Array<Promise<string>> = [];
     for (let index = 1; index < count; index++) {
-      const setup: WorkerSetup = { index, count, ...opts, maxConnections };
+      const setup: WorkerSetup = { index, count, split, ...opts, maxConnections };
       const w = startWorker(launch, setup);
       workers.push(w);
       ready.push(
@@ -187,7 +196,7 @@ export class ShardedProcessor implements FileProcessor {
       const registry = createRegistry(defaultDissectors, { decodeAs: opts.decodeAs });
       let self: ShardedProcessor | null = null;
       const agg = new FlowAggregator({ registry, maxConnections, scanThreshold: opts.scanThreshold, onDiagnostic: (d) => self!.log.report(d) });
-      self = new ShardedProcessor(agg, workers, modules);
+      self = new ShardedProcessor(agg, workers, modules, split);
       return self;
     } catch (e) {
       await Promise.all(workers.map((w) => w.terminate()));
@@ -204,7 +213,7 @@ export class ShardedProcessor implements FileProcessor {
   async run(unit: CaptureUnit, last: boolean, onProgress: (consumed: number, records: number) => void): Promise<FileResult> {
     const workers = this.workers;
     const nw = workers.length;
-    const shards = nw + 1;
+    const split = this.split;
     const log = new DiagnosticLog(20);
     this.log = new DiagnosticLog(20);
     const agg = this.agg;
@@ -265,10 +274,10 @@ export class ShardedProcessor implements FileProcessor {
         // address bytes; anything else is decoded to tell (and, when it is shard 0's, not again).
         let owner: number;
         let res: DecodeResult | -1 = -1;
-        if (peekIpv4Pair(rec, pair)) owner = ipv4PairShard(pair[0]!, pair[1]!, shards);
+        if (peekIpv4Pair(rec, pair)) owner = ipv4PairShardIn(pair[0]!, pair[1]!, split);
         else {
           res = decodePacket(rec, pkt);
-          owner = pkt.ipVersion === 0 ? 0 : pairShard(pkt.src, pkt.dst, shards);
+          owner = pkt.ipVersion === 0 ? 0 : pairShardIn(pkt.src, pkt.dst, split);
         }
         if (owner === 0) {
           loc.frame = rec.frame;
@@ -342,7 +351,7 @@ export class ShardedProcessor implements FileProcessor {
 
   /** Each shard takes its part of the state (shardLiveState; a worker's in the worker). */
   restore(state: LiveState): Promise<void> {
-    this.agg.importState(shardLiveState(state, 0, this.shards));
+    this.agg.importState(shardLiveState(state, 0, this.shards, this.split));
     return Promise.all(
       this.workers.map(
         (w, i) =>

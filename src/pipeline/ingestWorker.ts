@@ -21,6 +21,8 @@ import { readRecordChunk } from './recordChunk.js';
 export interface WorkerSetup {
   index: number;
   count: number;
+  /** How the pairs are split among the shards (pairShardIn). */
+  split: number[];
   decodeAs?: Record<string, string>;
   maxConnections?: number;
   scanThreshold?: number;
@@ -72,7 +74,7 @@ function errorText(e: unknown): string {
 port.on('message', (msg: WorkerRequest) => {
   if (msg.type === 'restore') {
     try {
-      agg.importState(shardLiveState(msg.state, setup.index, setup.count));
+      agg.importState(shardLiveState(msg.state, setup.index, setup.count, setup.split));
       port.postMessage({ type: 'restored' } satisfies WorkerReply);
     } catch (e) {
       port.postMessage({ type: 'error', message: errorText(e) } satisfies WorkerReply);

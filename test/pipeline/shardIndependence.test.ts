@@ -17,7 +17,7 @@ import { createRegistry } from '../../src/dissectors/registry.js';
 import { FlowAggregator, type FlowBatch } from '../../src/flows/flowAggregator.js';
 import { mergeLiveStates, type LiveState } from '../../src/flows/liveState.js';
 import { mergeBatches } from '../../src/flows/mergeBatches.js';
-import { pairShard } from '../../src/flows/pairShard.js';
+import { pairShard, pairShardIn, weightedSplit } from '../../src/flows/pairShard.js';
 import { fileSource } from '../../src/pipeline/fileSource.js';
 import type { CaptureUnit } from '../../src/pipeline/source.js';
 import { writePlantBenchCapture } from '../../fixtures/generator/benchPlant.js';
@@ -44,6 +44,8 @@ const lowByte: ShardOf = (s, d, n) => Math.min(s[3]! & 255, d[3]! & 255) % n;
 const SPREADS: Array<[string, number, ShardOf]> = [
   ['pairShard', 2, pairShard],
   ['pairShard', 3, pairShard],
+  ["ShardedProcessor's split of 2", 2, (s, d) => pairShardIn(s, d, weightedSplit([0.6, 1]))],
+  ["ShardedProcessor's split of 3", 3, (s, d) => pairShardIn(s, d, weightedSplit([0.6, 1, 1]))],
   ['xor of the addresses', 2, xorOfAddresses],
   ['seeded 1', 2, seeded(1)],
   ['seeded 2', 3, seeded(2)],
