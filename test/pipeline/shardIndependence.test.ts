@@ -105,9 +105,9 @@ function canonical(r: Run): unknown {
   };
 }
 
-async function expectIndependent(inputs: string[]): Promise<void> {
+async function expectIndependent(inputs: string[], spreads = SPREADS): Promise<void> {
   const one = canonical(await shardedRun(inputs, 1, () => 0));
-  for (const [name, shards, shardOf] of SPREADS) {
+  for (const [name, shards, shardOf] of spreads) {
     const other = canonical(await shardedRun(inputs, shards, shardOf));
     expect([name, shards, other]).toEqual([name, shards, one]);
   }
@@ -118,8 +118,9 @@ describe('sharded aggregation is independent of the spread of address pairs', ()
     await expectIndependent([CAPTURES_DIR]);
   });
 
-  test('the demo plant: each spread equals one aggregator', async () => {
-    await expectIndependent([join(REPO_ROOT, 'fixtures', 'refinery-unit3')]);
+  test('the demo plant: three spreads equal one aggregator', async () => {
+    // Three spreads only: the demo plant is the largest input here (a few seconds a spread).
+    await expectIndependent([join(REPO_ROOT, 'fixtures', 'refinery-unit3')], SPREADS.filter(([name, n]) => n === 2 && ["pairShard", "ShardedProcessor's split of 2", 'xor of the addresses'].includes(name)));
   });
 
   test('a plant-shaped capture: each spread equals one aggregator', async () => {
