@@ -44,8 +44,8 @@ const lowByte: ShardOf = (s, d, n) => Math.min(s[3]! & 255, d[3]! & 255) % n;
 const SPREADS: Array<[string, number, ShardOf]> = [
   ['pairShard', 2, pairShard],
   ['pairShard', 3, pairShard],
-  ["ShardedProcessor's split of 2", 2, (s, d) => pairShardIn(s, d, weightedSplit([0.6, 1]))],
-  ["ShardedProcessor's split of 3", 3, (s, d) => pairShardIn(s, d, weightedSplit([0.6, 1, 1]))],
+  ["ShardedProcessor's split of 2", 2, (s, d) => pairShardIn(s, d, weightedSplit([0.75, 1]))],
+  ["ShardedProcessor's split of 3", 3, (s, d) => pairShardIn(s, d, weightedSplit([0.75, 1, 1]))],
   ['xor of the addresses', 2, xorOfAddresses],
   ['seeded 1', 2, seeded(1)],
   ['seeded 2', 3, seeded(2)],
