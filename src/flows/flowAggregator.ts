@@ -53,7 +53,7 @@ export type { PacketLocation } from './connSink.js';
 export type { FlowBatch, FlowDelta, FrameCounters, IdentityDelta, L2Delta, MacDelta, ProtocolStatsDelta, ScanDelta } from './flowDelta.js';
 export type { EventDelta, EventKind } from './eventDelta.js';
 export type { FlowPart } from './flowPart.js';
-export { ipv4PairShard, pairShard } from './pairShard.js';
+export { evenSplit, ipv4PairShard, ipv4PairShardIn, pairShard, pairShardIn, weightedSplit, type ShardSplit } from './pairShard.js';
 export { transportName } from './transportName.js';
 
 export interface FlowAggregatorOptions {
@@ -377,8 +377,14 @@ export class FlowAggregator {
    * or out-of-order data still buffered becomes unparsed / gap bytes (a later run does not get those
    * bytes: see SessionCheckpoint), and each session starts again from its checkpoint. The connections
    * stay live either way (exportState()): a run's end is not a connection's end.
+   * `now` (a shard of a parallel ingest: the time of the unit's last frame, whichever shard had it)
+   * is the capture time the idle connections are judged at, as one aggregator over every frame would.
    */
-  takeBatch(final = false): FlowBatch {
+  takeBatch(final = false, now?: number): FlowBatch {
+    if (now !== undefined) {
+      this.now = now;
+      this.sink.now = now;
+    }
     this.sink.curRec = null; // closing connections: no current frame to locate violations in
     // Connections idle past their timeout are over (their next packet would start a new one): they
     // are dropped now rather than at the next sweep, so the live state carries only live ones.

@@ -19,7 +19,7 @@ import type { Registry } from '../dissectors/registry.js';
 import { AppSession, type SessionCheckpoint } from '../dissectors/session.js';
 import { Conn, type FnCounter, type InitiatorEvidence, type ObjectCounter } from './conn.js';
 import type { DistinctCounterState } from './distinctCounter.js';
-import { pairShard } from './pairShard.js';
+import { pairShard, pairShardIn, type ShardSplit } from './pairShard.js';
 
 /** Bumped when the shape below changes: a store holding another version's state starts afresh. */
 export const LIVE_STATE_VERSION = 1;
@@ -148,9 +148,13 @@ export function mergeProbeStates(parts: ProbeState[]): ProbeState {
   };
 }
 
-/** What shard `index` of `count` takes of a stored state: its connections, and its probe counters. */
-export function shardLiveState(state: LiveState, index: number, count: number): LiveState {
-  const conns = count === 1 ? state.conns : state.conns.filter((c) => pairShard(c.addrA, c.addrB, count) === index);
+/**
+ * What shard `index` of `count` takes of a stored state: its connections (by pairShard, or under
+ * `split` when the shards are not equal), and its probe counters.
+ */
+export function shardLiveState(state: LiveState, index: number, count: number, split?: ShardSplit): LiveState {
+  const shardOf = (c: LiveConn): number => (split === undefined ? pairShard(c.addrA, c.addrB, count) : pairShardIn(c.addrA, c.addrB, split));
+  const conns = count === 1 ? state.conns : state.conns.filter((c) => shardOf(c) === index);
   const probes =
     state.probes.length === 0 ? [] : state.probes.length === count ? [state.probes[index]!] : [mergeProbeStates(state.probes)];
   return { v: state.v, now: state.now, conns, originators: state.originators, probes };

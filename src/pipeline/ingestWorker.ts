@@ -1,7 +1,8 @@
 /**
- * One shard of a parallel ingest (a worker thread). The main thread reads each capture once and sends
- * this worker the records of its shard (IP packets by address pair, see pairShard in src/flows; non-IP
- * frames to shard 0) in chunks (recordChunk.ts); the worker decodes and aggregates them, hands each
+ * One shard of a parallel ingest (a worker thread: shards 1 and up; shard 0, which also takes the
+ * non-IP frames, is the main thread's). The main thread reads each capture once and sends this worker
+ * the records of its shard (IP packets by address pair, see pairShard in src/flows) in chunks
+ * (recordChunk.ts); the worker decodes and aggregates them, hands each
  * chunk back for reuse, and at the end of a file sends the file's FlowBatch, live state and
  * diagnostics. Its live connections persist from file to file, like the single-threaded path's, and
  * from run to run (its shard of the stored live state, taken on 'restore').
@@ -20,18 +21,24 @@ import { readRecordChunk } from './recordChunk.js';
 export interface WorkerSetup {
   index: number;
   count: number;
+  /** How the pairs are split among the shards (pairShardIn). */
+  split: number[];
   decodeAs?: Record<string, string>;
   maxConnections?: number;
   scanThreshold?: number;
   partFolds?: number;
 }
 
-/** What the main thread sends: a unit starts, a chunk of its records (transferred), the unit ends. */
+/**
+ * What the main thread sends: a unit starts, a chunk of its records (transferred), the unit ends (with
+ * the capture time of the last frame read so far, whichever shard it went to, null before any: the
+ * time idle connections are judged at, the same in every shard).
+ */
 export type WorkerRequest =
   | { type: 'restore'; state: LiveState }
   | { type: 'begin'; path: string; parts?: boolean }
   | { type: 'chunk'; buf: ArrayBuffer; length: number }
-  | { type: 'end'; last: boolean };
+  | { type: 'end'; last: boolean; now: number | null };
 
 /** What a worker sends back. */
 export type WorkerReply =
@@ -74,7 +81,7 @@ function errorText(e: unknown): string {
 port.on('message', (msg: WorkerRequest) => {
   if (msg.type === 'restore') {
     try {
-      agg.importState(shardLiveState(msg.state, setup.index, setup.count));
+      agg.importState(shardLiveState(msg.state, setup.index, setup.count, setup.split));
       port.postMessage({ type: 'restored' } satisfies WorkerReply);
     } catch (e) {
       port.postMessage({ type: 'error', message: errorText(e) } satisfies WorkerReply);
@@ -97,7 +104,7 @@ port.on('message', (msg: WorkerRequest) => {
   } else {
     try {
       if (failure !== null) throw new Error(failure);
-      const batch = agg.takeBatch(msg.last);
+      const batch = agg.takeBatch(msg.last, msg.now ?? undefined);
       port.postMessage({ type: 'done', batch, live: agg.exportState(), kept: fileLog.kept, counts: [...fileLog.counts] } satisfies WorkerReply);
     } catch (e) {
       port.postMessage({ type: 'error', message: errorText(e) } satisfies WorkerReply);

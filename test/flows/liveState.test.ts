@@ -5,7 +5,7 @@ import { modbusTcp } from '../../src/dissectors/modbus-tcp/modbusTcp.js';
 import { createRegistry } from '../../src/dissectors/registry.js';
 import { FlowAggregator, type FlowBatch } from '../../src/flows/flowAggregator.js';
 import { decodeLiveState, encodeLiveState, shardLiveState, type LiveState } from '../../src/flows/liveState.js';
-import { pairShard } from '../../src/flows/pairShard.js';
+import { pairShard, pairShardIn, weightedSplit } from '../../src/flows/pairShard.js';
 import { modbusAdu, record, tcpFrame } from '../util/frameBuilder.js';
 
 const SYN = 0x02;
@@ -169,6 +169,20 @@ describe('liveState', () => {
     expect(parts.reduce((n, p) => n + p.conns.length, 0)).toBe(40);
     parts.forEach((p, i) => {
       for (const c of p.conns) expect(pairShard(c.addrA, c.addrB, 3)).toBe(i);
+    });
+    expect(parts.every((p) => p.conns.length > 0)).toBe(true);
+  });
+
+  test('shardLiveState(state, i, n, split) gives each connection to the shard that owns its pair under the split', () => {
+    const agg = new FlowAggregator({ registry });
+    for (let i = 0; i < 40; i++) feed(agg, polling(`10.30.1.${i + 1}`, 50000 + i, 1));
+    agg.takeBatch(false);
+    const state = agg.exportState();
+    const split = weightedSplit([0.6, 1]);
+    const parts = [0, 1].map((i) => shardLiveState(state, i, 2, split));
+    expect(parts.reduce((n, p) => n + p.conns.length, 0)).toBe(40);
+    parts.forEach((p, i) => {
+      for (const c of p.conns) expect(pairShardIn(c.addrA, c.addrB, split)).toBe(i);
     });
     expect(parts.every((p) => p.conns.length > 0)).toBe(true);
   });

@@ -45,9 +45,11 @@ describe('ingestCaptures with worker threads', () => {
     const launch = workerLaunch() as WorkerLaunch;
     expect(launch.script).toBe(join(REPO_ROOT, 'src', 'pipeline', 'ingestWorker.ts'));
     expect(launch.tsx).toMatch(/tsx\/dist\/esm\/api\/index\.mjs$/);
-    const p = await ShardedProcessor.start(launch, 2, {});
+    // Three shards: shard 0 in this thread, shards 1 and 2 in workers.
+    const p = await ShardedProcessor.start(launch, 3, {});
     try {
-      expect(p.modules).toEqual([0, 1].map(() => `file://${REPO_ROOT}/src/pipeline/ingestWorker.ts`));
+      expect(p.shards).toBe(3);
+      expect(p.modules).toEqual([1, 2].map(() => `file://${REPO_ROOT}/src/pipeline/ingestWorker.ts`));
     } finally {
       await p.close();
     }
