@@ -23,8 +23,9 @@
  * A dissector that throws (it must not) is caught, reported once as DISSECTOR_EXCEPTION (counted
  * malformed), and the whole connection stops being parsed (its state may be corrupt).
  *
- * Allocation: per connection only (the session, two reassemblers, one sink wrapper); nothing per
- * segment or PDU on the normal path.
+ * Allocation: a session (with its two reassemblers and its sink wrapper, the session itself being the
+ * reassemblers' framer) is made for a connection's first payload, and reused through SessionPool for
+ * later connections once its connection ends; nothing per segment or PDU on the normal path.
  */
 import type { DiagnosticCode } from '../diagnosticCatalogue.js';
 import type { Dissector, PduSink } from './types.js';
@@ -108,7 +109,7 @@ export interface SessionCheckpoint {
   rb: ReassemblerCheckpoint | null;
 }
 
-export class AppSession {
+export class AppSession implements PduFramer {
   /** protocol id: a dissector id, a service label, or 'unknown' (see the file comment). */
   protocol: string;
   dissector: Dissector | null;
@@ -124,19 +125,21 @@ export class AppSession {
     outOfOrder: 0,
   };
 
-  private readonly registry: Registry;
-  private readonly transport: Transport;
-  private readonly portA: number;
-  private readonly portB: number;
-  private readonly isnA: number;
-  private readonly isnB: number;
+  private registry: Registry;
+  private transport: Transport;
+  private portA: number;
+  private portB: number;
+  private isnA: number;
+  private isnB: number;
   private state: unknown = null;
   private refined = false;
   private carriedKnown = false;
   /** A dissector threw: the connection is no longer parsed. */
   private dead = false;
+  /** The TCP reassemblers (kept by a pooled session for its next connection) and whether this connection uses them. */
   private ra: TcpReassembler | null = null;
   private rb: TcpReassembler | null = null;
+  private tcp = false;
   private readonly sink = new CountingSink();
   /** Direction of the segment being processed (for the framer callbacks). */
   private curDir: number = DIR_UNKNOWN;
@@ -145,7 +148,7 @@ export class AppSession {
   /** Last direction seen from each side (for PDUs delivered at close). */
   private dirA: number = DIR_UNKNOWN;
   private dirB: number = DIR_UNKNOWN;
-  private readonly reassemblerOptions: Partial<ReassemblerOptions> | undefined;
+  readonly reassemblerOptions: Partial<ReassemblerOptions> | undefined;
   /** Snap-length losses: cut datagrams, the longest cut frame, and what takeSnapLoss() already handed out. */
   private readonly snap = { udpSegments: 0, udpBytes: 0, caplen: 0, takenSegments: 0, takenBytes: 0 };
 
@@ -169,6 +172,56 @@ export class AppSession {
     this.portB = portB;
     this.isnA = isnA ?? -1;
     this.isnB = isnB ?? -1;
+    this.dissector = null;
+    this.protocol = 'unknown';
+    this.serverPort = -1;
+    this.choose();
+  }
+
+  /**
+   * Make this session a new connection's (SessionPool): every field as the constructor leaves it,
+   * the reassemblers kept (reset when the connection first needs them).
+   */
+  reset(registry: Registry, transport: Transport, portA: number, portB: number, isnA: number, isnB: number): void {
+    this.registry = registry;
+    this.transport = transport;
+    this.portA = portA;
+    this.portB = portB;
+    this.isnA = isnA;
+    this.isnB = isnB;
+    const st = this._stats;
+    st.pdus = 0;
+    st.malformed = 0;
+    st.bytesUnparsed = 0;
+    st.gaps = 0;
+    st.gapBytes = 0;
+    st.retransmittedBytes = 0;
+    st.outOfOrder = 0;
+    this.state = null;
+    this.refined = false;
+    this.carriedKnown = false;
+    this.dead = false;
+    this.tcp = false;
+    const k = this.sink;
+    k.target = null;
+    k.violations = 0;
+    k.violationsOnly = false;
+    this.curDir = DIR_UNKNOWN;
+    this.extraUnparsed = 0;
+    this.dirA = DIR_UNKNOWN;
+    this.dirB = DIR_UNKNOWN;
+    const sn = this.snap;
+    sn.udpSegments = 0;
+    sn.udpBytes = 0;
+    sn.caplen = 0;
+    sn.takenSegments = 0;
+    sn.takenBytes = 0;
+    this.choose();
+  }
+
+  /** The protocol from the ports (see the file comment). */
+  private choose(): void {
+    const { registry, transport, portA, portB } = this;
     const da = registry.byPort(transport, portA);
     const db = portB === portA ? undefined : registry.byPort(transport, portB);
     const useB = db !== undefined && (da === undefined || portB < portA);
@@ -196,7 +249,7 @@ export class AppSession {
   tcpSegment(fromA: boolean, dir: number, seq: number, flags: number, buf: Buffer, off: number, len: number, sink: PduSink, cut = 0, caplen = 0): void {
     if (!this.refined && len > 0) this.refine(buf, off, len);
     if (this.dissector === null) return;
-    if (this.ra === null) this.startTcp();
+    if (!this.tcp) this.startTcp();
     const cur = this.direction(fromA, dir);
     if (fromA) this.dirA = cur;
     else this.dirB = cur;
@@ -228,12 +281,12 @@ export class AppSession {
 
   /** end of the connection (or of the run): partial PDUs become unparsed bytes */
   close(sink: PduSink): void {
-    if (this.ra === null || this.rb === null) return;
+    if (!this.tcp) return;
     this.sink.target = sink;
     this.curDir = this.direction(true, this.dirA);
-    this.ra.close();
+    this.ra!.close();
     this.curDir = this.direction(false, this.dirB);
-    this.rb.close();
+    this.rb!.close();
     this.syncStats();
   }
 
@@ -248,8 +301,8 @@ export class AppSession {
       dead: this.dead,
       dirA: this.dirA,
       dirB: this.dirB,
-      ra: this.ra?.checkpoint() ?? null,
-      rb: this.rb?.checkpoint() ?? null,
+      ra: this.tcp ? this.ra!.checkpoint() : null,
+      rb: this.tcp ? this.rb!.checkpoint() : null,
     };
   }
 
@@ -307,20 +360,20 @@ export class AppSession {
   private startTcp(): void {
     const d = this.dissector!;
     this.state = d.createState();
-    const framer: PduFramer = {
-      pduLength: (b, o, a) => this.pduLength(b, o, a),
-      onPdu: (b, o, l) => {
-        if (this.dead) this.extraUnparsed += l;
-        else this.decodePdu(b, o, l, this.curDir);
-      },
-      resync: (b, o, a) => this.resync(b, o, a),
-      onFramingError: (b, o, a) => this.framingError(b, o, a),
-    };
-    this.ra = new TcpReassembler(framer, this.isnA, this.reassemblerOptions);
-    this.rb = new TcpReassembler(framer, this.isnB, this.reassemblerOptions);
+    this.tcp = true;
+    if (this.ra !== null && this.rb !== null) {
+      this.ra.reset(this.isnA);
+      this.rb.reset(this.isnB);
+      return;
+    }
+    this.ra = new TcpReassembler(this, this.isnA, this.reassemblerOptions);
+    this.rb = new TcpReassembler(this, this.isnB, this.reassemblerOptions);
   }
 
-  private pduLength(buf: Buffer, off: number, avail: number): number {
+  // The reassemblers' framer (PduFramer) is the session itself: no closures per connection.
+
+  /** PduFramer.pduLength: the dissector's framing (a throwing dissector kills the session). */
+  pduLength(buf: Buffer, off: number, avail: number): number {
     if (this.dead) return -1;
     const d = this.dissector!;
     if (!d.pduLength) return avail; // no framing: each in-order chunk is one PDU
@@ -332,8 +385,14 @@ export class AppSession {
     }
   }
 
-  /** A plausible PDU start: pduLength > 0 and, when it ends inside the segment, the next one does not fail. */
-  private resync(buf: Buffer, off: number, avail: number): boolean {
+  /** PduFramer.onPdu: one PDU of the current direction. */
+  onPdu(buf: Buffer, off: number, len: number): void {
+    if (this.dead) this.extraUnparsed += len;
+    else this.decodePdu(buf, off, len, this.curDir);
+  }
+
+  /** PduFramer.resync: a plausible PDU start: pduLength > 0 and, when it ends inside the segment, the next one does not fail. */
+  resync(buf: Buffer, off: number, avail: number): boolean {
     if (this.dead) return false;
     const n = this.pduLength(buf, off, avail);
     if (n <= 0) return false;
@@ -341,7 +400,8 @@ export class AppSession {
     return this.pduLength(buf, off + n, avail - n) >= 0;
   }
 
-  private framingError(buf: Buffer, off: number, avail: number): void {
+  /** PduFramer.onFramingError. */
+  onFramingError(buf: Buffer, off: number, avail: number): void {
     if (this.dead) return;
     this._stats.malformed++;
     // Let the dissector say what is wrong (violations only); fall back to a generic code.
@@ -396,8 +456,9 @@ export class AppSession {
    */
   takeSnapLoss(into: { snapCutSegments: number; snapLostBytes: number; snapCaplen: number }): void {
     const sn = this.snap;
-    const segments = sn.udpSegments + (this.ra?.stats.snapCutSegments ?? 0) + (this.rb?.stats.snapCutSegments ?? 0);
-    const bytes = sn.udpBytes + (this.ra?.stats.snapLostBytes ?? 0) + (this.rb?.stats.snapLostBytes ?? 0);
+    const tcp = this.tcp;
+    const segments = sn.udpSegments + (tcp ? this.ra!.stats.snapCutSegments + this.rb!.stats.snapCutSegments : 0);
+    const bytes = sn.udpBytes + (tcp ? this.ra!.stats.snapLostBytes + this.rb!.stats.snapLostBytes : 0);
     into.snapCutSegments += segments - sn.takenSegments;
     into.snapLostBytes += bytes - sn.takenBytes;
     if (segments > 0 && sn.caplen > into.snapCaplen) into.snapCaplen = sn.caplen;
@@ -407,7 +468,7 @@ export class AppSession {
 
   /** Coverage counters, brought up to date from the reassemblers when read (not per segment). */
   get stats(): SessionStats {
-    if (this.ra !== null) this.syncStats();
+    if (this.tcp) this.syncStats();
     return this._stats;
   }
 
@@ -420,5 +481,30 @@ export class AppSession {
     st.gapBytes = a.gapBytes + b.gapBytes;
     st.retransmittedBytes = a.retransmittedBytes + b.retransmittedBytes;
     st.outOfOrder = a.outOfOrder + b.outOfOrder;
+  }
+}
+
+/**
+ * Sessions of ended connections, reset() for later ones (a plant opens hundreds of thousands of short
+ * sessions: each would otherwise be garbage with its reassemblers, promoted with the connection).
+ * Bounded by the high-water mark of live sessions. Only sessions with the default reassembler options.
+ */
+export class SessionPool {
+  private readonly free: AppSession[] = [];
+
+  open(registry: Registry, transport: Transport, portA: number, portB: number, isnA: number, isnB: number): AppSession {
+    const s = this.free.pop();
+    if (s === undefined) return new AppSession(registry, transport, portA, portB, isnA, isnB);
+    s.reset(registry, transport, portA, portB, isnA, isnB);
+    return s;
+  }
+
+  /** A session no connection refers to any more. */
+  release(s: AppSession): void {
+    if (s.reassemblerOptions === undefined) this.free.push(s);
+  }
+
+  get size(): number {
+    return this.free.length;
   }
 }

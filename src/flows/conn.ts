@@ -33,6 +33,79 @@ export interface ObjectCounter {
   writes: number;
 }
 
+/**
+ * A connection's counters of one kind (functions, ranges, objects, attributes) since its last fold,
+ * keyed: one entry kept inline (a short session mostly polls one function, one range, one unit),
+ * a Map once a second key appears. Owned by its Conn and reused with it (Conn.reset): the value
+ * object of a cleared inline entry is kept as `spare`, so a connection that follows costs no
+ * allocation. Readers that want a Map (the live state, tests) get one through asMap().
+ */
+export class Counters<K, V> {
+  /** Past one key: all entries. */
+  map: Map<K, V> | null = null;
+  /** The single entry while `map` is null. */
+  has0 = false;
+  k0: K | undefined = undefined;
+  v0: V | undefined = undefined;
+  /** A value object of an earlier connection, for the caller to reuse (never referenced elsewhere). */
+  spare: V | null = null;
+
+  get size(): number {
+    return this.map !== null ? this.map.size : this.has0 ? 1 : 0;
+  }
+
+  get(k: K): V | undefined {
+    if (this.map !== null) return this.map.get(k);
+    return this.has0 && this.k0 === k ? this.v0 : undefined;
+  }
+
+  set(k: K, v: V): void {
+    if (this.map !== null) this.map.set(k, v);
+    else if (!this.has0 || this.k0 === k) {
+      this.has0 = true;
+      this.k0 = k;
+      this.v0 = v;
+    } else {
+      this.map = new Map([[this.k0!, this.v0!], [k, v]]);
+      this.has0 = false;
+      this.k0 = undefined;
+      this.v0 = undefined;
+    }
+  }
+
+  /** The entries as a Map (the inline entry moves into it), or null when there are none. */
+  asMap(): Map<K, V> | null {
+    if (this.map === null && this.has0) {
+      this.map = new Map([[this.k0!, this.v0!]]);
+      this.has0 = false;
+      this.k0 = undefined;
+      this.v0 = undefined;
+    }
+    return this.map;
+  }
+
+  /** Replace the entries by `m` (null: none). */
+  setMap(m: Map<K, V> | null): void {
+    this.map = m;
+    this.has0 = false;
+    this.k0 = undefined;
+    this.v0 = undefined;
+  }
+
+  /** No entries (the inline value object becomes the spare). */
+  clear(): void {
+    if (this.has0 && this.v0 !== null && typeof this.v0 === 'object') this.spare = this.v0;
+    this.setMap(null);
+  }
+
+  /** Take the spare value object, if any. */
+  takeSpare(): V | null {
+    const s = this.spare;
+    this.spare = null;
+    return s;
+  }
+}
+
 export class Conn {
   slot: number;
   /**
@@ -102,9 +175,11 @@ export class Conn {
   macB = -1;
 
   session: AppSession | null = null;
-  /** Application-layer counters (lazily created). */
-  fns: Map<number, FnCounter> | null = null;
-  ranges: Map<number, { n: number }> | null = null;
+  /** Application-layer counters since the last fold (see Counters; `fns` etc. show them as Maps). */
+  readonly fnCounters = new Counters<number, FnCounter>();
+  readonly rangeCounters = new Counters<number, { n: number }>();
+  readonly objectCounters = new Counters<string | number, ObjectCounter>();
+  readonly attributeValues = new Counters<string, string>();
   /** Last-hit caches for the per-PDU sink calls (polling repeats the same function and range). */
   lastFnKey = -1;
   lastFn: FnCounter | null = null;
@@ -112,8 +187,6 @@ export class Conn {
   lastRange: { n: number } | null = null;
   lastObjectKey: number | string = -1;
   lastObject: ObjectCounter | null = null;
-  objects: Map<string | number, ObjectCounter> | null = null;
-  attributes: Map<string, string> | null = null;
   /** Engineering events since the last fold (rare: program/control requests, first writes; eventDelta.ts). */
   events: ConnEvent[] | null = null;
   /** Session stats already folded (to fold deltas). */
@@ -181,16 +254,16 @@ export class Conn {
     this.macA = -1;
     this.macB = -1;
     this.session = null;
-    this.fns = null;
-    this.ranges = null;
+    this.fnCounters.clear();
+    this.rangeCounters.clear();
+    this.objectCounters.clear();
+    this.attributeValues.clear();
     this.lastFnKey = -1;
     this.lastFn = null;
     this.lastRangeKey = -1;
     this.lastRange = null;
     this.lastObjectKey = -1;
     this.lastObject = null;
-    this.objects = null;
-    this.attributes = null;
     this.events = null;
     this.foldedPdus = 0;
     this.foldedMalformed = 0;
@@ -198,6 +271,32 @@ export class Conn {
     this.foldedGapBytes = 0;
     this.foldedRetrans = 0;
     this.violationsDelta = 0;
+  }
+
+  /** The function counters of the current day as a Map, or null when there are none (not for the hot path). */
+  get fns(): Map<number, FnCounter> | null {
+    return this.fnCounters.asMap();
+  }
+  set fns(m: Map<number, FnCounter> | null) {
+    this.fnCounters.setMap(m);
+  }
+  get ranges(): Map<number, { n: number }> | null {
+    return this.rangeCounters.asMap();
+  }
+  set ranges(m: Map<number, { n: number }> | null) {
+    this.rangeCounters.setMap(m);
+  }
+  get objects(): Map<string | number, ObjectCounter> | null {
+    return this.objectCounters.asMap();
+  }
+  set objects(m: Map<string | number, ObjectCounter> | null) {
+    this.objectCounters.setMap(m);
+  }
+  get attributes(): Map<string, string> | null {
+    return this.attributeValues.asMap();
+  }
+  set attributes(m: Map<string, string> | null) {
+    this.attributeValues.setMap(m);
   }
 
   /** Count one packet (the per-packet hot path). */
@@ -225,9 +324,9 @@ export class Conn {
 
   /** A packet of another UTC day: the function counters so far belong to the day before. */
   private newDay(d: number): void {
-    if (this.fns !== null) {
-      (this.pastFns ??= []).push({ day: this.day, fns: this.fns });
-      this.fns = null;
+    if (this.fnCounters.size > 0) {
+      (this.pastFns ??= []).push({ day: this.day, fns: this.fnCounters.asMap()! });
+      this.fnCounters.setMap(null);
       this.lastFn = null;
       this.lastFnKey = -1;
     }

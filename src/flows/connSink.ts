@@ -66,11 +66,22 @@ export class ConnSink implements PduSink {
     let f: FnCounter | undefined;
     if (k === conn.lastFnKey && conn.lastFn !== null) f = conn.lastFn;
     else {
-      let fns = conn.fns;
-      if (fns === null) fns = conn.fns = new Map();
+      const fns = conn.fnCounters;
       f = fns.get(k);
       if (f === undefined) {
-        f = { space, code, variant, requests: 0, responses: 0, exceptions: 0, ev: this.eventClass(conn, space, code, variant), event: null };
+        const ev = this.eventClass(conn, space, code, variant);
+        f = fns.takeSpare() ?? undefined;
+        if (f === undefined) f = { space, code, variant, requests: 0, responses: 0, exceptions: 0, ev, event: null };
+        else {
+          f.space = space;
+          f.code = code;
+          f.variant = variant;
+          f.requests = 0;
+          f.responses = 0;
+          f.exceptions = 0;
+          f.ev = ev;
+          f.event = null;
+        }
         fns.set(k, f);
       }
       conn.lastFnKey = k;
@@ -121,12 +132,12 @@ export class ConnSink implements PduSink {
       conn.lastRange.n++;
       return;
     }
-    let r = conn.ranges;
-    if (r === null) r = conn.ranges = new Map();
+    const r = conn.rangeCounters;
     let c = r.get(k);
     if (c === undefined) {
       if (r.size >= MAX_RANGES) return;
-      c = { n: 0 };
+      c = r.takeSpare() ?? { n: 0 };
+      c.n = 0;
       r.set(k, c);
     }
     c.n++;
@@ -148,12 +159,18 @@ export class ConnSink implements PduSink {
     let c: ObjectCounter | undefined;
     if (k === conn.lastObjectKey && conn.lastObject !== null) c = conn.lastObject;
     else {
-      let o = conn.objects;
-      if (o === null) o = conn.objects = new Map();
+      const o = conn.objectCounters;
       c = o.get(k);
       if (c === undefined) {
         if (o.size >= MAX_OBJECTS) return;
-        c = { space, key, reads: 0, writes: 0 };
+        c = o.takeSpare() ?? undefined;
+        if (c === undefined) c = { space, key, reads: 0, writes: 0 };
+        else {
+          c.space = space;
+          c.key = key;
+          c.reads = 0;
+          c.writes = 0;
+        }
         o.set(k, c);
       }
       conn.lastObjectKey = k;
@@ -182,8 +199,7 @@ export class ConnSink implements PduSink {
   attribute(key: string, value: string): void {
     const conn = this.cur;
     if (conn === null) return;
-    let a = conn.attributes;
-    if (a === null) a = conn.attributes = new Map();
+    const a = conn.attributeValues;
     if (a.size < MAX_ATTRIBUTES) a.set(key, value);
   }
 

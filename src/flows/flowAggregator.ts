@@ -33,7 +33,7 @@ import type { Diagnostic } from '../diagnostics.js';
 import { DIR_TO_CLIENT, DIR_TO_SERVER, DIR_UNKNOWN } from '../dissectors/types.js';
 import { TUNNEL_NAMES } from '../decode/tunnels.js';
 import type { Registry } from '../dissectors/registry.js';
-import { AppSession } from '../dissectors/session.js';
+import { SessionPool, type AppSession } from '../dissectors/session.js';
 import { CapturePointTally } from './capturePointTally.js';
 import { Conn } from './conn.js';
 import { ConnHosts } from './connHosts.js';
@@ -89,6 +89,8 @@ export class FlowAggregator {
   private conns: Array<Conn | undefined> = [];
   /** Evicted connections, reset() for the next ones (bounded by the table's high-water mark). */
   private readonly freeConns: Conn[] = [];
+  /** Sessions of evicted connections, for the next ones. */
+  private readonly sessions = new SessionPool();
   private readonly registry: Registry;
   private readonly maxConnections: number;
   private readonly connHosts: ConnHosts;
@@ -301,7 +303,7 @@ export class FlowAggregator {
   }
 
   private openSession(conn: Conn, transport: 'tcp' | 'udp'): AppSession {
-    const s = new AppSession(this.registry, transport, conn.portA, conn.portB, conn.isnA, conn.isnB);
+    const s = this.sessions.open(this.registry, transport, conn.portA, conn.portB, conn.isnA, conn.isnB);
     conn.session = s;
     return s;
   }
@@ -338,6 +340,7 @@ export class FlowAggregator {
     this.foldsPending++;
     this.table.remove(conn.slot);
     this.conns[conn.slot] = undefined;
+    if (conn.session !== null) this.sessions.release(conn.session);
     conn.session = null;
     this.freeConns.push(conn);
   }
@@ -412,7 +415,7 @@ export class FlowAggregator {
         s.close(this.sink);
         this.sink.cur = null;
         this.folder.fold(c);
-        c.session = resumedSession(this.registry, c, c.proto === IPPROTO_TCP ? 'tcp' : 'udp', cp);
+        c.session = resumedSession(this.registry, c, c.proto === IPPROTO_TCP ? 'tcp' : 'udp', cp, s);
       } else this.folder.fold(c);
     }
     const { flows, protocols, events } = this.held.finish(this.folder.take());

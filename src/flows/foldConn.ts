@@ -98,8 +98,35 @@ export function describeEvent(d: Dissector | null, e: ConnEvent, flow: Pick<Flow
   };
 }
 
+function addAttribute(f: FlowDelta, k: string, v: string): void {
+  const s = f.attributes.get(k);
+  if (s) s.add(v);
+  else f.attributes.set(k, new Set([v]));
+}
+
+/** Flow keys cached for host ids below this (a pair of ids is one number). */
+const KEY_CACHE_HOSTS = 1 << 24;
+/** Host pairs whose flow keys are cached (past it the cache starts again), and keys per pair. */
+const KEY_CACHE_PAIRS = 1 << 18;
+const KEY_CACHE_PER_PAIR = 16;
+/** Rendered object keys cached per dissector (past it the cache starts again). */
+const OBJECT_NAME_CACHE = 1 << 16;
+
+interface ObjectNames {
+  /** the object as the dissector reported it (checked: a connection's map key stands for it) */
+  space: number;
+  rawKey: number | string;
+  spaceName: string;
+  key: string;
+  /** the flow delta's objects key: space name, NUL, rendered key */
+  full: string;
+}
+
 export class FlowFolder {
   private flows = new Map<string, FlowDelta>();
+  /** Flow keys by host id pair (see keyOf). */
+  private readonly keyCache = new Map<number, Array<{ proto: number; port: number; protocol: string; key: string }>>();
+  private readonly objectNameCache = new Map<Dissector | null, Map<string | number, ObjectNames>>();
   /** program/control events since the last take(), and first-kind events by firstKey */
   private events: EventDelta[] = [];
   private firsts = new Map<string, EventDelta>();
@@ -122,7 +149,7 @@ export class FlowFolder {
     const deltaPkts = conn.pktsA + conn.pktsB;
     const transport = transportName(conn.proto);
     this.foldSessionStats(conn);
-    if (deltaPkts === 0 && !conn.fns && !conn.pastFns && conn.counted) return;
+    if (deltaPkts === 0 && conn.fnCounters.size === 0 && !conn.pastFns && conn.counted) return;
     // A failed attempt stays one: its later packets go to the same scan/flood summary (absorb).
     if (this.probes.absorb(conn, transport)) {
       conn.hourPkts = 0;
@@ -143,9 +170,7 @@ export class FlowFolder {
    */
   private flowOf(conn: Conn, transport: string): FlowDelta {
     const initIsA = conn.initiatorIsA === 1;
-    if (conn.flowKey === '') {
-      conn.flowKey = `${this.hosts.ip(conn, initIsA)}|${this.hosts.ip(conn, !initIsA)}|${transport}|${conn.respPort}|${conn.protocol}`;
-    }
+    if (conn.flowKey === '') conn.flowKey = this.keyOf(conn, initIsA, transport);
     let f = this.flows.get(conn.flowKey);
     if (f === undefined) {
       f = emptyFlowDelta({
@@ -161,14 +186,55 @@ export class FlowFolder {
     return f;
   }
 
+  /**
+   * The flow key of a connection (initiator IP|responder IP|transport|port|protocol), the same string
+   * object for every connection of the flow while the key cache holds it (no string built per
+   * connection, and its hash is computed once).
+   */
+  private keyOf(conn: Conn, initIsA: boolean, transport: string): string {
+    const src = this.hosts.hostId(conn, initIsA);
+    const dst = this.hosts.hostId(conn, !initIsA);
+    if (src >= KEY_CACHE_HOSTS || dst >= KEY_CACHE_HOSTS) return this.buildKey(conn, initIsA, transport);
+    const pair = src * KEY_CACHE_HOSTS + dst;
+    let list = this.keyCache.get(pair);
+    if (list === undefined) {
+      if (this.keyCache.size >= KEY_CACHE_PAIRS) this.keyCache.clear();
+      this.keyCache.set(pair, (list = []));
+    }
+    for (let i = 0; i < list.length; i++) {
+      const e = list[i]!;
+      if (e.proto === conn.proto && e.port === conn.respPort && e.protocol === conn.protocol) return e.key;
+    }
+    const key = this.buildKey(conn, initIsA, transport);
+    if (list.length < KEY_CACHE_PER_PAIR) list.push({ proto: conn.proto, port: conn.respPort, protocol: conn.protocol, key });
+    return key;
+  }
+
+  private buildKey(conn: Conn, initIsA: boolean, transport: string): string {
+    return `${this.hosts.ip(conn, initIsA)}|${this.hosts.ip(conn, !initIsA)}|${transport}|${conn.respPort}|${conn.protocol}`;
+  }
+
+  /**
+   * An object counter's names (space name, rendered key, and the flow delta's key of both), rendered
+   * once per dissector and connection key `k` while the cache holds them, not at every fold.
+   */
+  private objectNames(d: Dissector | null, k: string | number, o: ObjectCounter): ObjectNames {
+    let m = this.objectNameCache.get(d);
+    if (m === undefined) this.objectNameCache.set(d, (m = new Map()));
+    let e = m.get(k);
+    if (e === undefined || e.space !== o.space || e.rawKey !== o.key) {
+      const spaceName = objectSpaceName(d, o.space);
+      const key = renderObjectKey(d, o);
+      e = { space: o.space, rawKey: o.key, spaceName, key, full: `${spaceName}\u0000${key}` };
+      if (m.size >= OBJECT_NAME_CACHE) m.clear();
+      m.set(k, e);
+    }
+    return e;
+  }
+
   /** Add the connection's counters since its last fold to its flow's delta `f` (clearing them on the connection). */
   private addConn(f: FlowDelta, conn: Conn): void {
     const initIsA = conn.initiatorIsA === 1;
-    if (conn.hourPkts > 0) {
-      (conn.hours ??= []).push(conn.hour, conn.hourPkts, conn.hourBytes);
-      conn.hourPkts = 0;
-      conn.hourBytes = 0;
-    }
     if (!conn.counted) {
       conn.counted = true;
       f.connections++;
@@ -188,47 +254,55 @@ export class FlowFolder {
       } else f.hours.set(hs[i]!, [hs[i + 1]!, hs[i + 2]!]);
     }
     if (conn.hours !== null) conn.hours.length = 0;
+    // The current hour last, as if it ended now (not pushed onto conn.hours: most connections never
+    // see a second hour, and their list stays unallocated).
+    if (conn.hourPkts > 0) {
+      const e = f.hours.get(conn.hour);
+      if (e) {
+        e[0] += conn.hourPkts;
+        e[1] += conn.hourBytes;
+      } else f.hours.set(conn.hour, [conn.hourPkts, conn.hourBytes]);
+      conn.hourPkts = 0;
+      conn.hourBytes = 0;
+    }
 
     const d = conn.session?.dissector ?? null;
     if (conn.pastFns !== null) {
       for (const p of conn.pastFns) for (const [k, c] of p.fns) addFnCounter(f.functions, k, d, c, p.day);
       conn.pastFns = null;
     }
-    if (conn.fns !== null) {
-      for (const [k, c] of conn.fns) addFnCounter(f.functions, k, d, c, conn.day);
-      conn.fns = null;
+    const fc = conn.fnCounters;
+    if (fc.map !== null) {
+      for (const [k, c] of fc.map) addFnCounter(f.functions, k, d, c, conn.day);
+    } else if (fc.has0) addFnCounter(f.functions, fc.k0!, d, fc.v0!, conn.day);
+    if (fc.map !== null || fc.has0) {
+      fc.clear();
       conn.lastFn = null;
       conn.lastFnKey = -1;
     }
-    if (conn.ranges !== null) {
-      for (const [k, c] of conn.ranges) f.ranges.set(k, (f.ranges.get(k) ?? 0) + c.n);
-      conn.ranges = null;
+    const rc = conn.rangeCounters;
+    if (rc.map !== null) {
+      for (const [k, c] of rc.map) f.ranges.set(k, (f.ranges.get(k) ?? 0) + c.n);
+    } else if (rc.has0) f.ranges.set(rc.k0!, (f.ranges.get(rc.k0!) ?? 0) + rc.v0!.n);
+    if (rc.map !== null || rc.has0) {
+      rc.clear();
       conn.lastRange = null;
       conn.lastRangeKey = -1;
     }
-    if (conn.objects !== null) {
-      for (const o of conn.objects.values()) {
-        const spaceName = objectSpaceName(d, o.space);
-        const key = renderObjectKey(d, o);
-        const k = `${spaceName}\u0000${key}`;
-        const e = f.objects.get(k);
-        if (e) {
-          e.reads += o.reads;
-          e.writes += o.writes;
-        } else f.objects.set(k, { spaceName, key, reads: o.reads, writes: o.writes });
-      }
-      conn.objects = null;
+    const oc = conn.objectCounters;
+    if (oc.map !== null) {
+      for (const [k, o] of oc.map) this.addObject(f, d, k, o);
+    } else if (oc.has0) this.addObject(f, d, oc.k0!, oc.v0!);
+    if (oc.map !== null || oc.has0) {
+      oc.clear();
       conn.lastObject = null;
       conn.lastObjectKey = -1;
     }
-    if (conn.attributes !== null) {
-      for (const [k, v] of conn.attributes) {
-        const s = f.attributes.get(k);
-        if (s) s.add(v);
-        else f.attributes.set(k, new Set([v]));
-      }
-      conn.attributes = null;
-    }
+    const ac = conn.attributeValues;
+    if (ac.map !== null) {
+      for (const [k, v] of ac.map) addAttribute(f, k, v);
+    } else if (ac.has0) addAttribute(f, ac.k0!, ac.v0!);
+    ac.clear();
     if (conn.events !== null) {
       for (const e of conn.events) {
         const ev = describeEvent(d, e, f);
@@ -237,6 +311,15 @@ export class FlowFolder {
       }
       conn.events = null;
     }
+  }
+
+  private addObject(f: FlowDelta, d: Dissector | null, k: string | number, o: ObjectCounter): void {
+    const n = this.objectNames(d, k, o);
+    const e = f.objects.get(n.full);
+    if (e) {
+      e.reads += o.reads;
+      e.writes += o.writes;
+    } else f.objects.set(n.full, { spaceName: n.spaceName, key: n.key, reads: o.reads, writes: o.writes });
   }
 
   /** Only the session's coverage counters (a connection whose first fold waits: takeBatch). */

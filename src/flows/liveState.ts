@@ -242,9 +242,16 @@ export function fromLiveConn(slot: number, lc: LiveConn, registry: Registry): Co
   return conn;
 }
 
-/** A fresh AppSession for `conn` continuing from `cp` (see SessionCheckpoint for what is not carried). */
-export function resumedSession(registry: Registry, conn: Conn, transport: 'tcp' | 'udp', cp: SessionCheckpoint): AppSession {
-  const s = new AppSession(registry, transport, conn.portA, conn.portB, conn.isnA, conn.isnB);
+/**
+ * A fresh AppSession for `conn` continuing from `cp` (see SessionCheckpoint for what is not carried):
+ * `reuse` (the connection's own session, closed and folded) is reset() for it instead of a new one.
+ */
+export function resumedSession(registry: Registry, conn: Conn, transport: 'tcp' | 'udp', cp: SessionCheckpoint, reuse?: AppSession): AppSession {
+  let s: AppSession;
+  if (reuse !== undefined && reuse.reassemblerOptions === undefined) {
+    s = reuse;
+    s.reset(registry, transport, conn.portA, conn.portB, conn.isnA, conn.isnB);
+  } else s = new AppSession(registry, transport, conn.portA, conn.portB, conn.isnA, conn.isnB);
   s.resume(cp);
   conn.foldedPdus = 0;
   conn.foldedMalformed = 0;

@@ -123,6 +123,10 @@ function seqDiff(a: number, b: number): number {
   return (a - b) | 0;
 }
 
+/** The out-of-order slot arrays of a stream that never needed one (never written: see store()). */
+const NO_NUMBERS: number[] = [];
+const NO_BUFFERS: Buffer[] = [];
+
 export class TcpReassembler {
   readonly stats = new ReassemblyStats();
   private readonly opts: ReassemblerOptions;
@@ -140,10 +144,11 @@ export class TcpReassembler {
   private skip = 0;
   private hasFin = false;
   private finSeq = 0;
-  // Out-of-order slots (parallel arrays; the first oooCount are in use, buffers are kept for reuse).
-  private readonly oooSeq: number[] = [];
-  private readonly oooLen: number[] = [];
-  private readonly oooBuf: Buffer[] = [];
+  // Out-of-order slots (parallel arrays; the first oooCount are in use, buffers are kept for reuse),
+  // made at the first out-of-order segment (most streams have none: the shared empty ones until then).
+  private oooSeq: number[] = NO_NUMBERS;
+  private oooLen: number[] = NO_NUMBERS;
+  private oooBuf: Buffer[] = NO_BUFFERS;
   private oooCount = 0;
   private oooBytes = 0;
   private segsSinceHole = 0;
@@ -157,7 +162,7 @@ export class TcpReassembler {
     isn = -1,
     opts?: Partial<ReassemblerOptions>,
   ) {
-    this.opts = { ...DEFAULT_REASSEMBLER_OPTIONS, ...opts };
+    this.opts = opts === undefined ? DEFAULT_REASSEMBLER_OPTIONS : { ...DEFAULT_REASSEMBLER_OPTIONS, ...opts };
     if (isn >= 0) this.startAt((isn + 1) >>> 0, true);
   }
 
@@ -373,6 +378,11 @@ export class TcpReassembler {
       this.data(seq, buf, off, len);
       return;
     }
+    if (this.oooBuf === NO_BUFFERS) {
+      this.oooSeq = [];
+      this.oooLen = [];
+      this.oooBuf = [];
+    }
     const i = this.oooCount++;
     let slot = this.oooBuf[i];
     if (slot === undefined || slot.length < len) {
@@ -572,5 +582,40 @@ export class TcpReassembler {
       this.need = n;
       return;
     }
+  }
+
+  /**
+   * Make this reassembler a new stream's (a pooled session reused for another connection, see
+   * SessionPool in src/dissectors/session.ts): every field as the constructor leaves it, with the same
+   * options. The partial and out-of-order buffers are let go (a pool must not keep every stream's
+   * largest buffers alive); a stream that needs them allocates them again, as a new one would.
+   */
+  reset(isn = -1): void {
+    const st = this.stats;
+    st.bytes = 0;
+    st.pdus = 0;
+    st.retransmittedBytes = 0;
+    st.outOfOrder = 0;
+    st.gaps = 0;
+    st.gapBytes = 0;
+    st.unparsedBytes = 0;
+    st.snapCutSegments = 0;
+    st.snapLostBytes = 0;
+    this.next = 0;
+    this.started = false;
+    this.synced = false;
+    this.partial = null;
+    this.partialLen = 0;
+    this.need = 0;
+    this.skip = 0;
+    this.hasFin = false;
+    this.finSeq = 0;
+    this.oooSeq = NO_NUMBERS;
+    this.oooLen = NO_NUMBERS;
+    this.oooBuf = NO_BUFFERS;
+    this.oooCount = 0;
+    this.oooBytes = 0;
+    this.segsSinceHole = 0;
+    if (isn >= 0) this.startAt((isn + 1) >>> 0, true);
   }
 }

@@ -14,15 +14,21 @@ export const PENDING_UNIT = 2;
 
 const SLOTS = 16;
 const PER_SLOT = 32;
+// One Int32Array per connection (typed arrays cost most to create, not to use): per slot its kind,
+// key words, age and entry count, then per slot PER_SLOT services and PER_SLOT class ids.
+const KIND = 0;
+const KEY_A = SLOTS;
+const KEY_B = 2 * SLOTS;
+const AGE = 3 * SLOTS;
+const COUNT = 4 * SLOTS;
+const SERVICE = 5 * SLOTS;
+const CLASS = SERVICE + SLOTS * PER_SLOT;
+const WORDS = CLASS + SLOTS * PER_SLOT;
+/** Ages are renumbered (keeping their order) before the clock leaves the int32 range. */
+const CLOCK_LIMIT = 0x3fffffff;
 
 export class PendingRequests {
-  private readonly kind = new Uint8Array(SLOTS);
-  private readonly keyA = new Uint32Array(SLOTS);
-  private readonly keyB = new Uint32Array(SLOTS);
-  private readonly age = new Float64Array(SLOTS);
-  private readonly count = new Uint8Array(SLOTS);
-  private readonly service = new Uint8Array(SLOTS * PER_SLOT);
-  private readonly classId = new Int32Array(SLOTS * PER_SLOT);
+  private readonly t = new Int32Array(WORDS);
   private clock = 0;
   /** Slot being recorded (a request being decoded), -1 if none. */
   private rec = -1;
@@ -32,23 +38,25 @@ export class PendingRequests {
 
   /** Starts recording a request (evicts the oldest outstanding one when full). */
   begin(kind: number, a: number, b: number): void {
+    const t = this.t;
     let slot = -1;
     let oldest = Infinity;
     for (let i = 0; i < SLOTS; i++) {
-      if (this.kind[i] === 0) {
+      if (t[KIND + i] === 0) {
         slot = i;
         break;
       }
-      if (this.age[i]! < oldest) {
-        oldest = this.age[i]!;
+      if (t[AGE + i]! < oldest) {
+        oldest = t[AGE + i]!;
         slot = i;
       }
     }
-    this.kind[slot] = kind;
-    this.keyA[slot] = a >>> 0;
-    this.keyB[slot] = b >>> 0;
-    this.age[slot] = ++this.clock;
-    this.count[slot] = 0;
+    if (this.clock >= CLOCK_LIMIT) this.renumber();
+    t[KIND + slot] = kind;
+    t[KEY_A + slot] = a | 0;
+    t[KEY_B + slot] = b | 0;
+    t[AGE + slot] = ++this.clock;
+    t[COUNT + slot] = 0;
     this.rec = slot;
   }
 
@@ -56,27 +64,29 @@ export class PendingRequests {
   push(service: number, classId: number): void {
     const s = this.rec;
     if (s < 0) return;
-    const n = this.count[s]!;
+    const t = this.t;
+    const n = t[COUNT + s]!;
     if (n >= PER_SLOT) return;
-    this.service[s * PER_SLOT + n] = service;
-    this.classId[s * PER_SLOT + n] = classId;
-    this.count[s] = n + 1;
+    t[SERVICE + s * PER_SLOT + n] = service & 0xff;
+    t[CLASS + s * PER_SLOT + n] = classId;
+    t[COUNT + s] = n + 1;
   }
 
   end(): void {
-    if (this.rec >= 0 && this.count[this.rec] === 0) this.kind[this.rec] = 0;
+    if (this.rec >= 0 && this.t[COUNT + this.rec] === 0) this.t[KIND + this.rec] = 0;
     this.rec = -1;
   }
 
   /** Finds the oldest outstanding request with this key for the reply about to be decoded. */
   match(kind: number, a: number, b: number): boolean {
+    const t = this.t;
     let slot = -1;
     let oldest = Infinity;
-    const ka = a >>> 0;
-    const kb = b >>> 0;
+    const ka = a | 0;
+    const kb = b | 0;
     for (let i = 0; i < SLOTS; i++) {
-      if (this.kind[i] === kind && this.keyA[i] === ka && this.keyB[i] === kb && this.age[i]! < oldest) {
-        oldest = this.age[i]!;
+      if (t[KIND + i] === kind && t[KEY_A + i] === ka && t[KEY_B + i] === kb && t[AGE + i]! < oldest) {
+        oldest = t[AGE + i]!;
         slot = i;
       }
     }
@@ -89,11 +99,12 @@ export class PendingRequests {
   classFor(service: number): number {
     const s = this.cur;
     if (s < 0) return -1;
-    const n = this.count[s]!;
+    const t = this.t;
+    const n = t[COUNT + s]!;
     for (let i = this.pos; i < n; i++) {
-      if (this.service[s * PER_SLOT + i] === service) {
+      if (t[SERVICE + s * PER_SLOT + i] === service) {
         this.pos = i + 1;
-        return this.classId[s * PER_SLOT + i]!;
+        return t[CLASS + s * PER_SLOT + i]!;
       }
     }
     return -1;
@@ -101,14 +112,24 @@ export class PendingRequests {
 
   /** Forgets the matched request (its reply has been decoded). */
   release(): void {
-    if (this.cur >= 0) this.kind[this.cur] = 0;
+    if (this.cur >= 0) this.t[KIND + this.cur] = 0;
     this.cur = -1;
   }
 
   /** Number of outstanding requests (for tests). */
   outstanding(): number {
     let n = 0;
-    for (let i = 0; i < SLOTS; i++) if (this.kind[i] !== 0) n++;
+    for (let i = 0; i < SLOTS; i++) if (this.t[KIND + i] !== 0) n++;
     return n;
+  }
+
+  /** Ages 1..SLOTS in the same order (free slots' ages are never compared: any value). */
+  private renumber(): void {
+    const t = this.t;
+    const order: number[] = [];
+    for (let i = 0; i < SLOTS; i++) order.push(i);
+    order.sort((x, y) => t[AGE + x]! - t[AGE + y]!);
+    for (let r = 0; r < SLOTS; r++) t[AGE + order[r]!] = r + 1;
+    this.clock = SLOTS;
   }
 }
