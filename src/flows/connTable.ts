@@ -209,23 +209,32 @@ export class ConnTable {
   }
 }
 
-function mix(h: number, x: number): number {
-  h = Math.imul(h ^ x, 0x9e3779b1);
-  return (h << 13) | (h >>> 19);
-}
-
+/**
+ * The key's hash: each word mixed in as h = rotl13(imul(h ^ x, 0x9e3779b1)), then a final avalanche.
+ * Written out (the IPv6 words in hashV6Words) so that hash() stays small: find() and insert() inline
+ * it whole, where a helper call per word would not be inlined (V8's inlining budget runs out).
+ */
 function hash(version: number, proto: number, a: Uint32Array, pa: number, b: Uint32Array, pb: number): number {
   let h = (version << 8) | proto;
-  h = mix(h, a[3]!);
-  h = mix(h, b[3]!);
-  h = mix(h, (pa << 16) | pb);
-  if (version === 6) {
-    h = mix(h, a[0]! ^ b[0]!);
-    h = mix(h, a[1]! ^ b[1]!);
-    h = mix(h, a[2]! ^ b[2]!);
-  }
+  h = Math.imul(h ^ a[3]!, 0x9e3779b1);
+  h = (h << 13) | (h >>> 19);
+  h = Math.imul(h ^ b[3]!, 0x9e3779b1);
+  h = (h << 13) | (h >>> 19);
+  h = Math.imul(h ^ ((pa << 16) | pb), 0x9e3779b1);
+  h = (h << 13) | (h >>> 19);
+  if (version === 6) h = hashV6Words(h, a, b);
   h ^= h >>> 16;
   h = Math.imul(h, 0x85ebca6b);
   h ^= h >>> 13;
   return h >>> 0;
+}
+
+/** hash()'s step for the upper three words of IPv6 addresses. */
+function hashV6Words(h: number, a: Uint32Array, b: Uint32Array): number {
+  h = Math.imul(h ^ (a[0]! ^ b[0]!), 0x9e3779b1);
+  h = (h << 13) | (h >>> 19);
+  h = Math.imul(h ^ (a[1]! ^ b[1]!), 0x9e3779b1);
+  h = (h << 13) | (h >>> 19);
+  h = Math.imul(h ^ (a[2]! ^ b[2]!), 0x9e3779b1);
+  return (h << 13) | (h >>> 19);
 }

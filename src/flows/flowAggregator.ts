@@ -42,7 +42,8 @@ import { ConnTable } from './connTable.js';
 import { InitiatorDecider } from './decideInitiator.js';
 import { FlowFolder } from './foldConn.js';
 import { DEFAULT_PART_FOLDS, PartHoldback, type FlowPart } from './flowPart.js';
-import { newFrameCounters, type FlowBatch, type FrameCounters } from './flowDelta.js';
+import { FrameTally, countFrame } from './frameTally.js';
+import type { FlowBatch, FrameCounters } from './flowDelta.js';
 import type { HostTable } from './hostTable.js';
 import { L2Tracker } from './l2Tracker.js';
 import { emptyLiveState, fromLiveConn, resumedSession, toLiveConn, type LiveState } from './liveState.js';
@@ -55,6 +56,7 @@ export type { EventDelta, EventKind } from './eventDelta.js';
 export type { FlowPart } from './flowPart.js';
 export { evenSplit, ipv4PairShard, ipv4PairShardIn, pairShard, pairShardIn, weightedSplit, type ShardSplit } from './pairShard.js';
 export { transportName } from './transportName.js';
+export { FrameTally, countFrame } from './frameTally.js';
 
 export interface FlowAggregatorOptions {
   registry: Registry;
@@ -101,7 +103,7 @@ export class FlowAggregator {
   private readonly l2: L2Tracker;
   private readonly probes: ProbeDetector;
   private readonly folder: FlowFolder;
-  private counters = newFrameCounters();
+  private counters = new FrameTally();
   /** Connection folds since the last takeBatch() or takePart(), and the bound partDue() checks. */
   private foldsPending = 0;
   private readonly partFolds: number;
@@ -154,43 +156,19 @@ export class FlowAggregator {
     sink.curRec = rec;
     countFrame(this.counters, rec, ts, res, pkt.ipVersion !== 0);
 
-    if (res === DECODE.ARP) {
-      if (pkt.arpSenderMacOff >= 0 && pkt.arpSenderIp !== 0) this.l2.noteArp(rec, pkt, ts);
-      return;
-    }
-    if (res === DECODE.OTHER_L2) {
-      if (pkt.etherType === 0 && pkt.payloadLen >= 2 && rec.data[pkt.payloadOff] === 0x42 && rec.data[pkt.payloadOff + 1] === 0x42) this.counters.stp++;
-      if (pkt.tunnelKind !== 0 || pkt.skipped !== 0) this.noteEncapsulation(rec, pkt);
-      this.l2.noteL2(rec, pkt, ts);
-      return;
-    }
-    if (res === DECODE.UNSUPPORTED_LINKTYPE) {
-      sink.frameDiagnostic('DECODE_UNSUPPORTED_LINKTYPE', 'warning', `link type ${rec.linktype} is not decoded: frame counted, not read`);
-      return;
-    }
-    if (pkt.tunnelKind !== 0 || pkt.skipped !== 0) this.noteEncapsulation(rec, pkt);
-    if (pkt.ipVersion === 0) {
-      if (res === DECODE.TRUNCATED || res === DECODE.MALFORMED) {
-        sink.frameDiagnostic(res === DECODE.TRUNCATED ? 'FRAME_TRUNCATED' : 'FRAME_MALFORMED', 'warning', 'frame ends or breaks inside its link-layer header');
-      }
-      return;
+    // The frames that make no connection (and rare cases) are handled out of line: onPacket stays
+    // small, and V8 keeps its inlining budget for the per-packet calls below.
+    if (res !== DECODE.IP || pkt.ipVersion === 0 || pkt.tunnelKind !== 0 || pkt.skipped !== 0) {
+      if (!this.notConnection(rec, pkt, res, ts)) return;
     }
 
     let sport = pkt.srcPort;
     let dport = pkt.dstPort;
     const proto = pkt.proto;
     if (pkt.fragment !== 0 && (proto === IPPROTO_TCP || proto === IPPROTO_UDP)) {
-      const fk = `${pkt.ipVersion}|${pkt.src.join('.')}|${pkt.dst.join('.')}|${proto}|${pkt.ipId}`;
-      if (pkt.fragment === 1) {
-        if (this.fragments.size > MAX_FRAGMENTS) this.fragments.clear();
-        this.fragments.set(fk, sport * 65536 + dport);
-      } else {
-        const p = this.fragments.get(fk);
-        if (p !== undefined) {
-          sport = Math.floor(p / 65536);
-          dport = p % 65536;
-        }
-      }
+      const p = this.fragmentPorts(pkt, proto);
+      sport = Math.floor(p / 65536);
+      dport = p % 65536;
     }
 
     const table = this.table;
@@ -273,6 +251,53 @@ export class FlowAggregator {
     if (conn.initiatorIsA < 0 && conn.pktsA + conn.pktsB >= DECIDE_AFTER_PACKETS) this.initiators.decide(conn);
     L2Tracker.notePacketMac(conn, rec, pkt, fromA);
     if (++this.packetsSinceSweep >= SWEEP_EVERY_PACKETS) this.maybeSweep();
+  }
+
+  /**
+   * A frame that is not a plain IP packet: ARP, other L2, an undecoded link type, a tunnelled or
+   * encapsulated frame, or one cut or broken in its headers. Returns whether it still goes on as an
+   * IP packet (a tunnelled one, or an IP packet whose L4 header is cut or broken).
+   */
+  private notConnection(rec: CaptureRecord, pkt: DecodedPacket, res: DecodeResult, ts: number): boolean {
+    if (res === DECODE.ARP) {
+      if (pkt.arpSenderMacOff >= 0 && pkt.arpSenderIp !== 0) this.l2.noteArp(rec, pkt, ts);
+      return false;
+    }
+    if (res === DECODE.OTHER_L2) {
+      if (pkt.etherType === 0 && pkt.payloadLen >= 2 && rec.data[pkt.payloadOff] === 0x42 && rec.data[pkt.payloadOff + 1] === 0x42) this.counters.stp++;
+      if (pkt.tunnelKind !== 0 || pkt.skipped !== 0) this.noteEncapsulation(rec, pkt);
+      this.l2.noteL2(rec, pkt, ts);
+      return false;
+    }
+    if (res === DECODE.UNSUPPORTED_LINKTYPE) {
+      this.sink.frameDiagnostic('DECODE_UNSUPPORTED_LINKTYPE', 'warning', `link type ${rec.linktype} is not decoded: frame counted, not read`);
+      return false;
+    }
+    if (pkt.tunnelKind !== 0 || pkt.skipped !== 0) this.noteEncapsulation(rec, pkt);
+    if (pkt.ipVersion === 0) {
+      if (res === DECODE.TRUNCATED || res === DECODE.MALFORMED) {
+        this.sink.frameDiagnostic(res === DECODE.TRUNCATED ? 'FRAME_TRUNCATED' : 'FRAME_MALFORMED', 'warning', 'frame ends or breaks inside its link-layer header');
+      }
+      return false;
+    }
+    return true;
+  }
+
+  /**
+   * The ports of an IP fragment (TCP or UDP), as sport * 65536 + dport: a first fragment's own, which
+   * are remembered for the later ones (which carry no L4 header) by IP version, addresses, protocol
+   * and IP id; a later fragment whose first one was not seen keeps its own (0, 0).
+   */
+  private fragmentPorts(pkt: DecodedPacket, proto: number): number {
+    const own = pkt.srcPort * 65536 + pkt.dstPort;
+    const fk = `${pkt.ipVersion}|${pkt.src.join('.')}|${pkt.dst.join('.')}|${proto}|${pkt.ipId}`;
+    if (pkt.fragment === 1) {
+      if (this.fragments.size > MAX_FRAGMENTS) this.fragments.clear();
+      this.fragments.set(fk, own);
+      return own;
+    }
+    const p = this.fragments.get(fk);
+    return p !== undefined ? p : own;
   }
 
   /**
@@ -431,10 +456,10 @@ export class FlowAggregator {
       protocols,
       capturePoints: this.capturePoints.take(),
       events,
-      counters: this.counters,
+      counters: { ...this.counters },
       liveConnections: this.table.size,
     };
-    this.counters = newFrameCounters();
+    this.counters = new FrameTally();
     return batch;
   }
 
@@ -554,18 +579,4 @@ function waitsForFold(c: Conn): boolean {
   }
   if (c.initiatorIsA >= 0 || c.syn >= 0 || c.protoClientIsA >= 0) return false;
   return c.session !== null && c.session.dissector !== null;
-}
-
-/** Frame counters of one frame. */
-export function countFrame(c: FrameCounters, rec: CaptureRecord, ts: number, res: DecodeResult, ip: boolean): void {
-  c.frames++;
-  c.bytes += rec.origlen;
-  if (ts < c.firstTs) c.firstTs = ts;
-  if (ts > c.lastTs) c.lastTs = ts;
-  if (ip) c.ipPackets++;
-  if (res === DECODE.ARP) c.arpPackets++;
-  else if (res === DECODE.OTHER_L2 || (!ip && res === DECODE.IP)) c.otherL2++;
-  else if (res === DECODE.UNSUPPORTED_LINKTYPE) c.unsupportedLinktype++;
-  else if (res === DECODE.TRUNCATED) c.truncated++;
-  else if (res === DECODE.MALFORMED) c.malformed++;
 }

@@ -28,6 +28,19 @@ import { EnipState } from './EnipState.js';
 import { PENDING_RR, PENDING_UNIT } from './PendingRequests.js';
 import { reportIdentity } from './reportIdentity.js';
 
+/**
+ * Little-endian 16 / 32 bits at buf[i] (within the bytes the caller checked): the per-PDU reads
+ * without Buffer.readUInt16LE/readUInt32LE, whose argument validation costs a wrapped call each time
+ * in Node 20.
+ */
+function u16le(buf: Buffer, i: number): number {
+  return buf[i]! | (buf[i + 1]! << 8);
+}
+
+function u32le(buf: Buffer, i: number): number {
+  return (buf[i]! | (buf[i + 1]! << 8) | (buf[i + 2]! << 16) | (buf[i + 3]! << 24)) >>> 0;
+}
+
 export const ENIP_HEADER = 24;
 export const ENIP_PORT = 44818;
 
@@ -60,15 +73,15 @@ export function walkCpf(st: EnipState, sink: PduSink, buf: Buffer, p: number, en
     sink.violation('ENIP_BAD_CPF', 'missing CPF item count', p - base);
     return false;
   }
-  const count = buf.readUInt16LE(p);
+  const count = u16le(buf, p);
   p += 2;
   for (let i = 0; i < count; i++) {
     if (end - p < 4) {
       sink.violation('ENIP_BAD_CPF', `CPF item ${i + 1} of ${count} is missing`, p - base);
       return false;
     }
-    const type = buf.readUInt16LE(p);
-    const len = buf.readUInt16LE(p + 2);
+    const type = u16le(buf, p);
+    const len = u16le(buf, p + 2);
     const d = p + 4;
     if (d + len > end) {
       sink.violation('ENIP_BAD_CPF', `CPF item 0x${type.toString(16)} of ${len} bytes exceeds the ${end - d} bytes left`, p + 2 - base);
@@ -85,7 +98,7 @@ export function walkCpf(st: EnipState, sink: PduSink, buf: Buffer, p: number, en
           return false;
         }
         st.cpfAddrType = type;
-        st.cpfConnId = buf.readUInt32LE(d);
+        st.cpfConnId = u32le(buf, d);
         break;
       case CPF_CONNECTED_DATA:
       case CPF_UNCONNECTED_DATA:
@@ -119,9 +132,9 @@ function decodeEnip(st: EnipState, buf: Buffer, off: number, len: number, dir: n
     sink.violation('ENIP_TRUNCATED_HEADER', `${len} bytes, encapsulation header needs 24`, 0);
     return;
   }
-  const command = buf.readUInt16LE(off);
-  const length = buf.readUInt16LE(off + 2);
-  const status = buf.readUInt32LE(off + 8);
+  const command = u16le(buf, off);
+  const length = u16le(buf, off + 2);
+  const status = u32le(buf, off + 8);
   const end = off + ENIP_HEADER + length;
   const byDir = dir === DIR_TO_CLIENT ? KIND_RESPONSE : KIND_REQUEST;
   if (ENIP_HEADER + length !== len) {
@@ -230,7 +243,7 @@ export const enip: Dissector<EnipState> = {
     if (avail < 4 || off + 4 > buf.length) return 0;
     // Every command of Vol. 2 table 2-3.2 has a zero high byte: anything else is not a header.
     if (buf[off + 1] !== 0) return -1;
-    return ENIP_HEADER + buf.readUInt16LE(off + 2);
+    return ENIP_HEADER + u16le(buf, off + 2);
   },
   createState(): EnipState {
     return new EnipState();
