@@ -107,7 +107,7 @@ export class Counters<K, V> {
 }
 
 export class Conn {
-  slot: number;
+  slot = 0;
   /**
    * Host ids of side A and side B (canonical key order, not initiator order); -1 until needed: hosts
    * are interned when a connection is folded into a flow (see FlowAggregator.hostId), so a flood from
@@ -116,16 +116,16 @@ export class Conn {
   hostA = -1;
   hostB = -1;
   /** IP version of both addresses. */
-  version: number;
-  portA: number;
-  portB: number;
-  proto: number;
+  version = 0;
+  portA = 0;
+  portB = 0;
+  proto = 0;
   /** Set once a SYN (1 = A sent it, 0 = B) or a SYN-ACK (3 = A sent it, 2 = B) was seen; -1 otherwise. */
   syn = -1;
   isnA = -1;
   isnB = -1;
   /** Which side sent the first packet we saw. */
-  firstFromA: boolean;
+  firstFromA = false;
   /** Side A is the client according to the protocol (first request/response seen): 1 yes, 0 no, -1 unknown. */
   protoClientIsA = -1;
   /**
@@ -153,14 +153,14 @@ export class Conn {
   /** This connection has been counted in `connections` already. */
   counted = false;
 
-  firstTs: number;
-  lastTs: number;
+  firstTs = 0;
+  lastTs = 0;
   /** Deltas since the last fold. */
   pktsA = 0;
   pktsB = 0;
   bytesA = 0;
   bytesB = 0;
-  deltaFirstTs: number;
+  deltaFirstTs = 0;
   /** Hour activity: current hour and its counts, plus finished hours as flat [hour, pkts, bytes, ...]. */
   hour = -1;
   hourPkts = 0;

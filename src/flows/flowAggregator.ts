@@ -41,7 +41,7 @@ import { ConnSink, type PacketLocation } from './connSink.js';
 import { ConnTable } from './connTable.js';
 import { InitiatorDecider } from './decideInitiator.js';
 import { FlowFolder } from './foldConn.js';
-import { DEFAULT_PART_FOLDS, PartHoldback, type FlowPart } from './flowPart.js';
+import { DEFAULT_PART_ENTRIES, DEFAULT_PART_FOLDS, PartHoldback, type FlowPart } from './flowPart.js';
 import { FrameTally, countFrame } from './frameTally.js';
 import type { FlowBatch, FrameCounters } from './flowDelta.js';
 import type { HostTable } from './hostTable.js';
@@ -71,7 +71,12 @@ export interface FlowAggregatorOptions {
    * flood), before the following ones are summarised instead of kept as flows (default 256).
    */
   scanThreshold?: number;
-  /** Connection folds after which partDue() says the pending deltas are large (flowPart.ts; default DEFAULT_PART_FOLDS). */
+  /**
+   * Connection folds after which partDue() says the pending deltas are large, whatever they hold
+   * (tests and tuning). Default: DEFAULT_PART_FOLDS folds that also gave the pending deltas
+   * DEFAULT_PART_ENTRIES flow, hour and function-day entries (flowPart.ts), so a capture of many short
+   * connections on the same few flows is not written again and again in small parts.
+   */
   partFolds?: number;
   onDiagnostic?: (d: Diagnostic) => void;
 }
@@ -107,6 +112,7 @@ export class FlowAggregator {
   /** Connection folds since the last takeBatch() or takePart(), and the bound partDue() checks. */
   private foldsPending = 0;
   private readonly partFolds: number;
+  private readonly partEntries: number;
   /** What parts of this file took and its batch hands over (protocol counters, events). */
   private readonly held = new PartHoldback();
   /** IPv4/IPv6 fragment id -> ports of the first fragment, to attribute later fragments. */
@@ -121,6 +127,7 @@ export class FlowAggregator {
     this.registry = opts.registry;
     this.maxConnections = opts.maxConnections ?? DEFAULT_MAX_CONNECTIONS;
     this.partFolds = opts.partFolds ?? DEFAULT_PART_FOLDS;
+    this.partEntries = opts.partFolds === undefined ? DEFAULT_PART_ENTRIES : 0;
     this.connHosts = new ConnHosts(this.table);
     this.initiators = new InitiatorDecider(this.registry, this.connHosts);
     this.sink = new ConnSink(this.connHosts, this.initiators, opts.onDiagnostic ?? (() => {}));
@@ -465,10 +472,11 @@ export class FlowAggregator {
 
   /**
    * Whether the flow deltas pending since the last takeBatch() or takePart() are large (partFolds
-   * connection folds): then the caller may hand them over in a part (takePart) before the file ends.
+   * connection folds, and partEntries entries): then the caller may hand them over in a part
+   * (takePart) before the file ends.
    */
   partDue(): boolean {
-    return this.foldsPending >= this.partFolds;
+    return this.foldsPending >= this.partFolds && this.folder.entries >= this.partEntries;
   }
 
   /**

@@ -49,24 +49,29 @@ export function describeFunction(d: Dissector | null, c: FnCounter, day: number)
   return { space: c.space, code: c.code, variant: c.variant, ...counts, spaceName, name: info.name, opClass: info.opClass, days };
 }
 
-/** Add one connection's function counter (of UTC day `day`) to a flow delta's functions; named at its first fold into the delta. */
-function addFnCounter(m: Map<number, FlowFunctionDelta>, k: number, d: Dissector | null, c: FnCounter, day: number): void {
+/**
+ * Add one connection's function counter (of UTC day `day`) to a flow delta's functions; named at its
+ * first fold into the delta. Returns the entries it added (a function or a day: FlowFolder.entries).
+ */
+function addFnCounter(m: Map<number, FlowFunctionDelta>, k: number, d: Dissector | null, c: FnCounter, day: number): number {
   let e = m.get(k);
   if (e === undefined) {
     e = describeFunction(d, c, day);
     m.set(k, e);
-    return;
+    return 1;
   }
   e.requests += c.requests;
   e.responses += c.responses;
   e.exceptions += c.exceptions;
   const n = e.days.get(day);
-  if (n === undefined) e.days.set(day, { requests: c.requests, responses: c.responses, exceptions: c.exceptions });
-  else {
-    n.requests += c.requests;
-    n.responses += c.responses;
-    n.exceptions += c.exceptions;
+  if (n === undefined) {
+    e.days.set(day, { requests: c.requests, responses: c.responses, exceptions: c.exceptions });
+    return 1;
   }
+  n.requests += c.requests;
+  n.responses += c.responses;
+  n.exceptions += c.exceptions;
+  return 0;
 }
 
 /** Modbus-style range tables (PduSink.range). */
@@ -123,6 +128,11 @@ interface ObjectNames {
 }
 
 export class FlowFolder {
+  /**
+   * Flow, hour and function-day entries the flow deltas gained since the last take(): what a part
+   * bounds (FlowAggregator.partDue), since it is what grows with a file's time span.
+   */
+  entries = 0;
   private flows = new Map<string, FlowDelta>();
   /** Flow keys by host id pair (see keyOf). */
   private readonly keyCache = new Map<number, Array<{ proto: number; port: number; protocol: string; key: string }>>();
@@ -178,6 +188,7 @@ export class FlowFolder {
         firstTs: conn.deltaFirstTs, lastTs: conn.lastTs,
       });
       this.flows.set(conn.flowKey, f);
+      this.entries++;
     } else {
       // With no packet since the last fold, deltaFirstTs = lastTs: a time the flow already has.
       if (conn.deltaFirstTs < f.firstTs) f.firstTs = conn.deltaFirstTs;
@@ -251,7 +262,10 @@ export class FlowFolder {
       if (e) {
         e[0] += hs[i + 1]!;
         e[1] += hs[i + 2]!;
-      } else f.hours.set(hs[i]!, [hs[i + 1]!, hs[i + 2]!]);
+      } else {
+        f.hours.set(hs[i]!, [hs[i + 1]!, hs[i + 2]!]);
+        this.entries++;
+      }
     }
     if (conn.hours !== null) conn.hours.length = 0;
     // The current hour last, as if it ended now (not pushed onto conn.hours: most connections never
@@ -261,20 +275,23 @@ export class FlowFolder {
       if (e) {
         e[0] += conn.hourPkts;
         e[1] += conn.hourBytes;
-      } else f.hours.set(conn.hour, [conn.hourPkts, conn.hourBytes]);
+      } else {
+        f.hours.set(conn.hour, [conn.hourPkts, conn.hourBytes]);
+        this.entries++;
+      }
       conn.hourPkts = 0;
       conn.hourBytes = 0;
     }
 
     const d = conn.session?.dissector ?? null;
     if (conn.pastFns !== null) {
-      for (const p of conn.pastFns) for (const [k, c] of p.fns) addFnCounter(f.functions, k, d, c, p.day);
+      for (const p of conn.pastFns) for (const [k, c] of p.fns) this.entries += addFnCounter(f.functions, k, d, c, p.day);
       conn.pastFns = null;
     }
     const fc = conn.fnCounters;
     if (fc.map !== null) {
-      for (const [k, c] of fc.map) addFnCounter(f.functions, k, d, c, conn.day);
-    } else if (fc.has0) addFnCounter(f.functions, fc.k0!, d, fc.v0!, conn.day);
+      for (const [k, c] of fc.map) this.entries += addFnCounter(f.functions, k, d, c, conn.day);
+    } else if (fc.has0) this.entries += addFnCounter(f.functions, fc.k0!, d, fc.v0!, conn.day);
     if (fc.map !== null || fc.has0) {
       fc.clear();
       conn.lastFn = null;
@@ -360,6 +377,7 @@ export class FlowFolder {
       flows: [...this.flows.values()], protocols: [...this.protocols.values()], events: mergeEvents([this.events, [...this.firsts.values()]]),
     };
     this.flows = new Map();
+    this.entries = 0;
     this.protocols = new Map();
     this.events = [];
     this.firsts = new Map();
