@@ -105,7 +105,7 @@ export function withDecodeOptions<T>(y: Argv<T>) {
       type: 'string',
       requiresArg: true,
       coerce: wholeNumber('workers', 1, 64),
-      describe: 'worker threads sharing the work (default: 2 for inputs of 64 MB or more, else 1)',
+      describe: 'threads sharing the work, this one included (N - 1 worker threads; default: 2 for inputs of 64 MB or more, else 1)',
     });
 }
 
