@@ -177,6 +177,20 @@ describe('FlowFolder caches', () => {
     expect([...f.hours].map(([h, [p]]) => [h - hour, p])).toEqual([[2, 3], [0, 2], [1, 1]]);
   });
 
+  test('an hour far behind the latest ones (past the search from the end) is found, and new ones after it too', () => {
+    const fx = new ConnFixture();
+    const folder = folderOf(fx);
+    const hour = (T0 / 3600) | 0;
+    const at = [...Array.from({ length: 50 }, (_, i) => i), 3, 60, 2, 55, 60, 51, 0];
+    for (const [j, h] of at.entries()) {
+      folder.fold(build(fx, { client: '10.30.1.50', server: '10.20.1.10', port: 102, sport: 40000 + j, packets: [[h * 3600 + 5, -1, 0]], objects: [] }));
+    }
+    const f = folder.take().flows[0]!;
+    const want = new Map<number, number>();
+    for (const h of at) want.set(h, (want.get(h) ?? 0) + 1);
+    expect([...f.hours].map(([h, [p]]) => [h - hour, p])).toEqual([...want]);
+  });
+
   test('a function on a day before its latest, and functions in another order, count on their own entries', () => {
     const fx = new ConnFixture();
     const folder = folderOf(fx);
