@@ -4,9 +4,9 @@
  * and objects get their dissector's names here, once per connection and fold, never per PDU: code
  * and object spaces by Dissector.spaces / objectSpaces, object keys rendered by describeObject.
  *
- * A fold costs well under a microsecond: a connection's flow is found through its key cache entry
- * (no lookup by key string), and each flow's slot (FlowSlot) caches what the next fold of the flow
- * nearly always needs (its hours as a flat list, whether an hour or day is past the latest, each
+ * A fold does few lookups: a connection's flow is found through its key cache entry (no lookup by
+ * key string), and each flow's slot (FlowSlot) caches what the next fold of the flow nearly always
+ * needs (its hours as a flat list, whether an hour or day is past the latest, each
  * function's last day counts, the order its functions came in, its objects' names). The caches stay
  * in the folder: the deltas handed over by take() are plain FlowDeltas.
  */
@@ -150,8 +150,8 @@ interface FlowSlot {
   /**
    * The flow's hours in this batch, flat (hour, packets, bytes, ...) in the order they first came:
    * the delta's hours Map is built from it at take(), in that order, so a fold adds no Map entry
-   * (a new hour's entry in a large, old Map was most of a fold's cost: its hash table, the young
-   * [packets, bytes] pair stored into it and the write barrier).
+   * (a new hour's entry in a large, old Map was the largest single cost of a fold: its hash table,
+   * the young [packets, bytes] pair stored into it and the write barrier).
    */
   readonly hourList: number[];
   /** The hour last added to and its index in hourList (-1 none): the next fold's hour, mostly. */
