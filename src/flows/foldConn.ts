@@ -6,7 +6,7 @@
  *
  * A fold does few lookups: a connection's flow is found through its key cache entry (no lookup by
  * key string), and each flow's slot (FlowSlot) caches what the next fold of the flow nearly always
- * needs (its hours as a flat list, whether an hour or day is past the latest, each
+ * needs (its last hour entry, whether an hour or day is past the latest, each
  * function's last day counts, the order its functions came in, its objects' names). The caches stay
  * in the folder: the deltas handed over by take() are plain FlowDeltas.
  */
@@ -86,22 +86,6 @@ export function describeEvent(d: Dissector | null, e: ConnEvent, flow: Pick<Flow
   };
 }
 
-/** Earlier hours searched from the end of a flow's hourList before it gets an index. */
-const HOUR_SCAN = 32;
-
-/** The index in s.hourList of `hour`, -1 if it has none. */
-function findHour(s: FlowSlot, hour: number): number {
-  if (s.hourIndex !== null) return s.hourIndex.get(hour) ?? -1;
-  const l = s.hourList;
-  const stop = Math.max(0, l.length - 3 * HOUR_SCAN);
-  for (let j = l.length - 3; j >= stop; j -= 3) if (l[j] === hour) return j;
-  if (stop === 0) return -1;
-  const m = new Map<number, number>();
-  for (let j = 0; j < l.length; j += 3) m.set(l[j]!, j);
-  s.hourIndex = m;
-  return m.get(hour) ?? -1;
-}
-
 /** Add attribute value `v` of key `k` to a flow's delta (a value just added again adds nothing). */
 function addAttribute(s: FlowSlot, k: string, v: string): void {
   const a = s.attributes.get(k);
@@ -142,25 +126,21 @@ interface ObjectNames {
  * A flow's delta in the current batch with the folder's caches of it. The caches live here, never on
  * the delta: take() hands over the deltas alone, so no output, merge, part or structured clone sees
  * them. Every cached entry is the delta's own entry (the same object as in its map), and only the
- * folder adds to a delta until take(), so a cache can never hold a stale entry. The hours are the
- * exception: they are kept here (hourList) and put into the delta by take().
+ * folder adds to a delta until take(), so a cache can never hold a stale entry.
  */
 interface FlowSlot {
   readonly delta: FlowDelta;
   /**
-   * The flow's hours in this batch, flat (hour, packets, bytes, ...) in the order they first came:
-   * the delta's hours Map is built from it at take(), in that order, so a fold adds no Map entry
-   * (a new hour's entry in a large, old Map was the largest single cost of a fold: its hash table,
-   * the young [packets, bytes] pair stored into it and the write barrier).
+   * The hour of `hourEntry` (-1 none) and the delta's hours entry of it: connections are folded
+   * in time order, so the next fold of the flow is nearly always the same hour.
    */
-  readonly hourList: number[];
-  /** The hour last added to and its index in hourList (-1 none): the next fold's hour, mostly. */
   hour: number;
-  hourAt: number;
-  /** The latest hour in hourList (-1 none): a later hour is new without a search. */
+  hourEntry: [number, number] | null;
+  /**
+   * The latest hour in the delta's hours (-1 none): a later hour is new to it without a lookup
+   * (most folds of a flow bring a new hour, nearly always the latest).
+   */
   maxHour: number;
-  /** hour -> index in hourList, built when an earlier hour is not among the last HOUR_SCAN ones. */
-  hourIndex: Map<number, number> | null;
   /** The delta's functions by the same keys, each with its last day's counts. */
   readonly fns: Map<number, FnSlot>;
   /**
@@ -297,7 +277,7 @@ export class FlowFolder {
           key: conn.flowKey, src: this.hosts.ip(conn, initIsA), dst: this.hosts.ip(conn, !initIsA), transport, port: conn.respPort, protocol: conn.protocol,
           firstTs: conn.deltaFirstTs, lastTs: conn.lastTs,
         });
-        s = { delta, hourList: [], hour: -1, hourAt: -1, maxHour: -1, hourIndex: null, fns: new Map(), firstFn: null, objects: new Map(), firstObject: null, attributes: new Map() };
+        s = { delta, hour: -1, hourEntry: null, maxHour: -1, fns: new Map(), firstFn: null, objects: new Map(), firstObject: null, attributes: new Map() };
         this.flows.set(conn.flowKey, s);
         this.entries++;
         if (ke !== null) {
@@ -374,24 +354,25 @@ export class FlowFolder {
     return e;
   }
 
-  /** Add `pkts` packets and `bytes` bytes of hour `hour` to a flow's hours (hourList). */
+  /** Add `pkts` packets and `bytes` bytes of hour `hour` to a flow's delta. */
   private addHour(s: FlowSlot, hour: number, pkts: number, bytes: number): void {
-    const l = s.hourList;
-    let i = -1;
-    if (hour === s.hour) i = s.hourAt;
-    else if (hour <= s.maxHour) i = findHour(s, hour);
-    if (i < 0) {
-      i = l.length;
-      l.push(hour, pkts, bytes);
-      if (s.hourIndex !== null) s.hourIndex.set(hour, i);
-      if (hour > s.maxHour) s.maxHour = hour;
-      this.entries++;
-    } else {
-      l[i + 1]! += pkts;
-      l[i + 2]! += bytes;
+    let e = s.hourEntry;
+    if (s.hour !== hour || e === null) {
+      const hours = s.delta.hours;
+      e = hour > s.maxHour ? null : (hours.get(hour) ?? null);
+      if (e === null) {
+        hours.set(hour, (e = [pkts, bytes]));
+        this.entries++;
+        s.hour = hour;
+        s.hourEntry = e;
+        if (hour > s.maxHour) s.maxHour = hour;
+        return;
+      }
+      s.hour = hour;
+      s.hourEntry = e;
     }
-    s.hour = hour;
-    s.hourAt = i;
+    e[0] += pkts;
+    e[1] += bytes;
   }
 
   /**
@@ -585,7 +566,7 @@ export class FlowFolder {
   /** The flow, protocol and event deltas since the previous call (events in event order). */
   take(): { flows: FlowDelta[]; protocols: ProtocolStatsDelta[]; events: EventDelta[] } {
     const out = {
-      flows: Array.from(this.flows.values(), flowDeltaOf),
+      flows: Array.from(this.flows.values(), (s) => s.delta),
       protocols: [...this.protocols.values()],
       events: mergeEvents([this.events, [...this.firsts.values()]]),
     };
@@ -598,14 +579,6 @@ export class FlowFolder {
     this.firsts = new Map();
     return out;
   }
-}
-
-/** A slot's delta with its hours filled in from hourList (take()). */
-function flowDeltaOf(s: FlowSlot): FlowDelta {
-  const l = s.hourList;
-  const hours = s.delta.hours;
-  for (let i = 0; i < l.length; i += 3) hours.set(l[i]!, [l[i + 1]!, l[i + 2]!]);
-  return s.delta;
 }
 
 function resetDeltas(conn: Conn): void {
