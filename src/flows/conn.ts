@@ -66,7 +66,11 @@ export class Counters<K, V> {
       this.k0 = k;
       this.v0 = v;
     } else {
-      this.map = new Map([[this.k0!, this.v0!], [k, v]]);
+      // Two set() calls: the Map constructor's iterable path costs several times as much.
+      const m = new Map<K, V>();
+      m.set(this.k0!, this.v0!);
+      m.set(k, v);
+      this.map = m;
       this.has0 = false;
       this.k0 = undefined;
       this.v0 = undefined;
@@ -76,7 +80,9 @@ export class Counters<K, V> {
   /** The entries as a Map (the inline entry moves into it), or null when there are none. */
   asMap(): Map<K, V> | null {
     if (this.map === null && this.has0) {
-      this.map = new Map([[this.k0!, this.v0!]]);
+      const m = new Map<K, V>();
+      m.set(this.k0!, this.v0!);
+      this.map = m;
       this.has0 = false;
       this.k0 = undefined;
       this.v0 = undefined;

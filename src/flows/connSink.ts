@@ -39,7 +39,11 @@ export class ConnSink implements PduSink {
   /** The record being processed (null while closing connections) and capture time. */
   curRec: CaptureRecord | null = null;
   now = 0;
-  private identities = new Map<string, IdentityDelta>();
+  /** violation() calls so far (PduSink.violationCount: the sessions then report here directly). */
+  violationCount = 0;
+  /** The identities since the last take, in first-seen order, and found by host id, protocol, key and value. */
+  private identities: IdentityDelta[] = [];
+  private identityIndex = new Map<number | string, Map<string, Map<string, Map<string, IdentityDelta>>>>();
   /** Where the PDU being decoded is (for violation offsets). */
   private pduBuf: Buffer | null = null;
   private pduOff = 0;
@@ -183,17 +187,33 @@ export class ConnSink implements PduSink {
   identity(who: number, key: string, value: string): void {
     const conn = this.cur;
     if (conn === null) return;
-    const ip = this.hosts.ip(conn, (who === WHO_SENDER) === this.curFromA);
+    const side = (who === WHO_SENDER) === this.curFromA;
     const protocol = conn.session?.protocol ?? 'unknown';
     const v = value.length > MAX_IDENTITY_VALUE ? value.slice(0, MAX_IDENTITY_VALUE) : value;
-    const k = `${ip}\u0000${protocol}\u0000${key}\u0000${v}`;
-    const e = this.identities.get(k);
-    if (e) {
+    // Nested maps on the parts, the address as a number (IPv4) rather than its text: no key string
+    // built per report, and nothing interned until a fact is new (most reports repeat a known one).
+    const byValue = this.identityValues(this.hosts.addrKey(conn, side), protocol, key);
+    const e = byValue.get(v);
+    if (e !== undefined) {
       e.count++;
       e.lastTs = this.now;
     } else {
-      this.identities.set(k, { ip, protocol, key, value: v, count: 1, firstTs: this.now, lastTs: this.now, file: this.loc.file, frame: this.loc.frame });
+      const ip = this.hosts.ip(conn, side);
+      const d: IdentityDelta = { ip, protocol, key, value: v, count: 1, firstTs: this.now, lastTs: this.now, file: this.loc.file, frame: this.loc.frame };
+      byValue.set(v, d);
+      this.identities.push(d);
     }
+  }
+
+  /** The identities of one address (ConnHosts.addrKey), protocol and key, by value (made on first use). */
+  private identityValues(host: number | string, protocol: string, key: string): Map<string, IdentityDelta> {
+    let byProtocol = this.identityIndex.get(host);
+    if (byProtocol === undefined) this.identityIndex.set(host, (byProtocol = new Map()));
+    let byKey = byProtocol.get(protocol);
+    if (byKey === undefined) byProtocol.set(protocol, (byKey = new Map()));
+    let byValue = byKey.get(key);
+    if (byValue === undefined) byKey.set(key, (byValue = new Map()));
+    return byValue;
   }
 
   attribute(key: string, value: string): void {
@@ -210,6 +230,7 @@ export class ConnSink implements PduSink {
   }
 
   violation(code: DiagnosticCode, message: string, at: number): void {
+    this.violationCount++;
     const conn = this.cur;
     if (conn !== null) conn.violationsDelta++;
     // The faulty byte's offset in the file when the PDU lies in the current frame's bytes; a PDU
@@ -240,8 +261,9 @@ export class ConnSink implements PduSink {
 
   /** The identities seen since the previous call. */
   takeIdentities(): IdentityDelta[] {
-    const out = [...this.identities.values()];
-    this.identities = new Map();
+    const out = this.identities;
+    this.identities = [];
+    this.identityIndex = new Map();
     return out;
   }
 }
