@@ -25,7 +25,9 @@
  *
  * Allocation: a session (with its two reassemblers and its sink wrapper, the session itself being the
  * reassemblers' framer) is made for a connection's first payload, and reused through SessionPool for
- * later connections once its connection ends; nothing per segment or PDU on the normal path.
+ * later connections once its connection ends; so are dissector states (StatePool, for dissectors with
+ * resetState); nothing per segment or PDU on the normal path. A sink that counts its own violations
+ * (PduSink.violationCount: the flow stage's) is handed to the dissectors directly, without the wrapper.
  */
 import type { DiagnosticCode } from '../diagnosticCatalogue.js';
 import type { Dissector, PduSink } from './types.js';
