@@ -125,6 +125,7 @@ function resetState(st: OpcuaState): void {
   st.cur.release();
   st.cur.bad = false;
   st.cur.badAt = 0;
+  st.cur.lastNamespace = 0;
   st.policy = POLICY_UNKNOWN;
   st.policyUri = '';
   st.mode = MODE_UNKNOWN;
