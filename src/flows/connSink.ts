@@ -10,7 +10,7 @@
 import type { DiagnosticCode } from '../diagnosticCatalogue.js';
 import type { Diagnostic } from '../diagnostics.js';
 import type { CaptureRecord } from '../ingest/record.js';
-import { KIND_REQUEST, KIND_RESPONSE, WHO_SENDER, type PduSink } from '../dissectors/types.js';
+import { KIND_REQUEST, KIND_RESPONSE, WHO_SENDER, type Dissector, type PduSink } from '../dissectors/types.js';
 import { fnKey, rangeKey, type Conn, type FnCounter, type ObjectCounter } from './conn.js';
 import type { ConnHosts } from './connHosts.js';
 import type { InitiatorDecider } from './decideInitiator.js';
@@ -29,6 +29,8 @@ const MAX_RANGES = 4096;
 const MAX_OBJECTS = 4096;
 const MAX_ATTRIBUTES = 64;
 const MAX_IDENTITY_VALUE = 512;
+/** Event classes remembered per dissector (a stream of ever new codes must not grow the cache without end). */
+const MAX_EVENT_CLASSES = 4096;
 
 export class ConnSink implements PduSink {
   /** Location of the packet being processed (set by the caller; read for diagnostics). */
@@ -73,7 +75,7 @@ export class ConnSink implements PduSink {
       const fns = conn.fnCounters;
       f = fns.get(k);
       if (f === undefined) {
-        const ev = this.eventClass(conn, space, code, variant);
+        const ev = this.eventClass(conn, k, space, code, variant);
         f = fns.takeSpare() ?? undefined;
         if (f === undefined) f = { space, code, variant, requests: 0, responses: 0, exceptions: 0, ev, event: null };
         else {
@@ -99,10 +101,26 @@ export class ConnSink implements PduSink {
   }
 
   /** Whether requests of this code are events (once per new counter: the dissector names the code's class). */
-  private eventClass(conn: Conn, space: number, code: number, variant: number): number {
+  private eventClass(conn: Conn, k: number, space: number, code: number, variant: number): number {
     const d = conn.session?.dissector;
-    return d ? eventClassOf(d.describe(space, code, variant).opClass) : EVENT_NONE;
+    if (!d) return EVENT_NONE;
+    // describe() is a pure function of the code: asked once per dissector and key, not per connection.
+    let m = this.evDissector === d ? this.evClasses : this.eventClasses.get(d);
+    if (m === undefined) this.eventClasses.set(d, (m = new Map()));
+    this.evDissector = d;
+    this.evClasses = m;
+    let ev = m.get(k);
+    if (ev === undefined) {
+      ev = eventClassOf(d.describe(space, code, variant).opClass);
+      if (m.size >= MAX_EVENT_CLASSES) m.clear();
+      m.set(k, ev);
+    }
+    return ev;
   }
+  /** Event classes by dissector and function key (fn's k), and the last dissector's. */
+  private readonly eventClasses = new Map<Dissector, Map<number, number>>();
+  private evDissector: Dissector | null = null;
+  private evClasses: Map<number, number> | undefined = undefined;
 
   /**
    * A request that is an engineering event: a new event at the current frame, or (the first of its
