@@ -49,6 +49,13 @@ export class Counters<K, V> {
   v0: V | undefined = undefined;
   /** A value object of an earlier connection, for the caller to reuse (never referenced elsewhere). */
   spare: V | null = null;
+  /**
+   * A second-to-last-hit cache for the caller (ConnSink.fn: ENIP, OPC UA and COTP report a carrier and
+   * a service per PDU, alternating two keys): key and value, forgotten when the entries are replaced
+   * or cleared (setMap, clear).
+   */
+  prevKey: K | undefined = undefined;
+  prevValue: V | null = null;
 
   get size(): number {
     return this.map !== null ? this.map.size : this.has0 ? 1 : 0;
@@ -92,6 +99,8 @@ export class Counters<K, V> {
 
   /** Replace the entries by `m` (null: none). */
   setMap(m: Map<K, V> | null): void {
+    this.prevKey = undefined;
+    this.prevValue = null;
     this.map = m;
     this.has0 = false;
     this.k0 = undefined;

@@ -71,7 +71,10 @@ export class ConnSink implements PduSink {
     const k = space === 0 && variant === 0 ? code : fnKey(space, code, variant);
     let f: FnCounter | undefined;
     if (k === conn.lastFnKey && conn.lastFn !== null) f = conn.lastFn;
-    else {
+    else if (k === conn.fnCounters.prevKey && conn.fnCounters.prevValue !== null) {
+      f = conn.fnCounters.prevValue;
+      this.shiftFn(conn, k, f);
+    } else {
       const fns = conn.fnCounters;
       f = fns.get(k);
       if (f === undefined) {
@@ -90,14 +93,27 @@ export class ConnSink implements PduSink {
         }
         fns.set(k, f);
       }
-      conn.lastFnKey = k;
-      conn.lastFn = f;
+      this.shiftFn(conn, k, f);
     }
     if (kind === KIND_REQUEST) {
       f.requests++;
       if (f.ev) this.noteEvent(conn, f);
     } else if (kind === KIND_RESPONSE) f.responses++;
     else f.exceptions++;
+  }
+
+  /**
+   * `f` (key k) becomes the connection's last function counter, the one before it the counters'
+   * previous one (lastFn is always one of the current counters: whoever clears them clears it).
+   */
+  private shiftFn(conn: Conn, k: number, f: FnCounter): void {
+    if (conn.lastFn !== null) {
+      const fns = conn.fnCounters;
+      fns.prevKey = conn.lastFnKey;
+      fns.prevValue = conn.lastFn;
+    }
+    conn.lastFnKey = k;
+    conn.lastFn = f;
   }
 
   /** Whether requests of this code are events (once per new counter: the dissector names the code's class). */
