@@ -25,7 +25,9 @@
  *
  * Allocation: a session (with its two reassemblers and its sink wrapper, the session itself being the
  * reassemblers' framer) is made for a connection's first payload, and reused through SessionPool for
- * later connections once its connection ends; nothing per segment or PDU on the normal path.
+ * later connections once its connection ends; so are dissector states (StatePool, for dissectors with
+ * resetState); nothing per segment or PDU on the normal path. A sink that counts its own violations
+ * (PduSink.violationCount: the flow stage's) is handed to the dissectors directly, without the wrapper.
  */
 import type { DiagnosticCode } from '../diagnosticCatalogue.js';
 import type { Dissector, PduSink } from './types.js';
@@ -50,10 +52,13 @@ export const DISSECTOR_EXCEPTION = 'DISSECTOR_EXCEPTION';
 /** Violation code when bytes cannot start a PDU and the dissector gave no more precise violation. */
 export const FRAMING_INVALID = 'FRAMING_INVALID';
 
-/** Forwards to the flow stage's sink and counts violations (to count malformed PDUs). */
+/**
+ * Forwards to a sink that does not count its violations (PduSink.violationCount) and counts them (to
+ * count malformed PDUs); also used to forward violations only, when diagnosing a framing failure.
+ */
 class CountingSink implements PduSink {
   target: PduSink | null = null;
-  violations = 0;
+  violationCount = 0;
   /** When true only violations are forwarded (diagnosing a framing failure). */
   violationsOnly = false;
 
@@ -76,7 +81,7 @@ class CountingSink implements PduSink {
     if (!this.violationsOnly) this.target!.originator(who);
   }
   violation(code: DiagnosticCode, message: string, at: number): void {
-    this.violations++;
+    this.violationCount++;
     this.target!.violation(code, message, at);
   }
   pduStart(buf: Buffer, off: number): void {
@@ -132,6 +137,11 @@ export class AppSession implements PduFramer {
   private isnA: number;
   private isnB: number;
   private state: unknown = null;
+  /**
+   * States of ended connections to reuse (Dissector.resetState): the SessionPool's, shared by its
+   * sessions; a session made alone keeps its own (made when it is first reset).
+   */
+  states: StatePool | null = null;
   private refined = false;
   private carriedKnown = false;
   /** A dissector threw: the connection is no longer parsed. */
@@ -141,6 +151,11 @@ export class AppSession implements PduFramer {
   private rb: TcpReassembler | null = null;
   private tcp = false;
   private readonly sink = new CountingSink();
+  /**
+   * What decode() reports into: the caller's sink itself when it counts its violations (the flow
+   * stage's ConnSink: one call per report, and the dissectors see one sink class), else `sink`.
+   */
+  private out: PduSink = this.sink;
   /** Direction of the segment being processed (for the framer callbacks). */
   private curDir: number = DIR_UNKNOWN;
   /** Bytes not parsed outside the reassemblers (after a dissector exception). */
@@ -197,15 +212,16 @@ export class AppSession implements PduFramer {
     st.gapBytes = 0;
     st.retransmittedBytes = 0;
     st.outOfOrder = 0;
-    this.state = null;
+    this.releaseState();
     this.refined = false;
     this.carriedKnown = false;
     this.dead = false;
     this.tcp = false;
     const k = this.sink;
     k.target = null;
-    k.violations = 0;
+    k.violationCount = 0;
     k.violationsOnly = false;
+    this.out = k;
     this.curDir = DIR_UNKNOWN;
     this.extraUnparsed = 0;
     this.dirA = DIR_UNKNOWN;
@@ -254,7 +270,7 @@ export class AppSession implements PduFramer {
     if (fromA) this.dirA = cur;
     else this.dirB = cur;
     this.curDir = cur;
-    this.sink.target = sink;
+    this.setSink(sink);
     if (cut > 0 && caplen > this.snap.caplen) this.snap.caplen = caplen;
     (fromA ? this.ra : this.rb)!.segment(seq, flags, buf, off, len, cut);
   }
@@ -270,19 +286,19 @@ export class AppSession implements PduFramer {
       if (caplen > this.snap.caplen) this.snap.caplen = caplen;
       return;
     }
-    if (this.state === null) this.state = d.createState();
+    if (this.state === null) this.state = this.newState(d);
     if (this.dead) {
       this._stats.bytesUnparsed += len;
       return;
     }
-    this.sink.target = sink;
+    this.setSink(sink);
     this.decodePdu(buf, off, len, this.direction(fromA, dir));
   }
 
   /** end of the connection (or of the run): partial PDUs become unparsed bytes */
   close(sink: PduSink): void {
     if (!this.tcp) return;
-    this.sink.target = sink;
+    this.setSink(sink);
     this.curDir = this.direction(true, this.dirA);
     this.ra!.close();
     this.curDir = this.direction(false, this.dirB);
@@ -351,6 +367,12 @@ export class AppSession implements PduFramer {
     }
   }
 
+  /** The sink of the segment or datagram being processed (see `out`). */
+  private setSink(sink: PduSink): void {
+    this.sink.target = sink;
+    this.out = sink.violationCount !== undefined ? sink : this.sink;
+  }
+
   /** DIR_UNKNOWN becomes a known direction when a port table entry chose the protocol. */
   private direction(fromA: boolean, dir: number): number {
     if (dir !== DIR_UNKNOWN || this.serverPort < 0 || this.portA === this.portB) return dir;
@@ -358,8 +380,7 @@ export class AppSession implements PduFramer {
   }
 
   private startTcp(): void {
-    const d = this.dissector!;
-    this.state = d.createState();
+    this.state = this.newState(this.dissector!);
     this.tcp = true;
     if (this.ra !== null && this.rb !== null) {
       this.ra.reset(this.isnA);
@@ -368,6 +389,26 @@ export class AppSession implements PduFramer {
     }
     this.ra = new TcpReassembler(this, this.isnA, this.reassemblerOptions);
     this.rb = new TcpReassembler(this, this.isnB, this.reassemblerOptions);
+  }
+
+  /** A fresh state of dissector `d`: one of an ended connection, reset, when there is one. */
+  private newState(d: Dissector): unknown {
+    if (d.resetState !== undefined && this.states !== null) {
+      const spare = this.states.take(d);
+      if (spare !== undefined) {
+        d.resetState(spare);
+        return spare;
+      }
+    }
+    return d.createState();
+  }
+
+  /** The connection has ended (SessionPool.release, reset): its dissector state goes to `states` for reuse. */
+  releaseState(): void {
+    const d = this.dissector;
+    // Not a state a throwing dissector left (it may be corrupt: see the file comment).
+    if (this.state !== null && d !== null && d.resetState !== undefined && !this.dead) (this.states ??= new StatePool()).put(d, this.state);
+    this.state = null;
   }
 
   // The reassemblers' framer (PduFramer) is the session itself: no closures per connection.
@@ -406,7 +447,7 @@ export class AppSession implements PduFramer {
     this._stats.malformed++;
     // Let the dissector say what is wrong (violations only); fall back to a generic code.
     const s = this.sink;
-    const before = s.violations;
+    const before = s.violationCount;
     s.pduStart(buf, off);
     s.violationsOnly = true;
     try {
@@ -415,23 +456,23 @@ export class AppSession implements PduFramer {
       // diagnosis only: an exception here is not worth more than the generic violation below
     }
     s.violationsOnly = false;
-    if (s.violations === before) {
+    if (s.violationCount === before) {
       s.violation(FRAMING_INVALID, `${this.protocol}: bytes cannot start a PDU; the stream resyncs`, 0);
     }
   }
 
   private decodePdu(buf: Buffer, off: number, len: number, dir: number): void {
-    const s = this.sink;
-    const before = s.violations;
+    const s = this.out;
+    const before = s.violationCount;
     this._stats.pdus++;
-    s.pduStart(buf, off);
+    s.pduStart?.(buf, off);
     try {
       this.dissector!.decode(this.state, buf, off, len, dir, s);
     } catch (e) {
       this.die(e);
       return;
     }
-    if (s.violations !== before) this._stats.malformed++;
+    if (s.violationCount !== before) this._stats.malformed++;
     if (!this.carriedKnown && this.dissector!.carried) this.learnCarried();
   }
 
@@ -491,20 +532,48 @@ export class AppSession implements PduFramer {
  */
 export class SessionPool {
   private readonly free: AppSession[] = [];
+  /** Dissector states of ended connections, shared by the pool's sessions (whichever dissector each had last). */
+  private readonly states = new StatePool();
 
   open(registry: Registry, transport: Transport, portA: number, portB: number, isnA: number, isnB: number): AppSession {
     const s = this.free.pop();
-    if (s === undefined) return new AppSession(registry, transport, portA, portB, isnA, isnB);
+    if (s === undefined) {
+      const n = new AppSession(registry, transport, portA, portB, isnA, isnB);
+      n.states = this.states;
+      return n;
+    }
     s.reset(registry, transport, portA, portB, isnA, isnB);
     return s;
   }
 
   /** A session no connection refers to any more. */
   release(s: AppSession): void {
+    if (s.states === this.states) s.releaseState();
     if (s.reassemblerOptions === undefined) this.free.push(s);
   }
 
   get size(): number {
     return this.free.length;
+  }
+}
+
+/**
+ * Dissector states of ended connections, by dissector, for later connections of the same dissector
+ * (Dissector.resetState). Each state is in one live session or here: bounded by the high-water mark of
+ * live sessions of each dissector.
+ */
+export class StatePool {
+  private readonly byDissector = new Map<Dissector, unknown[]>();
+
+  put(d: Dissector, state: unknown): void {
+    let list = this.byDissector.get(d);
+    if (list === undefined) this.byDissector.set(d, (list = []));
+    list.push(state);
+  }
+
+  /** A state `d` made for an ended connection (not reset yet), or undefined. */
+  take(d: Dissector): unknown {
+    const list = this.byDissector.get(d);
+    return list === undefined ? undefined : list.pop();
   }
 }

@@ -92,6 +92,12 @@ export interface PduSink {
    * bytes are, so that a violation's `at` can be located in the capture file.
    */
   pduStart?(buf: Buffer, off: number): void;
+  /**
+   * Optional: the number of violation() calls this sink has received, kept by the sink itself. A sink
+   * that keeps it (the flow stage's) is handed to the dissectors directly; any other is wrapped in a
+   * counting forwarder (the session needs the count to tell malformed PDUs).
+   */
+  readonly violationCount?: number;
 }
 
 export interface Dissector<S = unknown> {
@@ -129,6 +135,13 @@ export interface Dissector<S = unknown> {
   pduLength?(buf: Buffer, off: number, avail: number): number;
   /** Fresh per-connection state (shared by both directions). */
   createState(): S;
+  /**
+   * Optional: make a state this dissector's createState() made, whose connection has ended, what
+   * createState() returns, in place (a pooled session reuses it for its next connection of this
+   * dissector: no typed arrays or buffers allocated per connection). Caches of pure functions of the
+   * bytes (e.g. tag names by path bytes) may be kept.
+   */
+  resetState?(state: S): void;
   /**
    * Decode one PDU (TCP: exactly one framed PDU; UDP: one datagram). `dir` is DIR_TO_SERVER,
    * DIR_TO_CLIENT or DIR_UNKNOWN. Must not throw; must not keep `buf`.

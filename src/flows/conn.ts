@@ -49,6 +49,13 @@ export class Counters<K, V> {
   v0: V | undefined = undefined;
   /** A value object of an earlier connection, for the caller to reuse (never referenced elsewhere). */
   spare: V | null = null;
+  /**
+   * A second-to-last-hit cache for the caller (ConnSink.fn: ENIP, OPC UA and COTP report a carrier and
+   * a service per PDU, alternating two keys): key and value, forgotten when the entries are replaced
+   * or cleared (setMap, clear).
+   */
+  prevKey: K | undefined = undefined;
+  prevValue: V | null = null;
 
   get size(): number {
     return this.map !== null ? this.map.size : this.has0 ? 1 : 0;
@@ -66,7 +73,11 @@ export class Counters<K, V> {
       this.k0 = k;
       this.v0 = v;
     } else {
-      this.map = new Map([[this.k0!, this.v0!], [k, v]]);
+      // Two set() calls: the Map constructor's iterable path costs several times as much.
+      const m = new Map<K, V>();
+      m.set(this.k0!, this.v0!);
+      m.set(k, v);
+      this.map = m;
       this.has0 = false;
       this.k0 = undefined;
       this.v0 = undefined;
@@ -76,7 +87,9 @@ export class Counters<K, V> {
   /** The entries as a Map (the inline entry moves into it), or null when there are none. */
   asMap(): Map<K, V> | null {
     if (this.map === null && this.has0) {
-      this.map = new Map([[this.k0!, this.v0!]]);
+      const m = new Map<K, V>();
+      m.set(this.k0!, this.v0!);
+      this.map = m;
       this.has0 = false;
       this.k0 = undefined;
       this.v0 = undefined;
@@ -86,6 +99,8 @@ export class Counters<K, V> {
 
   /** Replace the entries by `m` (null: none). */
   setMap(m: Map<K, V> | null): void {
+    this.prevKey = undefined;
+    this.prevValue = null;
     this.map = m;
     this.has0 = false;
     this.k0 = undefined;

@@ -10,7 +10,7 @@
 import type { DiagnosticCode } from '../diagnosticCatalogue.js';
 import type { Diagnostic } from '../diagnostics.js';
 import type { CaptureRecord } from '../ingest/record.js';
-import { KIND_REQUEST, KIND_RESPONSE, WHO_SENDER, type PduSink } from '../dissectors/types.js';
+import { KIND_REQUEST, KIND_RESPONSE, WHO_SENDER, type Dissector, type PduSink } from '../dissectors/types.js';
 import { fnKey, rangeKey, type Conn, type FnCounter, type ObjectCounter } from './conn.js';
 import type { ConnHosts } from './connHosts.js';
 import type { InitiatorDecider } from './decideInitiator.js';
@@ -29,6 +29,8 @@ const MAX_RANGES = 4096;
 const MAX_OBJECTS = 4096;
 const MAX_ATTRIBUTES = 64;
 const MAX_IDENTITY_VALUE = 512;
+/** Event classes remembered per dissector (a stream of ever new codes must not grow the cache without end). */
+const MAX_EVENT_CLASSES = 4096;
 
 export class ConnSink implements PduSink {
   /** Location of the packet being processed (set by the caller; read for diagnostics). */
@@ -39,7 +41,11 @@ export class ConnSink implements PduSink {
   /** The record being processed (null while closing connections) and capture time. */
   curRec: CaptureRecord | null = null;
   now = 0;
-  private identities = new Map<string, IdentityDelta>();
+  /** violation() calls so far (PduSink.violationCount: the sessions then report here directly). */
+  violationCount = 0;
+  /** The identities since the last take, in first-seen order, and found by host id, protocol, key and value. */
+  private identities: IdentityDelta[] = [];
+  private identityIndex = new Map<number | string, Map<string, Map<string, Map<string, IdentityDelta>>>>();
   /** Where the PDU being decoded is (for violation offsets). */
   private pduBuf: Buffer | null = null;
   private pduOff = 0;
@@ -65,11 +71,14 @@ export class ConnSink implements PduSink {
     const k = space === 0 && variant === 0 ? code : fnKey(space, code, variant);
     let f: FnCounter | undefined;
     if (k === conn.lastFnKey && conn.lastFn !== null) f = conn.lastFn;
-    else {
+    else if (k === conn.fnCounters.prevKey && conn.fnCounters.prevValue !== null) {
+      f = conn.fnCounters.prevValue;
+      this.shiftFn(conn, k, f);
+    } else {
       const fns = conn.fnCounters;
       f = fns.get(k);
       if (f === undefined) {
-        const ev = this.eventClass(conn, space, code, variant);
+        const ev = this.eventClass(conn, k, space, code, variant);
         f = fns.takeSpare() ?? undefined;
         if (f === undefined) f = { space, code, variant, requests: 0, responses: 0, exceptions: 0, ev, event: null };
         else {
@@ -84,8 +93,7 @@ export class ConnSink implements PduSink {
         }
         fns.set(k, f);
       }
-      conn.lastFnKey = k;
-      conn.lastFn = f;
+      this.shiftFn(conn, k, f);
     }
     if (kind === KIND_REQUEST) {
       f.requests++;
@@ -94,11 +102,41 @@ export class ConnSink implements PduSink {
     else f.exceptions++;
   }
 
-  /** Whether requests of this code are events (once per new counter: the dissector names the code's class). */
-  private eventClass(conn: Conn, space: number, code: number, variant: number): number {
-    const d = conn.session?.dissector;
-    return d ? eventClassOf(d.describe(space, code, variant).opClass) : EVENT_NONE;
+  /**
+   * `f` (key k) becomes the connection's last function counter, the one before it the counters'
+   * previous one (lastFn is always one of the current counters: whoever clears them clears it).
+   */
+  private shiftFn(conn: Conn, k: number, f: FnCounter): void {
+    if (conn.lastFn !== null) {
+      const fns = conn.fnCounters;
+      fns.prevKey = conn.lastFnKey;
+      fns.prevValue = conn.lastFn;
+    }
+    conn.lastFnKey = k;
+    conn.lastFn = f;
   }
+
+  /** Whether requests of this code are events (once per new counter: the dissector names the code's class). */
+  private eventClass(conn: Conn, k: number, space: number, code: number, variant: number): number {
+    const d = conn.session?.dissector;
+    if (!d) return EVENT_NONE;
+    // describe() is a pure function of the code: asked once per dissector and key, not per connection.
+    let m = this.evDissector === d ? this.evClasses : this.eventClasses.get(d);
+    if (m === undefined) this.eventClasses.set(d, (m = new Map()));
+    this.evDissector = d;
+    this.evClasses = m;
+    let ev = m.get(k);
+    if (ev === undefined) {
+      ev = eventClassOf(d.describe(space, code, variant).opClass);
+      if (m.size >= MAX_EVENT_CLASSES) m.clear();
+      m.set(k, ev);
+    }
+    return ev;
+  }
+  /** Event classes by dissector and function key (fn's k), and the last dissector's. */
+  private readonly eventClasses = new Map<Dissector, Map<number, number>>();
+  private evDissector: Dissector | null = null;
+  private evClasses: Map<number, number> | undefined = undefined;
 
   /**
    * A request that is an engineering event: a new event at the current frame, or (the first of its
@@ -183,17 +221,33 @@ export class ConnSink implements PduSink {
   identity(who: number, key: string, value: string): void {
     const conn = this.cur;
     if (conn === null) return;
-    const ip = this.hosts.ip(conn, (who === WHO_SENDER) === this.curFromA);
+    const side = (who === WHO_SENDER) === this.curFromA;
     const protocol = conn.session?.protocol ?? 'unknown';
     const v = value.length > MAX_IDENTITY_VALUE ? value.slice(0, MAX_IDENTITY_VALUE) : value;
-    const k = `${ip}\u0000${protocol}\u0000${key}\u0000${v}`;
-    const e = this.identities.get(k);
-    if (e) {
+    // Nested maps on the parts, the address as a number (IPv4) rather than its text: no key string
+    // built per report, and nothing interned until a fact is new (most reports repeat a known one).
+    const byValue = this.identityValues(this.hosts.addrKey(conn, side), protocol, key);
+    const e = byValue.get(v);
+    if (e !== undefined) {
       e.count++;
       e.lastTs = this.now;
     } else {
-      this.identities.set(k, { ip, protocol, key, value: v, count: 1, firstTs: this.now, lastTs: this.now, file: this.loc.file, frame: this.loc.frame });
+      const ip = this.hosts.ip(conn, side);
+      const d: IdentityDelta = { ip, protocol, key, value: v, count: 1, firstTs: this.now, lastTs: this.now, file: this.loc.file, frame: this.loc.frame };
+      byValue.set(v, d);
+      this.identities.push(d);
     }
+  }
+
+  /** The identities of one address (ConnHosts.addrKey), protocol and key, by value (made on first use). */
+  private identityValues(host: number | string, protocol: string, key: string): Map<string, IdentityDelta> {
+    let byProtocol = this.identityIndex.get(host);
+    if (byProtocol === undefined) this.identityIndex.set(host, (byProtocol = new Map()));
+    let byKey = byProtocol.get(protocol);
+    if (byKey === undefined) byProtocol.set(protocol, (byKey = new Map()));
+    let byValue = byKey.get(key);
+    if (byValue === undefined) byKey.set(key, (byValue = new Map()));
+    return byValue;
   }
 
   attribute(key: string, value: string): void {
@@ -210,6 +264,7 @@ export class ConnSink implements PduSink {
   }
 
   violation(code: DiagnosticCode, message: string, at: number): void {
+    this.violationCount++;
     const conn = this.cur;
     if (conn !== null) conn.violationsDelta++;
     // The faulty byte's offset in the file when the PDU lies in the current frame's bytes; a PDU
@@ -240,8 +295,9 @@ export class ConnSink implements PduSink {
 
   /** The identities seen since the previous call. */
   takeIdentities(): IdentityDelta[] {
-    const out = [...this.identities.values()];
-    this.identities = new Map();
+    const out = this.identities;
+    this.identities = [];
+    this.identityIndex = new Map();
     return out;
   }
 }

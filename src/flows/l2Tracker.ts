@@ -23,7 +23,7 @@ export function macNumberToString(mac: number): string {
 export class L2Tracker {
   /** (IP, MAC) pairs of connections folded, in first-seen order, and indexed by host id and MAC number. */
   private macs: MacDelta[] = [];
-  private macIndex = new Map<number, Map<number, MacDelta>>();
+  private macIndex = new Map<number, HostMacs>();
   /** MAC numbers as text (a plant has a few thousand: each is rendered once). */
   private readonly macText = new Map<number, string>();
   private arp = new Map<string, MacDelta>();
@@ -77,9 +77,9 @@ export class L2Tracker {
   }
 
   private noteMac(host: number, mac: number, packets: number, first: number, last: number): void {
-    let byMac = this.macIndex.get(host);
-    if (byMac === undefined) this.macIndex.set(host, (byMac = new Map()));
-    const e = byMac.get(mac);
+    const h = this.macIndex.get(host);
+    // A host's first MAC is kept inline (nearly every host has one): one lookup by host id per side.
+    const e = h === undefined ? undefined : h.mac === mac ? h.delta : h.more?.get(mac);
     if (e !== undefined) {
       e.packets += packets;
       if (first < e.firstTs) e.firstTs = first;
@@ -92,7 +92,8 @@ export class L2Tracker {
       this.macText.set(mac, (text = macNumberToString(mac)));
     }
     const d: MacDelta = { ip: this.hosts.hosts.ips[host]!, mac: text, packets, firstTs: first, lastTs: last };
-    byMac.set(mac, d);
+    if (h === undefined) this.macIndex.set(host, { mac, delta: d, more: null });
+    else (h.more ??= new Map()).set(mac, d);
     this.macs.push(d);
   }
 
@@ -107,6 +108,13 @@ export class L2Tracker {
     this.l2 = new Map();
     return out;
   }
+}
+
+/** The MAC deltas of one host since the last take: its first MAC inline, any others by MAC number. */
+interface HostMacs {
+  mac: number;
+  delta: MacDelta;
+  more: Map<number, MacDelta> | null;
 }
 
 function addMac(m: Map<string, MacDelta>, d: MacDelta): void {

@@ -103,6 +103,7 @@ export class ReassemblyStats {
   snapLostBytes = 0;
 }
 
+const PARTIAL_MIN = 2048; // first size of the partial-PDU buffer (reset() keeps one this size)
 /** Bytes copied per step into the partial buffer while the PDU length is still unknown. */
 const PROBE = 32;
 const TCP_FIN = 0x01;
@@ -478,7 +479,7 @@ export class TcpReassembler {
   private ensurePartial(size: number): Buffer {
     let p = this.partial;
     if (p === null || p.length < size) {
-      const grown = Buffer.allocUnsafe(Math.min(Math.max(size, p === null ? 2048 : p.length * 2), Math.max(size, this.opts.maxPduBytes)));
+      const grown = Buffer.allocUnsafe(Math.min(Math.max(size, p === null ? PARTIAL_MIN : p.length * 2), Math.max(size, this.opts.maxPduBytes)));
       if (p !== null && this.partialLen > 0) p.copy(grown, 0, 0, this.partialLen);
       this.partial = p = grown;
     }
@@ -587,8 +588,8 @@ export class TcpReassembler {
   /**
    * Make this reassembler a new stream's (a pooled session reused for another connection, see
    * SessionPool in src/dissectors/session.ts): every field as the constructor leaves it, with the same
-   * options. The partial and out-of-order buffers are let go (a pool must not keep every stream's
-   * largest buffers alive); a stream that needs them allocates them again, as a new one would.
+   * options. The out-of-order and grown partial buffers are let go (a pool must not keep every stream's
+   * largest buffers); a first-size partial buffer is kept (never read past partialLen).
    */
   reset(isn = -1): void {
     const st = this.stats;
@@ -604,7 +605,7 @@ export class TcpReassembler {
     this.next = 0;
     this.started = false;
     this.synced = false;
-    this.partial = null;
+    if (this.partial !== null && this.partial.length > PARTIAL_MIN) this.partial = null;
     this.partialLen = 0;
     this.need = 0;
     this.skip = 0;

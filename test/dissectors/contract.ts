@@ -61,6 +61,33 @@ export function runDissectorContract(d: Dissector, samples: ContractSample[]): v
       );
     });
 
+    if (d.resetState !== undefined) {
+      test(`${d.id}: a state used on other PDUs and reset (resetState) decodes the samples as a fresh one`, () => {
+        const reset = d.resetState!.bind(d);
+        const dirs = [DIR_TO_SERVER, DIR_TO_CLIENT, DIR_UNKNOWN];
+        const used = d.createState();
+        // Leave the state as a connection might: requests pending, halves of PDUs buffered.
+        for (const s of samples) {
+          for (const dir of dirs) {
+            d.decode(used, s.pdu, 0, s.pdu.length, dir, new RecordingSink());
+            d.decode(used, s.pdu, 0, s.pdu.length >> 1, dir, new RecordingSink());
+          }
+        }
+        reset(used);
+        const fresh = d.createState();
+        const a = new RecordingSink();
+        const b = new RecordingSink();
+        for (const s of samples) {
+          for (const dir of [s.dir, ...dirs]) {
+            d.decode(used, s.pdu, 0, s.pdu.length, dir, a);
+            d.decode(fresh, s.pdu, 0, s.pdu.length, dir, b);
+          }
+        }
+        expect(a).toEqual(b);
+        expect(a.fns.length).toBeGreaterThan(0);
+      });
+    }
+
     test(`${d.id}: describe() names known and unknown codes`, () => {
       for (let space = 0; space < d.spaces.length; space++) {
         for (const code of [0, 1, 0x5a, 0xff, 0xffff]) {

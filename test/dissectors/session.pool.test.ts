@@ -73,3 +73,54 @@ describe('SessionPool', () => {
     expect(pool.size).toBe(0);
   });
 });
+
+/** A RecordingSink that counts its violations itself (PduSink.violationCount), as the flow stage's does. */
+class CountedSink extends RecordingSink {
+  violationCount = 0;
+  override violation(code: string, message: string, at: number): void {
+    this.violationCount++;
+    super.violation(code, message, at);
+  }
+}
+
+describe('AppSession reporting', () => {
+  /** Two PDUs, the first with a violation (MBAP length 3 for a Read Holding Registers request). */
+  function segments(s: AppSession, sink: RecordingSink): void {
+    const bad = mbap(1, '0300');
+    const good = mbap(2, '03000a0004');
+    s.tcpSegment(true, DIR_UNKNOWN, 100, SYN, Buffer.alloc(0), 0, 0, sink);
+    s.tcpSegment(true, DIR_UNKNOWN, 101, PSH_ACK, bad, 0, bad.length, sink);
+    s.tcpSegment(true, DIR_UNKNOWN, 101 + bad.length, PSH_ACK, good, 0, good.length, sink);
+    s.close(sink);
+  }
+
+  test('a sink that counts its violations is reported to directly, with the same counts as a wrapped one', () => {
+    const registry = createRegistry([modbusTcp]);
+    const direct = new AppSession(registry, 'tcp', 40000, 502, 100, -1);
+    const counted = new CountedSink();
+    segments(direct, counted);
+    const wrapped = new AppSession(registry, 'tcp', 40000, 502, 100, -1);
+    const plain = new RecordingSink();
+    segments(wrapped, plain);
+    expect(counted.violationCount).toBeGreaterThan(0);
+    expect(counted.violations).toEqual(plain.violations);
+    expect(counted.fns).toEqual(plain.fns);
+    expect(direct.stats).toEqual(wrapped.stats);
+    expect(direct.stats.malformed).toBeGreaterThan(0);
+  });
+
+  test('sessions released to a pool leave their dissector states to the next ones, which parse as new sessions do', () => {
+    const registry = createRegistry([modbusTcp]);
+    const pool = new SessionPool();
+    const a = pool.open(registry, 'tcp', 40000, 502, 100, -1);
+    const b = pool.open(registry, 'tcp', 40002, 502, 100, -1);
+    run(a, 100);
+    run(b, 100);
+    pool.release(a);
+    pool.release(b);
+    const c = pool.open(registry, 'tcp', 40003, 502, 100, -1);
+    const d = pool.open(registry, 'tcp', 40004, 502, 100, -1);
+    expect(run(c, 100)).toEqual(run(new AppSession(registry, 'tcp', 40003, 502, 100, -1), 100));
+    expect(run(d, 100)).toEqual(run(new AppSession(registry, 'tcp', 40004, 502, 100, -1), 100));
+  });
+});

@@ -100,4 +100,32 @@ describe('ConnSink events', () => {
     expect(conn.events).toBeNull();
     expect(conn.fns!.size).toBe(2);
   });
+
+  test('ConnSink.fn asks a dissector for a code\'s class once, whatever the connections; each dissector its own', () => {
+    const asked: string[] = [];
+    const spy = (d: Dissector): Dissector => ({
+      ...d,
+      describe: (space: number, code: number, variant?: number) => {
+        asked.push(`${d.id} ${space} ${code} ${variant ?? 0}`);
+        return d.describe(space, code, variant);
+      },
+    });
+    const s7 = spy(s7comm);
+    const mb = spy(modbusTcp);
+    const { sink, conn, pdu } = setup(s7);
+    const fx = new ConnFixture();
+    const other = fx.conn('10.20.3.11', 50124, '10.20.1.14', 502);
+    other.session = { dissector: mb, protocol: mb.id } as unknown as AppSession;
+    pdu(1, 10);
+    sink.fn(0, FN_PLC_STOP, KIND_REQUEST);
+    sink.fn(0, FN_READ_VAR, KIND_REQUEST);
+    conn.fnCounters.clear();
+    conn.lastFn = null;
+    conn.lastFnKey = -1;
+    sink.fn(0, FN_PLC_STOP, KIND_REQUEST);
+    sink.cur = other;
+    sink.fn(0, FN_PLC_STOP, KIND_REQUEST);
+    expect(asked).toEqual([`s7comm 0 ${FN_PLC_STOP} 0`, `s7comm 0 ${FN_READ_VAR} 0`, `modbus 0 ${FN_PLC_STOP} 0`]);
+    expect(conn.events!.map((e) => e.code)).toEqual([FN_PLC_STOP, FN_PLC_STOP]);
+  });
 });

@@ -64,6 +64,15 @@ class Fragment {
 export class Dnp3State {
   /** [0] from the outstation (DIR 0), [1] from the master (DIR 1). */
   readonly sides: readonly [Fragment, Fragment] = [new Fragment(), new Fragment()];
+
+  /** As new, for another connection (Dissector.resetState): the fragment buffers are kept (read up to `len` only). */
+  reset(): void {
+    for (const f of this.sides) {
+      f.len = 0;
+      f.seq = -1;
+      f.active = false;
+    }
+  }
 }
 
 /** Bytes of a link frame whose length field is `lenField` (header + data + one CRC per 16-byte block). */
@@ -229,6 +238,7 @@ export const dnp3: Dissector<Dnp3State> = {
   heuristic: dnp3Heuristic,
   pduLength: dnp3PduLength,
   createState: () => new Dnp3State(),
+  resetState: (st) => st.reset(),
   decode: decodeDnp3,
   describe: describeDnp3,
 };

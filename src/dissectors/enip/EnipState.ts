@@ -22,6 +22,20 @@ export class EnipState {
   cpfDataOff = 0;
   cpfDataLen = 0;
 
+  /**
+   * As new, for another connection (Dissector.resetState): the request table is emptied and kept; the
+   * tag cache (names by path bytes, the same on any connection) is kept as it is.
+   */
+  reset(): void {
+    this.pendingTable?.reset();
+    this.path.reset();
+    this.cpfAddrType = -1;
+    this.cpfConnId = 0;
+    this.cpfDataType = -1;
+    this.cpfDataOff = 0;
+    this.cpfDataLen = 0;
+  }
+
   get pending(): PendingRequests {
     return (this.pendingTable ??= new PendingRequests());
   }

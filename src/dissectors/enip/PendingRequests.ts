@@ -116,6 +116,17 @@ export class PendingRequests {
     this.cur = -1;
   }
 
+  /** No outstanding request, as when made (a reused connection state: EnipState.reset). */
+  reset(): void {
+    // Only the kinds tell a slot in use; ages, keys and entries of free slots are never read.
+    const t = this.t;
+    for (let i = 0; i < SLOTS; i++) t[KIND + i] = 0; // a loop: fill() costs a builtin call
+    this.clock = 0;
+    this.rec = -1;
+    this.cur = -1;
+    this.pos = 0;
+  }
+
   /** Number of outstanding requests (for tests). */
   outstanding(): number {
     let n = 0;

@@ -49,6 +49,9 @@ export const cipIo: Dissector<EnipState> = {
   createState(): EnipState {
     return new EnipState();
   },
+  resetState(state: EnipState): void {
+    state.reset();
+  },
   decode(state: EnipState, buf: Buffer, off: number, len: number, dir: number, sink: PduSink): void {
     if (!walkCpf(state, sink, buf, off, off + len, off)) return;
     if (state.cpfAddrType !== CPF_SEQUENCED_ADDRESS && state.cpfAddrType !== CPF_CONNECTED_ADDRESS) {

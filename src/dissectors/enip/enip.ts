@@ -248,6 +248,9 @@ export const enip: Dissector<EnipState> = {
   createState(): EnipState {
     return new EnipState();
   },
+  resetState(state: EnipState): void {
+    state.reset();
+  },
   decode(state: EnipState, buf: Buffer, off: number, len: number, dir: number, sink: PduSink): void {
     decodeEnip(state, buf, off, len, dir, sink);
   },

@@ -6,7 +6,7 @@
  */
 import type { Dissector, FunctionInfo } from '../types.js';
 import { unknownName } from '../types.js';
-import { SPACE_COTP, createS7State, decodeS7comm, describeS7, s7comm, tpktPduLength } from '../s7comm/index.js';
+import { SPACE_COTP, createS7State, decodeS7comm, resetS7State, describeS7, s7comm, tpktPduLength } from '../s7comm/index.js';
 import type { S7State } from '../s7comm/index.js';
 import { describeMmsService } from './mmsCodes.js';
 
@@ -28,6 +28,7 @@ export const mms: Dissector<S7State> = {
   spaces: MMS_SPACES,
   pduLength: tpktPduLength,
   createState: createS7State,
+  resetState: resetS7State,
   decode: decodeS7comm,
   carried,
   describe: describeMms,
@@ -41,6 +42,7 @@ export const s7commPlus: Dissector<S7State> = {
   spaces: s7comm.spaces,
   pduLength: tpktPduLength,
   createState: createS7State,
+  resetState: resetS7State,
   decode: decodeS7comm,
   carried,
   describe: describeS7,

@@ -476,6 +476,10 @@ export const modbusTcp: Dissector<ModbusState> = {
   createState(): ModbusState {
     return new ModbusState();
   },
+  resetState(state: ModbusState): void {
+    state.pendingTid = -1;
+    state.pendingFc = -1;
+  },
 
   decode: decodeModbus,
 

@@ -10,8 +10,11 @@
 /** Bound on DiagnosticInfo nesting (5.2.2.12: InnerDiagnosticInfo is recursive). */
 const MAX_DIAGNOSTIC_DEPTH = 8;
 
+/** The buffer of a cursor not pointed at a PDU (shared: nothing allocated per cursor). */
+const EMPTY = Buffer.alloc(0);
+
 export class BinaryCursor {
-  buf: Buffer = Buffer.alloc(0);
+  buf: Buffer = EMPTY;
   pos = 0;
   end = 0;
   /** Set when a read ran past `end` or a field was malformed. */
@@ -276,4 +279,3 @@ export class BinaryCursor {
   }
 }
 
-const EMPTY = Buffer.alloc(0);

@@ -120,6 +120,25 @@ function createState(): OpcuaState {
   };
 }
 
+/** A state of an ended connection as createState() makes it (Dissector.resetState): nothing allocated. */
+function resetState(st: OpcuaState): void {
+  st.cur.release();
+  st.cur.bad = false;
+  st.cur.badAt = 0;
+  st.cur.lastNamespace = 0;
+  st.policy = POLICY_UNKNOWN;
+  st.policyUri = '';
+  st.mode = MODE_UNKNOWN;
+  st.modeReported = -1;
+  st.guessRequest = true;
+  // Loops, not fill(): on arrays this small the builtin call costs more than the stores.
+  for (let i = 0; i < OPEN_SLOTS; i++) {
+    st.openIds[i] = 0;
+    st.openMeta[i] = 0;
+  }
+  for (let i = 0; i < 3; i++) st.encOpen[i] = 0;
+}
+
 /** Kind of a message whose content does not tell: by transport direction, else alternating. */
 function kindByDir(st: OpcuaState, dir: number): number {
   if (dir === DIR_TO_SERVER) return KIND_REQUEST;
@@ -490,6 +509,7 @@ export const opcua: Dissector<OpcuaState> = {
   heuristic,
   pduLength,
   createState,
+  resetState,
   decode,
   describe,
   describeObject: (_space: number, key: number | string): string => String(key),

@@ -62,6 +62,30 @@ export function createS7State(): S7State {
   return new S7State();
 }
 
+/**
+ * A state of an ended connection as createS7State() makes it (Dissector.resetState): the typed arrays
+ * are kept, the reassembly buffers let go (a pooled state must not keep a stream's largest buffers).
+ */
+export function resetS7State(st: S7State): void {
+  // Loops, not fill(): on arrays this small the builtin call costs more than the stores.
+  for (let i = 0; i < PENDING_JOBS; i++) {
+    st.jobRef[i] = -1;
+    st.jobFn[i] = 0;
+    st.jobVariant[i] = 0;
+  }
+  st.jobNext = 0;
+  for (let i = 0; i < 3; i++) {
+    st.cotpBuf[i] = null;
+    st.cotpLen[i] = 0;
+    st.plusFragment[i] = 0;
+  }
+  st.carries = undefined;
+  st.mms = null;
+  st.szlBuf = null;
+  st.szlLen = 0;
+  st.szlRef = -1;
+}
+
 /** Reassembly slot of a direction: 0 to server, 1 to client, 2 unknown. */
 export function dirSlot(dir: number): number {
   return dir === DIR_TO_SERVER ? 0 : dir === DIR_TO_CLIENT ? 1 : 2;

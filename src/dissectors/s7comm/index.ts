@@ -17,7 +17,7 @@
  */
 import type { Dissector } from '../types.js';
 import type { S7State } from './createS7State.js';
-import { createS7State } from './createS7State.js';
+import { createS7State, resetS7State } from './createS7State.js';
 import { decodeS7comm, s7Heuristic, tpktPduLength } from './decodeS7comm.js';
 import { describeS7 } from './describeS7.js';
 import { describeS7Object } from './s7ObjectKey.js';
@@ -32,13 +32,14 @@ export const s7comm: Dissector<S7State> = {
   heuristic: s7Heuristic,
   pduLength: tpktPduLength,
   createState: createS7State,
+  resetState: resetS7State,
   decode: decodeS7comm,
   carried: (st) => st.carries,
   describe: describeS7,
   describeObject: describeS7Object,
 };
 
-export { createS7State, S7State } from './createS7State.js';
+export { createS7State, resetS7State, S7State } from './createS7State.js';
 export { decodeS7comm, s7Heuristic, tpktPduLength } from './decodeS7comm.js';
 export { describeS7 } from './describeS7.js';
 export { decodeS7ObjectKey, describeS7Object, formatS7BlockKey, formatS7Item, formatS7ObjectKey, formatSzlKey, s7BlockKey, s7ObjectKey, szlKey } from './s7ObjectKey.js';
