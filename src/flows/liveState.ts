@@ -9,22 +9,24 @@
  * Plain data only, so that it crosses threads by postMessage. The connections are one list whatever
  * the number of worker shards that exported them: each shard of the next run takes its own
  * (shardLiveState, by pairShard of the addresses), so the state does not depend on the worker count.
- * They are kept packed (PackedConns: LiveConnPacker serializes and deflates them in chunks of
- * PACK_CHUNK_CONNS as they are exported, liveConns() reads them back one chunk at a time), so that
- * exporting up to --max-connections connections at a unit's end costs their packed size (about 90
- * bytes each) and one chunk, not the objects of all of them and their serialized form at once
- * (issue 13 finding 8: that end-of-unit spike was 120 MB of the 1 M short connections' 610 MB peak).
+ * They are kept packed (PackedConns: LiveConnPacker writes them in chunks of PACK_CHUNK_CONNS as
+ * they are exported, liveConnCodec.ts, and deflates each; liveConns() reads them back one chunk at a
+ * time), so that exporting up to --max-connections connections at a unit's end costs their packed
+ * size (about 30 bytes each for short Modbus/TCP connections) and one chunk, not the objects of all of
+ * them and their serialized form at once (issue 13 finding 8: that end-of-unit spike was 120 MB of the
+ * 1 M short connections' 610 MB peak with one thread).
  * The scan/flood counters are kept per shard of the exporting run (ingest workers count failed
  * attempts per shard); a run with as many shards takes them back one to one, any other run the
  * merged counts.
  */
-import { DefaultDeserializer, DefaultSerializer, deserialize, serialize } from 'node:v8';
+import { deserialize, serialize } from 'node:v8';
 import { deflateRawSync, inflateRawSync } from 'node:zlib';
 import { IPPROTO_TCP } from '../decode/packet.js';
 import type { Registry } from '../dissectors/registry.js';
 import { AppSession, type SessionCheckpoint } from '../dissectors/session.js';
 import { Conn, type FnCounter, type InitiatorEvidence, type ObjectCounter } from './conn.js';
 import type { DistinctCounterState } from './distinctCounter.js';
+import { LiveConnChunkWriter, readLiveConnChunk } from './liveConnCodec.js';
 import { pairShard, pairShardIn, type ShardSplit } from './pairShard.js';
 
 /** Bumped when the shape below changes: a store holding another version's state starts afresh. */
@@ -118,8 +120,8 @@ export interface LiveState {
 }
 
 /**
- * Live connections in their packed form: chunks of LiveConn values, each a v8 DefaultSerializer
- * stream of `counts[i]` values, deflated. Plain data (postMessage clones it; its chunks are small).
+ * Live connections in their packed form: chunks of `counts[i]` LiveConns each (liveConnCodec.ts),
+ * deflated. Plain data (postMessage clones it; its chunks are small).
  */
 export interface PackedConns {
   /** connections in the chunks (with `shard` set, those of every shard) */
@@ -130,25 +132,21 @@ export interface PackedConns {
   shard: { index: number; count: number; split?: ShardSplit } | null;
 }
 
-/** Connections per packed chunk: about 1 MB serialized (a LiveConn of a closed Modbus/TCP connection is ~940 bytes). */
+/** Connections per packed chunk (a record is 344 bytes and a few strings: about 400 KB before deflating). */
 export const PACK_CHUNK_CONNS = 1024;
 
 const emptyPacked = (): PackedConns => ({ length: 0, chunks: [], counts: [], shard: null });
 
 /** Packs LiveConns as they come (add), a chunk at a time; finish() gives them as PackedConns. */
 export class LiveConnPacker {
-  private ser: DefaultSerializer | null = null;
-  private n = 0;
+  private chunk: LiveConnChunkWriter | null = null;
   private readonly out = emptyPacked();
 
   add(lc: LiveConn): void {
-    if (this.ser === null) {
-      this.ser = new DefaultSerializer();
-      this.ser.writeHeader();
-    }
-    this.ser.writeValue(lc);
+    this.chunk ??= new LiveConnChunkWriter();
+    this.chunk.add(lc);
     this.out.length++;
-    if (++this.n === PACK_CHUNK_CONNS) this.flush();
+    if (this.chunk.count === PACK_CHUNK_CONNS) this.flush();
   }
 
   finish(): PackedConns {
@@ -157,11 +155,10 @@ export class LiveConnPacker {
   }
 
   private flush(): void {
-    if (this.ser === null) return;
-    this.out.chunks.push(deflateRawSync(this.ser.releaseBuffer(), { level: 1 }));
-    this.out.counts.push(this.n);
-    this.ser = null;
-    this.n = 0;
+    if (this.chunk === null) return;
+    this.out.chunks.push(deflateRawSync(this.chunk.finish(), { level: 1 }));
+    this.out.counts.push(this.chunk.count);
+    this.chunk = null;
   }
 }
 
@@ -177,10 +174,7 @@ export function* liveConns(state: LiveState): Generator<LiveConn, void, undefine
   const p = state.conns;
   const sh = p.shard;
   for (let i = 0; i < p.chunks.length; i++) {
-    const des = new DefaultDeserializer(inflateRawSync(p.chunks[i]!));
-    des.readHeader();
-    for (let k = p.counts[i]!; k > 0; k--) {
-      const lc = des.readValue() as LiveConn;
+    for (const lc of readLiveConnChunk(inflateRawSync(p.chunks[i]!))) {
       if (sh === null || sh.count === 1 || (sh.split === undefined ? pairShard(lc.addrA, lc.addrB, sh.count) : pairShardIn(lc.addrA, lc.addrB, sh.split)) === sh.index) yield lc;
     }
   }
