@@ -12,7 +12,7 @@
  * They are kept packed (PackedConns: LiveConnPacker writes them in chunks of PACK_CHUNK_CONNS as
  * they are exported, liveConnCodec.ts, and deflates each; liveConns() reads them back one chunk at a
  * time), so that exporting up to --max-connections connections at a unit's end costs their packed
- * size (about 30 bytes each for short Modbus/TCP connections) and one chunk, not the objects of all of
+ * size (about 75 bytes each for short Modbus/TCP connections) and one chunk, not the objects of all of
  * them and their serialized form at once (issue 13 finding 8: that end-of-unit spike was 120 MB of the
  * 1 M short connections' 610 MB peak with one thread).
  * The scan/flood counters are kept per shard of the exporting run (ingest workers count failed
