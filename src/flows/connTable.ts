@@ -6,6 +6,10 @@
  *
  * The key is canonical: side A is the (address, port) that compares lower, so both directions of a
  * connection find the same slot. lookup() reports which side sent the packet in `fromA`.
+ *
+ * Slots are dense (a removed slot is handed out again first), so the slot arrays grow only when every
+ * slot is taken, and the buckets, twice as many, are then at most half full: 100,000 live connections
+ * fit in 131,072 slots (6.5 MB), not the 262,144 a 75 % load limit on the slots took (13 MB).
  */
 
 const EMPTY = -1;
@@ -79,7 +83,6 @@ export class ConnTable {
 
   /** Insert the key (must not be present; call after a failed lookup). Returns its slot. Sets `fromA`. */
   insert(version: number, src: Uint32Array, sport: number, dst: Uint32Array, dport: number, proto: number): number {
-    if (this.size + 1 > this.capacity * 0.75) this.grow();
     const aIsSrc = ConnTable.srcIsA(src, sport, dst, dport);
     this.fromA = aIsSrc;
     const h = aIsSrc ? hash(version, proto, src, sport, dst, dport) : hash(version, proto, dst, dport, src, sport);
@@ -192,10 +195,6 @@ export class ConnTable {
     this.hashes = hs;
     this.capacity = cap;
     this.rehash(cap * 2);
-  }
-
-  private grow(): void {
-    this.growSlots();
   }
 
   private rehash(buckets: number): void {

@@ -46,7 +46,7 @@ import { FrameTally, countFrame } from './frameTally.js';
 import type { FlowBatch, FrameCounters } from './flowDelta.js';
 import type { HostTable } from './hostTable.js';
 import { L2Tracker } from './l2Tracker.js';
-import { emptyLiveState, fromLiveConn, resumedSession, toLiveConn, type LiveState } from './liveState.js';
+import { emptyLiveState, fromLiveConn, liveConns, LiveConnPacker, resumedSession, toLiveConn, type LiveState } from './liveState.js';
 import { ProbeDetector } from './probeDetector.js';
 import { SWEEP_EVERY_PACKETS, SWEEP_EVERY_SECONDS, idleLimit, sweepConns } from './sweep.js';
 
@@ -508,13 +508,16 @@ export class FlowAggregator {
     const state = emptyLiveState();
     const a = new Uint32Array(4);
     const b = new Uint32Array(4);
+    // Packed as they go (liveState.ts): never all of them as objects at once.
+    const packer = new LiveConnPacker();
     for (const c of this.conns) {
       if (c === undefined) continue;
       this.table.addrOf(c.slot, true, a);
       this.table.addrOf(c.slot, false, b);
-      state.conns.push(toLiveConn(c, a, b));
+      packer.add(toLiveConn(c, a, b));
       if (c.lastTs > state.now) state.now = c.lastTs;
     }
+    state.conns = packer.finish();
     if (this.importedNow > state.now) state.now = this.importedNow;
     state.originators = this.initiators.exportOriginators();
     state.probes = [this.probes.exportState()];
@@ -530,7 +533,9 @@ export class FlowAggregator {
   importState(state: LiveState): void {
     const a = new Uint32Array(4);
     const b = new Uint32Array(4);
-    for (const lc of state.conns) {
+    let carried = 0;
+    for (const lc of liveConns(state)) {
+      carried++;
       a.set(lc.addrA);
       b.set(lc.addrB);
       if (this.table.lookup(lc.version, a, lc.portA, b, lc.portB, lc.proto) >= 0) continue;
@@ -539,7 +544,7 @@ export class FlowAggregator {
     }
     this.initiators.importOriginators(state.originators);
     for (const p of state.probes) this.probes.importState(p);
-    if (state.conns.length > 0) this.importedNow = state.now;
+    if (carried > 0) this.importedNow = state.now;
   }
 
   private checkImported(ts: number): void {

@@ -6,11 +6,18 @@
  * for what is said in SessionCheckpoint (src/dissectors/session.ts): buffered partial PDUs and
  * out-of-order segments, and the dissectors' own per-connection state, are not kept.
  *
- * Plain data only (v8.serialize round-trips it). The connections are one list whatever the number of
- * worker shards that exported them: each shard of the next run takes its own (shardLiveState, by
- * pairShard of the addresses), so the state does not depend on the worker count. The scan/flood
- * counters are kept per shard of the exporting run (ingest workers count failed attempts per shard);
- * a run with as many shards takes them back one to one, any other run the merged counts.
+ * Plain data only, so that it crosses threads by postMessage. The connections are one list whatever
+ * the number of worker shards that exported them: each shard of the next run takes its own
+ * (shardLiveState, by pairShard of the addresses), so the state does not depend on the worker count.
+ * They are kept packed (PackedConns: LiveConnPacker writes them in chunks of PACK_CHUNK_CONNS as
+ * they are exported, liveConnCodec.ts, and deflates each; liveConns() reads them back one chunk at a
+ * time), so that exporting up to --max-connections connections at a unit's end costs their packed
+ * size (about 75 bytes each for short Modbus/TCP connections) and one chunk, not the objects of all of
+ * them and their serialized form at once (issue 13 finding 8: that end-of-unit spike was 120 MB of the
+ * 1 M short connections' 610 MB peak with one thread).
+ * The scan/flood counters are kept per shard of the exporting run (ingest workers count failed
+ * attempts per shard); a run with as many shards takes them back one to one, any other run the
+ * merged counts.
  */
 import { deserialize, serialize } from 'node:v8';
 import { deflateRawSync, inflateRawSync } from 'node:zlib';
@@ -19,6 +26,7 @@ import type { Registry } from '../dissectors/registry.js';
 import { AppSession, type SessionCheckpoint } from '../dissectors/session.js';
 import { Conn, type FnCounter, type InitiatorEvidence, type ObjectCounter } from './conn.js';
 import type { DistinctCounterState } from './distinctCounter.js';
+import { LiveConnChunkWriter, readLiveConnChunk } from './liveConnCodec.js';
 import { pairShard, pairShardIn, type ShardSplit } from './pairShard.js';
 
 /** Bumped when the shape below changes: a store holding another version's state starts afresh. */
@@ -103,15 +111,82 @@ export interface LiveState {
   v: number;
   /** The newest capture time the state has seen (unix seconds), -Infinity when none. */
   now: number;
-  conns: LiveConn[];
+  /** The live connections, packed (read them with liveConns()). */
+  conns: PackedConns;
   /** Forward Open originator pairs (InitiatorDecider). */
   originators: string[];
   /** Scan/flood counters, one entry per shard of the run that exported them. */
   probes: ProbeState[];
 }
 
+/**
+ * Live connections in their packed form: chunks of `counts[i]` LiveConns each (liveConnCodec.ts),
+ * deflated. Plain data (postMessage clones it; its chunks are small).
+ */
+export interface PackedConns {
+  /** connections in the chunks (with `shard` set, those of every shard) */
+  length: number;
+  chunks: Uint8Array[];
+  counts: number[];
+  /** when set, liveConns() gives only the connections of this shard (shardLiveState) */
+  shard: { index: number; count: number; split?: ShardSplit } | null;
+}
+
+/** Connections per packed chunk (a record is 344 bytes and a few strings: about 400 KB before deflating). */
+export const PACK_CHUNK_CONNS = 1024;
+
+const emptyPacked = (): PackedConns => ({ length: 0, chunks: [], counts: [], shard: null });
+
+/** Packs LiveConns as they come (add), a chunk at a time; finish() gives them as PackedConns. */
+export class LiveConnPacker {
+  private chunk: LiveConnChunkWriter | null = null;
+  private readonly out = emptyPacked();
+
+  add(lc: LiveConn): void {
+    this.chunk ??= new LiveConnChunkWriter();
+    this.chunk.add(lc);
+    this.out.length++;
+    if (this.chunk.count === PACK_CHUNK_CONNS) this.flush();
+  }
+
+  finish(): PackedConns {
+    this.flush();
+    return this.out;
+  }
+
+  private flush(): void {
+    if (this.chunk === null) return;
+    this.out.chunks.push(deflateRawSync(this.chunk.finish(), { level: 1 }));
+    this.out.counts.push(this.chunk.count);
+    this.chunk = null;
+  }
+}
+
+/** Pack a list of LiveConns (a state of the unpacked stored form; tests). */
+export function packConns(list: Iterable<LiveConn>): PackedConns {
+  const p = new LiveConnPacker();
+  for (const lc of list) p.add(lc);
+  return p.finish();
+}
+
+/** The connections of a state (of its shard, after shardLiveState), unpacked one chunk at a time. */
+export function* liveConns(state: LiveState): Generator<LiveConn, void, undefined> {
+  const p = state.conns;
+  const sh = p.shard;
+  for (let i = 0; i < p.chunks.length; i++) {
+    for (const lc of readLiveConnChunk(inflateRawSync(p.chunks[i]!))) {
+      if (sh === null || sh.count === 1 || (sh.split === undefined ? pairShard(lc.addrA, lc.addrB, sh.count) : pairShardIn(lc.addrA, lc.addrB, sh.split)) === sh.index) yield lc;
+    }
+  }
+}
+
+/** The connections of a state as one list (tests, small states). */
+export function liveConnList(state: LiveState): LiveConn[] {
+  return [...liveConns(state)];
+}
+
 export function emptyLiveState(): LiveState {
-  return { v: LIVE_STATE_VERSION, now: -Infinity, conns: [], originators: [], probes: [] };
+  return { v: LIVE_STATE_VERSION, now: -Infinity, conns: emptyPacked(), originators: [], probes: [] };
 }
 
 /** The shards' states of one run as one: connections and originators joined, probe parts in shard order. */
@@ -120,8 +195,11 @@ export function mergeLiveStates(parts: LiveState[]): LiveState {
   const out = emptyLiveState();
   const originators = new Set<string>();
   for (const p of parts) {
+    if (p.conns.shard !== null) throw new Error('mergeLiveStates: a shard\'s part of a stored state cannot be merged');
     if (p.now > out.now) out.now = p.now;
-    for (const c of p.conns) out.conns.push(c);
+    out.conns.length += p.conns.length;
+    out.conns.chunks.push(...p.conns.chunks);
+    out.conns.counts.push(...p.conns.counts);
     for (const o of p.originators) originators.add(o);
     out.probes.push(...p.probes);
   }
@@ -150,19 +228,40 @@ export function mergeProbeStates(parts: ProbeState[]): ProbeState {
 
 /**
  * What shard `index` of `count` takes of a stored state: its connections (by pairShard, or under
- * `split` when the shards are not equal), and its probe counters.
+ * `split` when the shards are not equal; liveConns() picks them as it unpacks), and its probe counters.
  */
 export function shardLiveState(state: LiveState, index: number, count: number, split?: ShardSplit): LiveState {
-  const shardOf = (c: LiveConn): number => (split === undefined ? pairShard(c.addrA, c.addrB, count) : pairShardIn(c.addrA, c.addrB, split));
-  const conns = count === 1 ? state.conns : state.conns.filter((c) => shardOf(c) === index);
+  const conns = count === 1 ? state.conns : { ...state.conns, shard: split === undefined ? { index, count } : { index, count, split } };
   const probes =
     state.probes.length === 0 ? [] : state.probes.length === count ? [state.probes[index]!] : [mergeProbeStates(state.probes)];
   return { v: state.v, now: state.now, conns, originators: state.originators, probes };
 }
 
-/** The stored form: v8.serialize of the plain data, deflated (the repeated field names cost nothing then). */
+/**
+ * The stored form: MAGIC, then the length of the head (u32 LE) and the head (v8.serialize of the
+ * state without its connections, with the chunks' counts and sizes, deflated), then the packed
+ * chunks as they are. States stored before it (one deflated v8.serialize of the whole state, the
+ * connections a list) are still read.
+ */
+const MAGIC = Buffer.from('ZSLS');
+
+interface StoredHead {
+  v: number;
+  now: number;
+  originators: string[];
+  probes: ProbeState[];
+  counts: number[];
+  sizes: number[];
+}
+
 export function encodeLiveState(state: LiveState): Buffer {
-  return deflateRawSync(serialize(state), { level: 1 });
+  const p = state.conns;
+  if (p.shard !== null) throw new Error('encodeLiveState: a shard\'s part of a stored state is not stored');
+  const head: StoredHead = { v: state.v, now: state.now, originators: state.originators, probes: state.probes, counts: p.counts, sizes: p.chunks.map((c) => c.byteLength) };
+  const h = deflateRawSync(serialize(head), { level: 1 });
+  const len = Buffer.alloc(4);
+  len.writeUInt32LE(h.byteLength);
+  return Buffer.concat([MAGIC, len, h, ...p.chunks]);
 }
 
 /**
@@ -171,12 +270,32 @@ export function encodeLiveState(state: LiveState): Buffer {
  */
 export function decodeLiveState(blob: Uint8Array): LiveState | null {
   try {
-    const s = deserialize(inflateRawSync(blob)) as LiveState;
-    if (s === null || typeof s !== 'object' || s.v !== LIVE_STATE_VERSION || !Array.isArray(s.conns)) return null;
-    return s;
+    const b = Buffer.from(blob.buffer, blob.byteOffset, blob.byteLength);
+    if (b.byteLength < 8 || !b.subarray(0, 4).equals(MAGIC)) return decodeUnpacked(b);
+    const hl = b.readUInt32LE(4);
+    const head = deserialize(inflateRawSync(b.subarray(8, 8 + hl))) as StoredHead;
+    if (head === null || typeof head !== 'object' || head.v !== LIVE_STATE_VERSION || !Array.isArray(head.counts) || !Array.isArray(head.sizes)) return null;
+    const conns = emptyPacked();
+    let at = 8 + hl;
+    for (let i = 0; i < head.sizes.length; i++) {
+      const size = head.sizes[i]!;
+      if (at + size > b.byteLength) return null;
+      conns.chunks.push(b.subarray(at, at + size));
+      conns.counts.push(head.counts[i]!);
+      conns.length += head.counts[i]!;
+      at += size;
+    }
+    return { v: head.v, now: head.now, conns, originators: head.originators, probes: head.probes };
   } catch {
     return null;
   }
+}
+
+/** A state stored before the packed form (the same LiveConns, in one list). */
+function decodeUnpacked(blob: Buffer): LiveState | null {
+  const s = deserialize(inflateRawSync(blob)) as Omit<LiveState, 'conns'> & { conns: LiveConn[] };
+  if (s === null || typeof s !== 'object' || s.v !== LIVE_STATE_VERSION || !Array.isArray(s.conns)) return null;
+  return { ...s, conns: packConns(s.conns) };
 }
 
 /** A folded live connection as LiveConn (its addresses given: the ConnTable holds them). */

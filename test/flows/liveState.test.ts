@@ -4,7 +4,9 @@ import type { Diagnostic } from '../../src/diagnostics.js';
 import { modbusTcp } from '../../src/dissectors/modbus-tcp/modbusTcp.js';
 import { createRegistry } from '../../src/dissectors/registry.js';
 import { FlowAggregator, type FlowBatch } from '../../src/flows/flowAggregator.js';
-import { decodeLiveState, encodeLiveState, shardLiveState, type LiveState } from '../../src/flows/liveState.js';
+import { serialize } from 'node:v8';
+import { deflateRawSync } from 'node:zlib';
+import { decodeLiveState, encodeLiveState, liveConnList, mergeLiveStates, PACK_CHUNK_CONNS, shardLiveState, type LiveState } from '../../src/flows/liveState.js';
 import { pairShard, pairShardIn, weightedSplit } from '../../src/flows/pairShard.js';
 import { modbusAdu, record, tcpFrame } from '../util/frameBuilder.js';
 
@@ -166,11 +168,11 @@ describe('liveState', () => {
     const state = agg.exportState();
     expect(state.conns).toHaveLength(40);
     const parts = [0, 1, 2].map((i) => shardLiveState(state, i, 3));
-    expect(parts.reduce((n, p) => n + p.conns.length, 0)).toBe(40);
+    expect(parts.reduce((n, p) => n + liveConnList(p).length, 0)).toBe(40);
     parts.forEach((p, i) => {
-      for (const c of p.conns) expect(pairShard(c.addrA, c.addrB, 3)).toBe(i);
+      for (const c of liveConnList(p)) expect(pairShard(c.addrA, c.addrB, 3)).toBe(i);
     });
-    expect(parts.every((p) => p.conns.length > 0)).toBe(true);
+    expect(parts.every((p) => liveConnList(p).length > 0)).toBe(true);
   });
 
   test('shardLiveState(state, i, n, split) gives each connection to the shard that owns its pair under the split', () => {
@@ -180,11 +182,47 @@ describe('liveState', () => {
     const state = agg.exportState();
     const split = weightedSplit([0.6, 1]);
     const parts = [0, 1].map((i) => shardLiveState(state, i, 2, split));
-    expect(parts.reduce((n, p) => n + p.conns.length, 0)).toBe(40);
+    expect(parts.reduce((n, p) => n + liveConnList(p).length, 0)).toBe(40);
     parts.forEach((p, i) => {
-      for (const c of p.conns) expect(pairShardIn(c.addrA, c.addrB, split)).toBe(i);
+      for (const c of liveConnList(p)) expect(pairShardIn(c.addrA, c.addrB, split)).toBe(i);
     });
-    expect(parts.every((p) => p.conns.length > 0)).toBe(true);
+    expect(parts.every((p) => liveConnList(p).length > 0)).toBe(true);
+  });
+
+  test('exportState() packs connections in chunks of PACK_CHUNK_CONNS; stored, merged and sharded they come back the same', () => {
+    const agg = new FlowAggregator({ registry });
+    const n = PACK_CHUNK_CONNS + 300;
+    for (let i = 0; i < n; i++) feed(agg, polling(`10.${30 + (i >> 16)}.${(i >> 8) & 255}.${i & 255}`, 50000 + (i % 1000), 1));
+    agg.takeBatch(false);
+    const state = agg.exportState();
+    expect([state.conns.length, state.conns.counts]).toEqual([n, [PACK_CHUNK_CONNS, 300]]);
+    const list = liveConnList(state);
+    expect(list).toHaveLength(n);
+    expect(liveConnList(stored(state))).toEqual(list);
+    // Two shards' states merged: every chunk of both, in shard order.
+    const parts = [0, 1].map((i) => shardLiveState(stored(state), i, 2));
+    const merged = mergeLiveStates(parts.map((p) => ({ ...p, conns: { ...p.conns, shard: null } })));
+    expect(merged.conns.length).toBe(2 * n);
+    expect(liveConnList(merged)).toEqual([...list, ...list]);
+    const shardLists = parts.map((p) => liveConnList(p));
+    expect(shardLists[0]!.length + shardLists[1]!.length).toBe(n);
+    // A new aggregator takes them all back.
+    const next = new FlowAggregator({ registry });
+    next.importState(stored(state));
+    expect(next.liveConnections).toBe(n);
+  });
+
+  test('decodeLiveState() still reads a state stored before the packed form (the connections in one list)', () => {
+    const frames = polling('10.30.1.50', 50123, 6);
+    const first = new FlowAggregator({ registry });
+    feed(first, frames.slice(0, 7));
+    first.takeBatch(true);
+    const state = first.exportState();
+    const unpacked = deflateRawSync(serialize({ ...state, conns: liveConnList(state) }), { level: 1 });
+    const back = decodeLiveState(unpacked)!;
+    expect(back.conns.length).toBe(1);
+    expect(liveConnList(back)).toEqual(liveConnList(state));
+    expect({ ...back, conns: null }).toEqual({ ...state, conns: null });
   });
 
   test('decodeLiveState(bytes that are no state, or a state of another version) is null', () => {

@@ -15,7 +15,7 @@ import { DecodedPacket } from '../../src/decode/packet.js';
 import { defaultDissectors } from '../../src/dissectors/index.js';
 import { createRegistry } from '../../src/dissectors/registry.js';
 import { FlowAggregator, type FlowBatch } from '../../src/flows/flowAggregator.js';
-import { mergeLiveStates, type LiveState } from '../../src/flows/liveState.js';
+import { liveConnList, mergeLiveStates, type LiveState } from '../../src/flows/liveState.js';
 import { mergeBatches } from '../../src/flows/mergeBatches.js';
 import { pairShard, pairShardIn, weightedSplit } from '../../src/flows/pairShard.js';
 import { fileSource } from '../../src/pipeline/fileSource.js';
@@ -101,7 +101,7 @@ function canonical(r: Run): unknown {
       l2: sortedJson(b.l2), scans: sortedJson(b.scans), protocols: sortedJson(b.protocols), capturePoints: sortedJson(b.capturePoints),
       events: sortedJson(b.events), counters: b.counters, liveConnections: b.liveConnections,
     })),
-    live: { now: r.live.now, conns: sortedJson(r.live.conns), originators: r.live.originators },
+    live: { now: r.live.now, conns: sortedJson(liveConnList(r.live)), originators: r.live.originators },
   };
 }
 
