@@ -14,7 +14,6 @@ import {
   EVIDENCE_RULES,
   FLOW_RULES,
   FUNCTION_RULES,
-  HOUR_RULES,
   IDENTITY_RULES,
   L2_RULES,
   MAC_RULES,
@@ -35,7 +34,8 @@ import { BaselineReader } from './reader.js';
 import { isBusy, storageError } from './storageError.js';
 import { openForReading, prepareForWriting } from './storeFile.js';
 import { markStore, newsSince, type StoreMark, type StoreNews } from './storeNews.js';
-import { prepareUpsert, type Upsert } from './upsertSql.js';
+import { dayHoursUpsertSql, packFlowHours, registerHourFunctions } from './hourBlobs.js';
+import { prepareUpsert, UpsertRows, type Upsert } from './upsertSql.js';
 
 export { BaselineError };
 export type { StoreMark, StoreNews };
@@ -118,6 +118,7 @@ export class Baseline {
     this.db = db;
     this.path = path;
     this.opts = opts;
+    registerHourFunctions(db);
   }
 
   /**
@@ -447,7 +448,7 @@ export class Baseline {
     return (this.flowStatements ??= {
       upFlow: prepareUpsert(db, 'flows', ['src', 'dst', 'transport', 'port', 'protocol'], [], FLOW_RULES, 'id'),
       upEv: prepareUpsert(db, 'flow_evidence', ['flow_id', 'evidence'], [], EVIDENCE_RULES),
-      upHour: prepareUpsert(db, 'flow_hours', ['flow_id', 'hour'], [], HOUR_RULES),
+      dayHours: new UpsertRows(db, 3, dayHoursUpsertSql),
       upFn: prepareUpsert(db, 'flow_functions', ['flow_id', 'space', 'code', 'variant'], ['name', 'op_class'], FUNCTION_RULES),
       upFnDay: prepareUpsert(db, 'flow_function_days', ['flow_id', 'space', 'code', 'variant', 'day'], [], FUNCTION_RULES),
       upRange: prepareUpsert(db, 'flow_ranges', ['flow_id', 'tbl', 'start', 'count', 'write'], [], RANGE_RULES),
@@ -458,20 +459,22 @@ export class Baseline {
 
   /**
    * Add flow deltas: every counter by its merge rule, the functions also per UTC day
-   * (flow_function_days). A flow's row first (its id), then the rows of its hours, functions, days,
-   * ranges and objects, many per statement (Upsert.rows: the bulk of a plant's rows are hours and days).
+   * (flow_function_days). A flow's row first (its id), then the rows of its days' hours (one blob per
+   * UTC day: hourBlobs.ts), functions, function days, ranges and objects, many per statement (Upsert.rows).
    */
   private writeFlows(flows: readonly FlowDelta[]): void {
-    const { upFlow, upEv, upHour, upFn, upFnDay, upRange, upObj, upAttr } = this.flowUpserts();
-    const [hours, fns, days, ranges, objects] = [upHour.rows, upFn.rows, upFnDay.rows, upRange.rows, upObj.rows];
+    const { upFlow, upEv, dayHours: hours, upFn, upFnDay, upRange, upObj, upAttr } = this.flowUpserts();
+    const [fns, days, ranges, objects] = [upFn.rows, upFnDay.rows, upRange.rows, upObj.rows];
+    let id = 0;
+    const addDay = (day: number, blob: Buffer): void => {
+      hours.values.push(id, day, blob);
+      hours.added();
+    };
     try {
       for (const f of flows) {
-        const { id } = upFlow.get([f.src, f.dst, f.transport, f.port, f.protocol], f) as { id: number };
+        id = (upFlow.get([f.src, f.dst, f.transport, f.port, f.protocol], f) as { id: number }).id;
         for (const [ev, n] of Object.entries(f.evidence)) if (n) upEv.run([id, ev], { connections: n });
-        for (const [h, [packets, bytes]] of f.hours) {
-          hours.values.push(id, h, packets, bytes);
-          hours.added();
-        }
+        packFlowHours(f.hours, addDay);
         for (const fn of f.functions.values()) {
           fns.values.push(id, fn.spaceName, fn.code, fn.variant, fn.name, fn.opClass, fn.requests, fn.responses, fn.exceptions);
           fns.added();
@@ -536,7 +539,7 @@ function writeEvents(db: Database.Database, events: readonly EventDelta[], captu
 interface FlowStatements {
   upFlow: Upsert<FlowDelta>;
   upEv: Upsert<{ connections: number }>;
-  upHour: Upsert<{ packets: number; bytes: number }>;
+  dayHours: UpsertRows;
   upFn: Upsert<FlowFunctionDelta>;
   upFnDay: Upsert<FnDayCounts>;
   upRange: Upsert<{ requests: number }>;

@@ -9,7 +9,8 @@
 import Database from 'better-sqlite3';
 import { capturesWithoutEvents, readEvents, type EventRecord } from './readEvents.js';
 import { openForReading } from './storeFile.js';
-import { findTimeProblems, storedSpan, storedTime, usableDay, usableHour, usableTimeSql, type StoreTimeProblem } from './storeTimes.js';
+import { readFlowHours } from './hourBlobs.js';
+import { findTimeProblems, storedSpan, storedTime, usableDay, usableTimeSql, type StoreTimeProblem } from './storeTimes.js';
 
 export type { EventRecord } from './readEvents.js';
 
@@ -338,10 +339,7 @@ export class BaselineReader {
       const f = byId.get(e.flow_id);
       if (f) f.evidence[e.evidence] = e.connections;
     }
-    for (const h of db.prepare('SELECT * FROM flow_hours ORDER BY flow_id, hour').all() as Array<{ flow_id: number; hour: number; packets: number; bytes: number }>) {
-      const f = byId.get(h.flow_id);
-      if (f && usableHour(h.hour)) f.hours.push({ hour: h.hour, packets: h.packets, bytes: h.bytes });
-    }
+    readFlowHours(db, byId);
     for (const fn of db.prepare('SELECT * FROM flow_functions ORDER BY flow_id, space, code, variant').all() as Array<Record<string, number & string>>) {
       const f = byId.get(fn.flow_id);
       if (f) {
