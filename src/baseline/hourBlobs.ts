@@ -3,10 +3,10 @@
  * day whose `hours` blob holds the day's hours, instead of one flow_hours row per flow and hour (a
  * plant's flows are active most hours: 457 k hour rows for 1,005 flows over 26 days).
  *
- * The blob: a 3-byte presence mask, little-endian (bit s = hour s of the day, 0-23, UTC), then for each
- * present hour in ascending order its packets and its bytes, each an unsigned LEB128 varint. An hour is
- * present when a delta had it, even with 0 packets, exactly as a flow_hours row was. The form is
- * canonical: the same hours give the same bytes.
+ * The blob (slotBlobs.ts): a 3-byte presence mask, little-endian (bit s = hour s of the day, 0-23, UTC),
+ * then for each present hour in ascending order its packets and its bytes, each an unsigned LEB128
+ * varint. An hour is present when a delta had it, even with 0 packets, exactly as a flow_hours row was.
+ * The form is canonical: the same hours give the same bytes.
  *
  * Adding up: the upsert merges a day's row with the incoming one by `zs_add_hours(stored, incoming)`
  * (registered on each writing connection: registerHourFunctions), per hour packets + packets and
@@ -15,90 +15,17 @@
  */
 import type Database from 'better-sqlite3';
 import type { HourActivity } from './reader.js';
+import { SlotBlobs } from './slotBlobs.js';
+import type { UpsertRows } from './upsertSql.js';
 import { usableHour } from './storeTimes.js';
 
 /** The SQL function that adds two day blobs (registerHourFunctions). */
 export const ADD_HOURS_SQL = 'zs_add_hours';
 
 const HOURS_PER_DAY = 24;
-/** mask + 24 hours x 2 varints of up to 8 bytes (2^53 needs 8 LEB128 bytes) */
-const MAX_BLOB = 3 + HOURS_PER_DAY * 2 * 8;
-
-// One day's hours being packed or added (never re-entered: SQLite calls the function synchronously).
-const scratch = Buffer.alloc(MAX_BLOB);
-const slotPackets = new Float64Array(HOURS_PER_DAY);
-const slotBytes = new Float64Array(HOURS_PER_DAY);
-let slotMask = 0;
-
-function clearSlots(): void {
-  slotMask = 0;
-  slotPackets.fill(0);
-  slotBytes.fill(0);
-}
-
-function addSlot(slot: number, packets: number, bytes: number): void {
-  slotMask |= 1 << slot;
-  slotPackets[slot]! += packets;
-  slotBytes[slot]! += bytes;
-}
-
-function writeVarint(v: number, at: number): number {
-  if (!(Number.isSafeInteger(v) && v >= 0)) throw new RangeError(`hour counts must be whole numbers from 0 to 2^53 - 1, not ${v}`);
-  while (v >= 0x80) {
-    scratch[at++] = (v % 0x80) | 0x80;
-    v = Math.floor(v / 0x80);
-  }
-  scratch[at++] = v;
-  return at;
-}
-
-/** The slots held (slotMask, slotPackets, slotBytes) as a new blob. */
-function packSlots(): Buffer {
-  scratch[0] = slotMask & 0xff;
-  scratch[1] = (slotMask >>> 8) & 0xff;
-  scratch[2] = (slotMask >>> 16) & 0xff;
-  let at = 3;
-  for (let s = 0; s < HOURS_PER_DAY; s++) {
-    if ((slotMask & (1 << s)) === 0) continue;
-    at = writeVarint(slotPackets[s]!, at);
-    at = writeVarint(slotBytes[s]!, at);
-  }
-  const out = Buffer.allocUnsafe(at);
-  scratch.copy(out, 0, 0, at);
-  return out;
-}
-
-// One blob decoded (decodeSlots), apart from the slots being packed.
-const readPackets = new Float64Array(HOURS_PER_DAY);
-const readBytes = new Float64Array(HOURS_PER_DAY);
-
-/**
- * Decode a day blob into readPackets / readBytes (by slot); returns its mask, or -1 when `blob` is not
- * a day blob of this form (a value put in with SQL, a damaged one).
- */
-function decodeSlots(blob: unknown): number {
-  if (!(blob instanceof Uint8Array) || blob.length < 3) return -1;
-  const mask = blob[0]! | (blob[1]! << 8) | (blob[2]! << 16);
-  let at = 3;
-  for (let s = 0; s < HOURS_PER_DAY; s++) {
-    if ((mask & (1 << s)) === 0) continue;
-    for (let k = 0; k < 2; k++) {
-      let v = 0;
-      let scale = 1;
-      for (let i = 0; ; i++) {
-        if (at >= blob.length || i === 8) return -1;
-        const b = blob[at++]!;
-        v += (b & 0x7f) * scale;
-        scale *= 0x80;
-        if ((b & 0x80) === 0) break;
-      }
-      if (!Number.isSafeInteger(v)) return -1;
-      if (k === 0) readPackets[s] = v;
-      else readBytes[s] = v;
-    }
-  }
-  return at === blob.length ? mask : -1;
-}
+/** One day's hours: 24 slots of [packets, bytes]. */
+const codec = new SlotBlobs(HOURS_PER_DAY, 2, 'the hours of a flow_day_hours row');
+const values = codec.values;
 
 /**
  * Call `visit(slot, packets, bytes)` for each hour of a day blob, in ascending order. Returns false,
@@ -106,35 +33,22 @@ function decodeSlots(blob: unknown): number {
  * reader leaves such a row out rather than throw.
  */
 export function forEachHourOfDay(blob: unknown, visit: (slot: number, packets: number, bytes: number) => void): boolean {
-  const mask = decodeSlots(blob);
+  const mask = codec.decode(blob);
   if (mask < 0) return false;
-  for (let s = 0; s < HOURS_PER_DAY; s++) if ((mask & (1 << s)) !== 0) visit(s, readPackets[s]!, readBytes[s]!);
+  for (let s = 0; s < HOURS_PER_DAY; s++) if ((mask & (1 << s)) !== 0) visit(s, codec.read[2 * s]!, codec.read[2 * s + 1]!);
   return true;
-}
-
-/** Add a day blob's hours to the slots; throws on a damaged one. */
-function addBlobToSlots(blob: unknown, what: string): void {
-  const mask = decodeSlots(blob);
-  if (mask < 0) throw new Error(`${ADD_HOURS_SQL}: the ${what} hours of a flow_day_hours row are not a day's hours blob (src/baseline/hourBlobs.ts)`);
-  for (let s = 0; s < HOURS_PER_DAY; s++) if ((mask & (1 << s)) !== 0) addSlot(s, readPackets[s]!, readBytes[s]!);
 }
 
 /** `zs_add_hours(a, b)`: the day blob of a's and b's hours added up (hours of either; counts summed). */
 export function addDayHours(a: unknown, b: unknown): Buffer {
-  clearSlots();
-  addBlobToSlots(a, 'stored');
-  addBlobToSlots(b, 'incoming');
-  return packSlots();
+  return codec.addBlobs(a, b, ADD_HOURS_SQL);
 }
 
 /** A day blob of the given hours ([slot 0-23, packets, bytes], any order; a slot given twice adds up). */
 export function encodeDayHours(hours: ReadonlyArray<readonly [slot: number, packets: number, bytes: number]>): Buffer {
-  clearSlots();
-  for (const [s, p, b] of hours) {
-    if (!(Number.isInteger(s) && s >= 0 && s < HOURS_PER_DAY)) throw new RangeError(`an hour of the day is 0 to 23, not ${s}`);
-    addSlot(s, p, b);
-  }
-  return packSlots();
+  codec.clear();
+  for (const [s, p, b] of hours) codec.add(s, p, b);
+  return codec.pack();
 }
 
 /** The hours of one whole day as [slot, packets, bytes] triples (tests, the store's own checks). */
@@ -185,15 +99,16 @@ export function packFlowHours(hours: ReadonlyMap<number, readonly [number, numbe
     spreadBytes[i] = bytes;
   }
   for (let at = 0; at < span; at += HOURS_PER_DAY) {
-    slotMask = 0;
+    let mask = 0;
     for (let s = 0; s < HOURS_PER_DAY; s++) {
       if (spreadOn[at + s] === 0) continue;
       spreadOn[at + s] = 0;
-      slotMask |= 1 << s;
-      slotPackets[s] = spreadPackets[at + s]!;
-      slotBytes[s] = spreadBytes[at + s]!;
+      mask |= 1 << s;
+      values[2 * s] = spreadPackets[at + s]!;
+      values[2 * s + 1] = spreadBytes[at + s]!;
     }
-    if (slotMask !== 0) emit(firstDay + at / HOURS_PER_DAY, packSlots());
+    codec.mask = mask;
+    if (mask !== 0) emit(firstDay + at / HOURS_PER_DAY, codec.pack());
   }
 }
 
@@ -203,18 +118,26 @@ function packSorted(hours: ReadonlyMap<number, readonly [number, number]>, emit:
   for (const h of hours.keys()) keys.push(h);
   keys.sort((x, y) => x - y);
   let day = Math.floor(keys[0]! / HOURS_PER_DAY);
-  clearSlots();
+  codec.clear();
   for (const h of keys) {
     const d = Math.floor(h / HOURS_PER_DAY);
     if (d !== day) {
-      emit(day, packSlots());
-      clearSlots();
+      emit(day, codec.pack());
+      codec.clear();
       day = d;
     }
     const [packets, bytes] = hours.get(h)!;
-    addSlot(h - d * HOURS_PER_DAY, packets, bytes);
+    codec.add(h - d * HOURS_PER_DAY, packets, bytes);
   }
-  emit(day, packSlots());
+  emit(day, codec.pack());
+}
+
+/** Add a flow's hours to the pending day-hours upsert rows (dayHoursUpsertSql): flow_id, day, blob a row. */
+export function addFlowHourRows(rows: UpsertRows, flowId: number, hours: ReadonlyMap<number, readonly [number, number]>): void {
+  packFlowHours(hours, (day, blob) => {
+    rows.values.push(flowId, day, blob);
+    rows.added();
+  });
 }
 
 /** Register zs_add_hours on a connection that writes flow_day_hours (Baseline.open). */
@@ -241,13 +164,14 @@ export function readFlowHours(db: Database.Database, byId: ReadonlyMap<number, {
   for (const [flowId, day, blob] of db.prepare('SELECT flow_id, day, hours FROM flow_day_hours ORDER BY flow_id, day').raw().all() as Array<[number, unknown, unknown]>) {
     const f = byId.get(flowId);
     if (f === undefined || typeof day !== 'number' || !Number.isInteger(day)) continue;
-    const mask = decodeSlots(blob);
+    const mask = codec.decode(blob);
     if (mask < 0) continue;
     withDays.add(flowId);
+    const read = codec.read;
     for (let s = 0; s < HOURS_PER_DAY; s++) {
       if ((mask & (1 << s)) === 0) continue;
       const hour = day * HOURS_PER_DAY + s;
-      if (usableHour(hour)) f.hours.push({ hour, packets: readPackets[s]!, bytes: readBytes[s]! });
+      if (usableHour(hour)) f.hours.push({ hour, packets: read[2 * s]!, bytes: read[2 * s + 1]! });
     }
   }
   const merge = new Set<{ hours: HourActivity[] }>();

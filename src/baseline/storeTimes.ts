@@ -84,6 +84,13 @@ export function findTimeProblems(db: Database.Database): StoreTimeProblem[] {
     const days = db.prepare(`SELECT count(*) AS n, min(day) AS v FROM flow_function_days WHERE ${badSql('day * 86400')}`).get() as { n: number; v: unknown };
     if (days.n > 0) out.push({ field: 'flow_function_days.day', capture: null, rows: days.n, example: `day ${value(days.v)}`, readAs: 'left out of the counts of a time window' });
   }
+  const hasBlocks = db.prepare("SELECT name FROM sqlite_master WHERE type='table' AND name='flow_function_day_blocks'").get();
+  if (hasBlocks) {
+    // A block (migration 9) whose first day is not a whole number, or whose first or last day a Date cannot hold.
+    const bad = `typeof(first_day) <> 'integer' OR ${badSql('first_day * 86400')} OR ${badSql('(first_day + 31) * 86400')}`;
+    const blocks = db.prepare(`SELECT count(*) AS n, min(first_day) AS v FROM flow_function_day_blocks WHERE ${bad}`).get() as { n: number; v: unknown };
+    if (blocks.n > 0) out.push({ field: 'flow_function_day_blocks.first_day', capture: null, rows: blocks.n, example: `first_day ${value(blocks.v)}`, readAs: 'its days a date cannot hold left out of the counts of a time window' });
+  }
   return out;
 }
 

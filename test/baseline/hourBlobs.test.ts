@@ -86,7 +86,7 @@ describe('day blobs', () => {
   });
 
   test('addDayHours(a stored value that is not a day blob) throws naming it', () => {
-    expect(() => addDayHours(Buffer.from([1]), encodeDayHours([[0, 1, 1]]))).toThrow(/stored hours of a flow_day_hours row/);
+    expect(() => addDayHours(Buffer.from([1]), encodeDayHours([[0, 1, 1]]))).toThrow(/zs_add_hours: the stored value is not the hours of a flow_day_hours row/);
   });
 });
 

@@ -1,13 +1,15 @@
 /**
- * Migration 9 (flow_hours -> flow_day_hours): on the store of the first release and on a store of
- * schema 8 with odd rows, every hour a flow had is read back exactly as before, and what cannot move
- * (an orphan, an hour beyond a Date, a count that is not a whole number) stays in flow_hours.
+ * Migration 9 (flow_hours -> flow_day_hours, flow_function_days -> flow_function_day_blocks): on the
+ * store of the first release and on a store of schema 8 with odd rows, every hour and function day a
+ * flow had is read back exactly as before, and what cannot move (an orphan, a time beyond a Date, a
+ * count that is not a whole number) stays where it was.
  */
 import { copyFileSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { Baseline } from '../../../src/baseline/baseline.js';
+import { decodeFunctionDays } from '../../../src/baseline/functionDayBlobs.js';
 import { decodeDayHours } from '../../../src/baseline/hourBlobs.js';
 import { MIGRATIONS } from '../../../src/baseline/migrations/index.js';
 import { BaselineReader } from '../../../src/baseline/reader.js';
@@ -94,4 +96,44 @@ test('dayHours migration (a schema 8 store with an orphan, an hour beyond a Date
   const r = BaselineReader.open(path);
   expect(r.timeProblems().map((p) => [p.field, p.rows])).toEqual([['flow_hours.hour', 1]]);
   r.close();
+});
+
+test('dayHours migration (a schema 8 store with function days, odd ones too) moves them into 32-day blocks; windows read the same counts', () => {
+  const path = join(tmp, 'v8-days.db');
+  const db = new Database(path);
+  prepareForWriting(db, path, MIGRATIONS.slice(0, 8));
+  db.exec(`INSERT INTO flows (id, src, dst, transport, port, protocol, first_seen, last_seen) VALUES (1, '10.0.0.1', '10.0.0.2', 'tcp', 502, 'modbus', 0, 1)`);
+  const DAY = 20454;
+  db.prepare('INSERT INTO flow_hours (flow_id, hour, packets, bytes) VALUES (1, ?, 1, 60), (1, ?, 1, 60)').run((DAY - 40) * 24, DAY * 24);
+  db.prepare("INSERT INTO flow_functions VALUES (1, 'function', 3, 0, 'READ', 'read', 60, 60, 3), (1, 'function', 16, 0, 'WRITE', 'write', 6, 6, 0)").run();
+  const ins = db.prepare('INSERT INTO flow_function_days (flow_id, space, code, variant, day, requests, responses, exceptions) VALUES (1, ?, ?, 0, ?, ?, ?, ?)');
+  for (const [space, code, day, q, r, e] of [['function', 3, DAY, 10, 10, 1], ['function', 3, DAY - 40, 20, 20, 2], ['function', 3, DAY + 1, 30, 30, 0],
+    ['function', 16, DAY, 5, 5, 0], ['function', 16, 1157407407407, 1, 1, 0], ['function', 16, DAY - 40, -1, 1, 0]] as const) {
+    ins.run(space, code, day, q, r, e);
+  }
+  db.close();
+  const windows: Array<[number, number]> = [[DAY * 86400, DAY * 86400 + 86399], [(DAY - 40) * 86400, (DAY + 2) * 86400], [(DAY - 40) * 86400, (DAY - 39) * 86400 - 1]];
+  // What the schema 8 reader read (flow_function_days summed over the window's days): the counts by hand.
+  const before = [[[3, 10, 10, 1], [16, 5, 5, 0]], [[3, 60, 60, 3], [16, 4, 6, 0]], [[3, 20, 20, 2]]];
+  Baseline.open(path).close();
+  const after = new Database(path, { readonly: true });
+  try {
+    expect(after.prepare('SELECT code, day FROM flow_function_days ORDER BY code, day').raw().all()).toEqual([[16, DAY - 40], [16, 1157407407407]]);
+    const blocks = after.prepare('SELECT code, first_day, days FROM flow_function_day_blocks ORDER BY code, first_day').all() as Array<{ code: number; first_day: number; days: Buffer }>;
+    expect(blocks.map((b) => [b.code, b.first_day, decodeFunctionDays(b.days)])).toEqual([
+      [3, 20384, [[30, 20, 20, 2]]],
+      [3, 20448, [[6, 10, 10, 1], [7, 30, 30, 0]]],
+      [16, 20448, [[6, 5, 5, 0]]],
+    ]);
+  } finally {
+    after.close();
+  }
+  const r = BaselineReader.open(path);
+  try {
+    // the -1 requests of code 16 on DAY - 40 stay in flow_function_days and are added as before
+    expect(windows.map(([since, until]) => r.flows({ since, until })[0]!.functions.map((f) => [f.code, f.requests, f.responses, f.exceptions]))).toEqual(before);
+    expect(r.timeProblems().map((p) => [p.field, p.rows])).toEqual([['flow_function_days.day', 1]]);
+  } finally {
+    r.close();
+  }
 });
