@@ -60,9 +60,17 @@ export class SlotBlobs {
       for (let k = 0; k < this.width; k++) {
         let v = this.values[slot * this.width + k]!;
         if (!(Number.isSafeInteger(v) && v >= 0)) throw new RangeError(`counts of ${this.what} are whole numbers from 0 to 2^53 - 1, not ${v}`);
-        while (v >= 0x80) {
-          s[at++] = (v % 0x80) | 0x80;
-          v = Math.floor(v / 0x80);
+        if (v < 0x80000000) {
+          // 31 bits: shifts (the usual count; half the time of the division below)
+          while (v >= 0x80) {
+            s[at++] = (v & 0x7f) | 0x80;
+            v >>>= 7;
+          }
+        } else {
+          while (v >= 0x80) {
+            s[at++] = (v % 0x80) | 0x80;
+            v = Math.floor(v / 0x80);
+          }
         }
         s[at++] = v;
       }
