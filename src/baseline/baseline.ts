@@ -14,7 +14,6 @@ import {
   EVIDENCE_RULES,
   FLOW_RULES,
   FUNCTION_RULES,
-  HOUR_RULES,
   IDENTITY_RULES,
   L2_RULES,
   MAC_RULES,
@@ -27,7 +26,6 @@ import {
   type FlowDelta,
   type FlowFunctionDelta,
   type FlowObjectDelta,
-  type FnDayCounts,
 } from '../flows/flowDelta.js';
 import { isFirstKind, type EventDelta } from '../flows/eventDelta.js';
 import { BaselineError } from './baselineError.js';
@@ -35,7 +33,9 @@ import { BaselineReader } from './reader.js';
 import { isBusy, storageError } from './storageError.js';
 import { openForReading, prepareForWriting } from './storeFile.js';
 import { markStore, newsSince, type StoreMark, type StoreNews } from './storeNews.js';
-import { prepareUpsert, type Upsert } from './upsertSql.js';
+import { addFunctionDayRows, functionDaysUpsertSql, registerFunctionDayFunctions } from './functionDayBlobs.js';
+import { addFlowHourRows, dayHoursUpsertSql, registerHourFunctions } from './hourBlobs.js';
+import { prepareUpsert, UpsertRows, type Upsert } from './upsertSql.js';
 
 export { BaselineError };
 export type { StoreMark, StoreNews };
@@ -118,6 +118,8 @@ export class Baseline {
     this.db = db;
     this.path = path;
     this.opts = opts;
+    registerHourFunctions(db);
+    registerFunctionDayFunctions(db);
   }
 
   /**
@@ -419,7 +421,7 @@ export class Baseline {
 
   /**
    * Add a batch's deltas: every counter by the merge rules of src/flows/flowDelta.ts (prepareUpsert
-   * writes the SQL from them), the functions also per UTC day (flow_function_days).
+   * writes the SQL from them), the functions also per UTC day (flow_function_day_blocks).
    */
   private writeBatch(batch: FlowBatch, captureId: number): void {
     const db = this.db;
@@ -447,9 +449,9 @@ export class Baseline {
     return (this.flowStatements ??= {
       upFlow: prepareUpsert(db, 'flows', ['src', 'dst', 'transport', 'port', 'protocol'], [], FLOW_RULES, 'id'),
       upEv: prepareUpsert(db, 'flow_evidence', ['flow_id', 'evidence'], [], EVIDENCE_RULES),
-      upHour: prepareUpsert(db, 'flow_hours', ['flow_id', 'hour'], [], HOUR_RULES),
+      dayHours: new UpsertRows(db, 3, dayHoursUpsertSql),
       upFn: prepareUpsert(db, 'flow_functions', ['flow_id', 'space', 'code', 'variant'], ['name', 'op_class'], FUNCTION_RULES),
-      upFnDay: prepareUpsert(db, 'flow_function_days', ['flow_id', 'space', 'code', 'variant', 'day'], [], FUNCTION_RULES),
+      fnBlocks: new UpsertRows(db, 6, functionDaysUpsertSql),
       upRange: prepareUpsert(db, 'flow_ranges', ['flow_id', 'tbl', 'start', 'count', 'write'], [], RANGE_RULES),
       upObj: prepareUpsert(db, 'flow_objects', ['flow_id', 'space', 'key'], [], OBJECT_RULES),
       upAttr: db.prepare('INSERT OR IGNORE INTO flow_attributes (flow_id, key, value) VALUES (?, ?, ?)'),
@@ -458,27 +460,22 @@ export class Baseline {
 
   /**
    * Add flow deltas: every counter by its merge rule, the functions also per UTC day
-   * (flow_function_days). A flow's row first (its id), then the rows of its hours, functions, days,
-   * ranges and objects, many per statement (Upsert.rows: the bulk of a plant's rows are hours and days).
+   * (flow_function_day_blocks). A flow's row first (its id), then the rows of its days' hours (one blob per
+   * UTC day: hourBlobs.ts), functions, their days (one blob per 32 days: functionDayBlobs.ts), ranges and
+   * objects, many per statement (Upsert.rows).
    */
   private writeFlows(flows: readonly FlowDelta[]): void {
-    const { upFlow, upEv, upHour, upFn, upFnDay, upRange, upObj, upAttr } = this.flowUpserts();
-    const [hours, fns, days, ranges, objects] = [upHour.rows, upFn.rows, upFnDay.rows, upRange.rows, upObj.rows];
+    const { upFlow, upEv, dayHours: hours, upFn, fnBlocks: days, upRange, upObj, upAttr } = this.flowUpserts();
+    const [fns, ranges, objects] = [upFn.rows, upRange.rows, upObj.rows];
     try {
       for (const f of flows) {
         const { id } = upFlow.get([f.src, f.dst, f.transport, f.port, f.protocol], f) as { id: number };
         for (const [ev, n] of Object.entries(f.evidence)) if (n) upEv.run([id, ev], { connections: n });
-        for (const [h, [packets, bytes]] of f.hours) {
-          hours.values.push(id, h, packets, bytes);
-          hours.added();
-        }
+        addFlowHourRows(hours, id, f.hours);
         for (const fn of f.functions.values()) {
           fns.values.push(id, fn.spaceName, fn.code, fn.variant, fn.name, fn.opClass, fn.requests, fn.responses, fn.exceptions);
           fns.added();
-          for (const [day, n] of fn.days) {
-            days.values.push(id, fn.spaceName, fn.code, fn.variant, day, n.requests, n.responses, n.exceptions);
-            days.added();
-          }
+          addFunctionDayRows(days, id, fn);
         }
         for (const [k, requests] of f.ranges) {
           const r = decodeRangeKey(k);
@@ -536,9 +533,9 @@ function writeEvents(db: Database.Database, events: readonly EventDelta[], captu
 interface FlowStatements {
   upFlow: Upsert<FlowDelta>;
   upEv: Upsert<{ connections: number }>;
-  upHour: Upsert<{ packets: number; bytes: number }>;
+  dayHours: UpsertRows;
   upFn: Upsert<FlowFunctionDelta>;
-  upFnDay: Upsert<FnDayCounts>;
+  fnBlocks: UpsertRows;
   upRange: Upsert<{ requests: number }>;
   upObj: Upsert<FlowObjectDelta>;
   upAttr: Database.Statement;

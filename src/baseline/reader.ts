@@ -9,9 +9,12 @@
 import Database from 'better-sqlite3';
 import { capturesWithoutEvents, readEvents, type EventRecord } from './readEvents.js';
 import { openForReading } from './storeFile.js';
-import { findTimeProblems, storedSpan, storedTime, usableDay, usableHour, usableTimeSql, type StoreTimeProblem } from './storeTimes.js';
+import { windowFunctions } from './functionDayBlobs.js';
+import { readFlowHours } from './hourBlobs.js';
+import { findTimeProblems, storedSpan, storedTime, usableTimeSql, type StoreTimeProblem } from './storeTimes.js';
 
 export type { EventRecord } from './readEvents.js';
+export { dayInWindow } from './functionDayBlobs.js';
 
 export interface HourActivity {
   /** floor(unix seconds / 3600) */
@@ -338,10 +341,7 @@ export class BaselineReader {
       const f = byId.get(e.flow_id);
       if (f) f.evidence[e.evidence] = e.connections;
     }
-    for (const h of db.prepare('SELECT * FROM flow_hours ORDER BY flow_id, hour').all() as Array<{ flow_id: number; hour: number; packets: number; bytes: number }>) {
-      const f = byId.get(h.flow_id);
-      if (f && usableHour(h.hour)) f.hours.push({ hour: h.hour, packets: h.packets, bytes: h.bytes });
-    }
+    readFlowHours(db, byId);
     for (const fn of db.prepare('SELECT * FROM flow_functions ORDER BY flow_id, space, code, variant').all() as Array<Record<string, number & string>>) {
       const f = byId.get(fn.flow_id);
       if (f) {
@@ -524,45 +524,6 @@ export class BaselineReader {
         snapCutSegments: r.snap_cut_segments, snapLostBytes: r.snap_lost_bytes, snapCaplen: r.snap_caplen,
       })),
     );
-  }
-}
-
-/** True when UTC day `day` (floor(unix seconds / 86400)) overlaps [since, until]. */
-export function dayInWindow(day: number, since: number, until: number): boolean {
-  return (day + 1) * 86400 > since && day * 86400 <= until;
-}
-
-/**
- * Replace each flow's function counts by those of the UTC days that overlap [since, until]
- * (flow_function_days); functions with nothing in the window are dropped. A flow without any day
- * rows (ingested before schema v2 and migrated) keeps its whole counts: the store cannot tell when
- * they happened.
- */
-function windowFunctions(db: Database.Database, byId: Map<number, FlowRecord>, since: number, until: number): void {
-  const hasDays = db.prepare("SELECT name FROM sqlite_master WHERE type='table' AND name='flow_function_days'").get();
-  if (!hasDays) return;
-  const sums = new Map<number, Map<string, { requests: number; responses: number; exceptions: number }>>();
-  const dated = new Set<number>();
-  const rows = db.prepare('SELECT * FROM flow_function_days ORDER BY flow_id, space, code, variant, day').all() as Array<Record<string, number & string>>;
-  for (const r of rows) {
-    if (!byId.has(r.flow_id)) continue;
-    dated.add(r.flow_id);
-    if (!usableDay(r.day) || !dayInWindow(r.day, since, until)) continue;
-    let m = sums.get(r.flow_id);
-    if (!m) sums.set(r.flow_id, (m = new Map()));
-    const k = `${r.space}\u0000${r.code}\u0000${r.variant}`;
-    const e = m.get(k) ?? { requests: 0, responses: 0, exceptions: 0 };
-    e.requests += r.requests;
-    e.responses += r.responses;
-    e.exceptions += r.exceptions;
-    m.set(k, e);
-  }
-  for (const [id, f] of byId) {
-    if (!dated.has(id)) continue;
-    const m = sums.get(id);
-    f.functions = f.functions
-      .map((fn) => ({ ...fn, ...(m?.get(`${fn.space}\u0000${fn.code}\u0000${fn.variant}`) ?? { requests: 0, responses: 0, exceptions: 0 }) }))
-      .filter((fn) => fn.requests + fn.responses + fn.exceptions > 0);
   }
 }
 

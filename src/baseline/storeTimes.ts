@@ -32,7 +32,7 @@ export function usableTimeSql(col: string): string {
 }
 
 export interface StoreTimeProblem {
-  /** The table and column (captures.last_seen, flows.first_seen, flow_hours.hour ...). */
+  /** The table and column (captures.last_seen, flows.first_seen, flow_day_hours.day ...). */
   field: string;
   /** The capture's path for a captures row, else null. */
   capture: string | null;
@@ -73,10 +73,23 @@ export function findTimeProblems(db: Database.Database): StoreTimeProblem[] {
   }
   const hours = db.prepare(`SELECT count(*) AS n, min(hour) AS v FROM flow_hours WHERE ${badSql('hour * 3600')}`).get() as { n: number; v: unknown };
   if (hours.n > 0) out.push({ field: 'flow_hours.hour', capture: null, rows: hours.n, example: `hour ${value(hours.v)}`, readAs: 'left out of the hourly activity' });
+  // A day row (migration 9) whose day is not a whole number, or whose first or last hour a Date cannot hold.
+  const hasDayHours = db.prepare("SELECT name FROM sqlite_master WHERE type='table' AND name='flow_day_hours'").get();
+  const dayHours = hasDayHours
+    ? (db.prepare(`SELECT count(*) AS n, min(day) AS v FROM flow_day_hours WHERE typeof(day) <> 'integer' OR ${badSql('day * 86400')} OR ${badSql('(day * 24 + 23) * 3600')}`).get() as { n: number; v: unknown })
+    : { n: 0, v: null };
+  if (dayHours.n > 0) out.push({ field: 'flow_day_hours.day', capture: null, rows: dayHours.n, example: `day ${value(dayHours.v)}`, readAs: 'its hours a date cannot hold left out of the hourly activity' });
   const hasDays = db.prepare("SELECT name FROM sqlite_master WHERE type='table' AND name='flow_function_days'").get();
   if (hasDays) {
     const days = db.prepare(`SELECT count(*) AS n, min(day) AS v FROM flow_function_days WHERE ${badSql('day * 86400')}`).get() as { n: number; v: unknown };
     if (days.n > 0) out.push({ field: 'flow_function_days.day', capture: null, rows: days.n, example: `day ${value(days.v)}`, readAs: 'left out of the counts of a time window' });
+  }
+  const hasBlocks = db.prepare("SELECT name FROM sqlite_master WHERE type='table' AND name='flow_function_day_blocks'").get();
+  if (hasBlocks) {
+    // A block (migration 9) whose first day is not a whole number, or whose first or last day a Date cannot hold.
+    const bad = `typeof(first_day) <> 'integer' OR ${badSql('first_day * 86400')} OR ${badSql('(first_day + 31) * 86400')}`;
+    const blocks = db.prepare(`SELECT count(*) AS n, min(first_day) AS v FROM flow_function_day_blocks WHERE ${bad}`).get() as { n: number; v: unknown };
+    if (blocks.n > 0) out.push({ field: 'flow_function_day_blocks.first_day', capture: null, rows: blocks.n, example: `first_day ${value(blocks.v)}`, readAs: 'its days a date cannot hold left out of the counts of a time window' });
   }
   return out;
 }

@@ -13,6 +13,7 @@ import { liveState } from './005-live-state.js';
 import { snaplenLoss } from './006-snaplen-loss.js';
 import { capturePoints } from './007-capture-points.js';
 import { eventFiles } from './008-event-files.js';
+import { dayHours } from './009-day-hours.js';
 
 export interface Migration {
   /** the schema version after this step */
@@ -21,4 +22,4 @@ export interface Migration {
   up(db: Database.Database): void;
 }
 
-export const MIGRATIONS: Migration[] = [v1Schema, functionDays, contentIdentity, events, liveState, snaplenLoss, capturePoints, eventFiles];
+export const MIGRATIONS: Migration[] = [v1Schema, functionDays, contentIdentity, events, liveState, snaplenLoss, capturePoints, eventFiles, dayHours];
