@@ -32,76 +32,13 @@
  * buffers are allocated when first needed and reused. The framer may not keep `buf` past a callback.
  */
 
-export interface PduFramer {
-  /**
-   * Length of the PDU starting at buf[off] given `avail` bytes: > 0 the total PDU length (may exceed
-   * avail), 0 when more bytes are needed to tell, -1 when these bytes cannot start a PDU.
-   */
-  pduLength(buf: Buffer, off: number, avail: number): number;
-  /** One complete PDU, buf[off, off + len). Valid only during the call. */
-  onPdu(buf: Buffer, off: number, len: number): void;
-  /**
-   * Optional: does a PDU plausibly start at buf[off] (the start of a segment, `avail` bytes of it)?
-   * Used after a gap or a framing error, and for a mid-stream start. Default: pduLength > 0 and, when
-   * the PDU ends inside the segment, the bytes after it do not fail pduLength.
-   */
-  resync?(buf: Buffer, off: number, avail: number): boolean;
-  /**
-   * Optional: pduLength returned -1 on a synchronized stream (the framing is lost). The bytes are
-   * buf[off, off + avail) (valid only during the call); the stream now resyncs.
-   */
-  onFramingError?(buf: Buffer, off: number, avail: number): void;
-}
+import type { PduFramer } from './pduFramer.js';
+import { DEFAULT_REASSEMBLER_OPTIONS, type ReassemblerCheckpoint, type ReassemblerOptions } from './reassemblerOptions.js';
+import { ReassemblyStats } from './reassemblyStats.js';
 
-/** A direction's position in its stream, as plain data (TcpReassembler.checkpoint). */
-export interface ReassemblerCheckpoint {
-  started: boolean;
-  next: number;
-  synced: boolean;
-  skip: number;
-  hasFin: boolean;
-  finSeq: number;
-}
-
-export interface ReassemblerOptions {
-  /** Out-of-order segments buffered at most (each copied). */
-  maxOutOfOrderSegments: number;
-  /** Out-of-order bytes buffered at most. */
-  maxOutOfOrderBytes: number;
-  /** A hole still open after this many further data segments is declared a gap. */
-  gapAfterSegments: number;
-  /** PDUs longer than this are not buffered: their bytes are skipped (counted as unparsed). */
-  maxPduBytes: number;
-}
-
-export const DEFAULT_REASSEMBLER_OPTIONS: Readonly<ReassemblerOptions> = Object.freeze({
-  maxOutOfOrderSegments: 32,
-  maxOutOfOrderBytes: 256 * 1024,
-  gapAfterSegments: 16,
-  maxPduBytes: 1024 * 1024,
-});
-
-/** Per-direction counters. All byte counts are stream bytes, each counted once. */
-export class ReassemblyStats {
-  /** New in-sequence bytes accepted (parsed or not; retransmitted copies and gap bytes excluded). */
-  bytes = 0;
-  /** PDUs delivered to the framer. */
-  pdus = 0;
-  /** Bytes received again (retransmissions, overlaps, duplicates of buffered segments). */
-  retransmittedBytes = 0;
-  /** Segments that arrived ahead of a hole (buffered out of order). */
-  outOfOrder = 0;
-  /** Holes that never filled. */
-  gaps = 0;
-  /** Bytes lost in those holes (by sequence numbers). */
-  gapBytes = 0;
-  /** Bytes not framed: skipped while resyncing, oversize PDUs, partial PDUs dropped at a gap/close. */
-  unparsedBytes = 0;
-  /** Segments whose payload the snap length cut (see segment()'s `cut`). */
-  snapCutSegments = 0;
-  /** Bytes the snap length cut off, with the partial PDUs the cuts left (not in unparsedBytes). */
-  snapLostBytes = 0;
-}
+export type { PduFramer } from './pduFramer.js';
+export { DEFAULT_REASSEMBLER_OPTIONS, type ReassemblerCheckpoint, type ReassemblerOptions } from './reassemblerOptions.js';
+export { ReassemblyStats } from './reassemblyStats.js';
 
 const PARTIAL_MIN = 2048; // first size of the partial-PDU buffer (reset() keeps one this size)
 /** Bytes copied per step into the partial buffer while the PDU length is still unknown. */
