@@ -15,7 +15,7 @@
 import type { DiagnosticCode } from '../diagnosticCatalogue.js';
 import type { Diagnostic, Severity } from '../diagnostics.js';
 import { detectFormat } from './detectFormat.js';
-import { ParseState, type CaptureFormat } from './parseState.js';
+import { ParseState, type CaptureFormat, type WindowSource } from './parseState.js';
 import { parsePcapngBlocks } from './pcapngBlocks.js';
 import { PcapngSection } from './pcapngInterfaces.js';
 import { parsePcapRecords, readPcapHeader, type PcapFormat } from './pcapRecords.js';
@@ -31,6 +31,8 @@ export interface ParserOptions {
   /** Records whose header offset < startOffset are read but NOT delivered (resume). */
   startOffset: number;
   onDiagnostic?: (d: Diagnostic) => void;
+  /** Where the parse windows come from (default: one reused buffer); see WindowSource. */
+  windows?: WindowSource;
 }
 
 /** What the parser learnt about the input (a copy: changing it changes nothing). */

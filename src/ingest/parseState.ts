@@ -20,6 +20,19 @@ export interface ParseStateOptions {
   fileName: string;
   startOffset: number;
   onDiagnostic?: (d: Diagnostic) => void;
+  /** Where the windows come from (default: one buffer of the parser's own, reused). */
+  windows?: WindowSource;
+}
+
+/**
+ * Hands the parser a new buffer for each window instead of the one it reuses, so that the records of
+ * a window stay valid after the parser has moved on (a consumer that passes them to other threads by
+ * reference: src/pipeline/sharedWindows.ts). The parser asks for the next window only when the current
+ * one is full or cannot hold the record it waits for; from then on it never touches the old one again.
+ */
+export interface WindowSource {
+  /** A buffer of at least `minBytes` for the next window (its size is the source's choice: the parser's chunk size does not apply). */
+  next(minBytes: number): Buffer;
 }
 
 export class ParseState {
@@ -63,6 +76,7 @@ export class ParseState {
   readonly fileName: string;
   readonly startOffset: number;
   private readonly onDiagnostic?: (d: Diagnostic) => void;
+  private readonly windows: WindowSource | null;
 
   constructor(
     readonly onRecord: (rec: CaptureRecord) => void,
@@ -72,19 +86,28 @@ export class ParseState {
     this.fileName = escapeControls(opts.fileName);
     this.startOffset = opts.startOffset;
     this.onDiagnostic = opts.onDiagnostic;
-    this.buf = Buffer.allocUnsafe(chunkSize);
+    this.windows = opts.windows ?? null;
+    this.buf = this.windows === null ? Buffer.allocUnsafe(chunkSize) : this.windows.next(1);
     this.dv = new DataView(this.buf.buffer, this.buf.byteOffset, this.buf.length);
     this.watch = new TimeWatch((code, severity, message, frame, offset) => this.diag(code, severity, message, frame, offset));
   }
 
   /**
    * Makes room for the next write: moves the unconsumed tail to the front and grows the buffer when
-   * one record needs more than its size. Afterwards buf.length - end > 0.
+   * one record needs more than its size (with a WindowSource: moves the tail into the next window
+   * once this one is full). Afterwards buf.length - end > 0.
    */
   compact(): void {
     const rest = this.end - this.start;
     const want = Math.max(this.need, rest + 1);
-    if (want > this.buf.length) {
+    if (this.windows !== null) {
+      // A window is never written again once left: stay while it has room for what parsing waits for.
+      if (this.end < this.buf.length && this.start + want <= this.buf.length) return;
+      const nb = this.windows.next(want);
+      this.buf.copy(nb, 0, this.start, this.end);
+      this.buf = nb;
+      this.dv = new DataView(nb.buffer, nb.byteOffset, nb.length);
+    } else if (want > this.buf.length) {
       let size = this.buf.length * 2;
       while (size < want) size *= 2;
       const nb = Buffer.allocUnsafe(size);

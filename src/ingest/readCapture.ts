@@ -13,6 +13,7 @@ import { open, type FileHandle } from 'node:fs/promises';
 import type { Diagnostic } from '../diagnostics.js';
 import { CaptureParser, type CaptureFormat, type ParseSummary } from './CaptureParser.js';
 import { gunzipMembers } from './gunzip.js';
+import type { WindowSource } from './parseState.js';
 import type { CaptureRecord } from './record.js';
 
 export interface ReadOptions {
@@ -30,6 +31,11 @@ export interface ReadOptions {
    * that hands records on to other threads slows the reader down to its own pace).
    */
   pace?: () => Promise<void> | undefined;
+  /**
+   * Parse windows from here instead of one reused buffer (parseState.ts WindowSource): a record's
+   * `data` then stays valid until its window is handed back, not only during the callback.
+   */
+  windows?: WindowSource;
 }
 
 export interface ReadSummary extends ParseSummary {
@@ -109,7 +115,7 @@ function newParser(onRecord: (rec: CaptureRecord) => void, opts: ReadOptions, fi
     : onRecord;
   parser = new CaptureParser(
     cb,
-    { fileName, startOffset: opts.startOffset ?? 0, onDiagnostic: opts.onDiagnostic },
+    { fileName, startOffset: opts.startOffset ?? 0, onDiagnostic: opts.onDiagnostic, windows: opts.windows },
     Math.max(64, opts.chunkSize ?? DEFAULT_CHUNK_SIZE),
   );
   return parser;

@@ -1,8 +1,8 @@
 /**
  * How the driver (ingestSources) reads one unit of capture into a FlowBatch: in this thread (InProcessProcessor),
- * or split by address pair into shards (ShardedProcessor): this thread reads the unit once, aggregates
- * shard 0 itself and sends each worker thread (ingestWorker.ts) the records of its shard in chunks
- * (recordChunk.ts); the shards' batches are merged. Both keep live connections from one file to the next.
+ * or split by address pair into shards (ShardedProcessor): this thread reads the unit once into shared
+ * windows, aggregates shard 0 itself and sends each worker thread (ingestWorker.ts) an index of its
+ * shard's records in them (sharedWindows.ts); the shards' batches are merged. Both keep live connections from one file to the next.
  */
 import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -21,7 +21,7 @@ import { mergeLiveStates, shardLiveState, type LiveState } from '../flows/liveSt
 import type { ReadSummary } from '../ingest/readCapture.js';
 import type { CaptureRecord } from '../ingest/record.js';
 import type { WorkerReply, WorkerRequest, WorkerSetup } from './ingestWorker.js';
-import { CHUNK_BYTES, RecordChunkWriter } from './recordChunk.js';
+import { SharedWindows, type WindowMessage } from './sharedWindows.js';
 import type { CaptureUnit } from './source.js';
 
 export interface FileResult {
@@ -126,8 +126,6 @@ function startWorker(launch: WorkerLaunch, workerData: WorkerSetup): Worker {
   return new Worker(code, { eval: true, workerData });
 }
 
-/** Chunks a worker may have queued before reading waits for it. */
-const MAX_IN_FLIGHT = 4;
 /**
  * Shard 0's share of the pairs against a worker's 1: this thread also reads the capture, copies the
  * other shards' records into chunks and commits, so it takes less. Set from CPU time per thread on the
@@ -155,12 +153,15 @@ export class ShardedProcessor implements FileProcessor {
   private lastTsNsec = 0;
   /** The module URL each worker runs (the compiled script, or the TypeScript source under tests). */
   readonly modules: string[];
+  /** The windows records are read into and shared with the workers, for the whole ingest. */
+  private readonly windows: SharedWindows;
 
   private constructor(agg: FlowAggregator, workers: Worker[], modules: string[], split: number[]) {
     this.agg = agg;
     this.split = split;
     this.workers = workers;
     this.modules = modules;
+    this.windows = new SharedWindows(workers.length, (i, m, transfer) => workers[i]!.postMessage(m satisfies WindowMessage, transfer));
   }
 
   /** Shards in all (this thread's and the workers'). */
@@ -214,10 +215,10 @@ export class ShardedProcessor implements FileProcessor {
   }
 
   /**
-   * Read the unit here, once: shard 0's frames are aggregated at once, the other shards' records go to
-   * their workers in chunks (a worker sends each chunk back when done with it; reading waits while a
-   * worker has MAX_IN_FLIGHT chunks to go, so memory stays bounded whatever the workers' pace). At the
-   * unit's end every worker sends its batch; the shards' batches merge into the unit's.
+   * Read the unit here, once, into shared windows: shard 0's frames are aggregated at once, each other
+   * shard's worker gets an index of its records in the windows (it hands each index back when done;
+   * reading waits while every window is in use, so memory stays bounded whatever the workers' pace).
+   * At the unit's end every worker sends its batch; the shards' batches merge into the unit's.
    */
   async run(unit: CaptureUnit, last: boolean, onProgress: (consumed: number, records: number) => void, onPart?: (part: FlowPart) => void): Promise<FileResult> {
     const workers = this.workers;
@@ -228,26 +229,20 @@ export class ShardedProcessor implements FileProcessor {
     const agg = this.agg;
     const loc = agg.loc;
     loc.file = unit.path;
-    const pool: ArrayBuffer[][] = workers.map(() => []);
-    const inFlight = new Array<number>(nw).fill(0);
-    const writers: RecordChunkWriter[] = [];
+    const windows = this.windows;
     let failure: Error | null = null;
-    let wake: (() => void) | null = null;
     const done: Array<Extract<WorkerReply, { type: 'done' }> | undefined> = new Array(nw);
     let pendingDone = nw;
     let allDone: (() => void) | null = null;
     const fail = (e: Error): void => {
       failure ??= e;
-      wake?.();
+      windows.interrupt();
       allDone?.();
     };
     const handlers = workers.map((w, i) => {
       const onMessage = (m: WorkerReply): void => {
-        if (m.type === 'free') {
-          inFlight[i]!--;
-          if (m.buf.byteLength === CHUNK_BYTES) pool[i]!.push(m.buf);
-          if (wake !== null && inFlight[i]! < MAX_IN_FLIGHT) wake();
-        } else if (m.type === 'part') {
+        if (m.type === 'free') windows.release(m.window, m.index);
+        else if (m.type === 'part') {
           // A part of the worker's deltas, written as it comes (parts of shards add up in any order).
           if (failure === null) {
             try {
@@ -268,19 +263,8 @@ export class ShardedProcessor implements FileProcessor {
       w.on('exit', onExit);
       return { onMessage, onError, onExit };
     });
-    const chunk = (i: number, size: number): RecordChunkWriter => new RecordChunkWriter(size <= CHUNK_BYTES ? (pool[i]!.pop() ?? new ArrayBuffer(CHUNK_BYTES)) : new ArrayBuffer(size));
-    const send = (i: number): void => {
-      const wr = writers[i]!;
-      if (wr.length === 0) return;
-      inFlight[i]!++;
-      workers[i]!.postMessage({ type: 'chunk', buf: wr.buf, length: wr.length } satisfies WorkerRequest, [wr.buf]);
-      writers[i] = chunk(i, CHUNK_BYTES);
-    };
     try {
-      for (let i = 0; i < nw; i++) {
-        workers[i]!.postMessage({ type: 'begin', path: unit.path, parts: onPart !== undefined } satisfies WorkerRequest);
-        writers.push(chunk(i, CHUNK_BYTES));
-      }
+      for (let i = 0; i < nw; i++) workers[i]!.postMessage({ type: 'begin', path: unit.path, parts: onPart !== undefined } satisfies WorkerRequest);
       const pkt = new DecodedPacket();
       const pair = new Uint32Array(2);
       let records = 0;
@@ -305,30 +289,21 @@ export class ShardedProcessor implements FileProcessor {
           if (onPart !== undefined && agg.partDue()) onPart(agg.takePart());
           return;
         }
-        const w = owner - 1;
-        if (writers[w]!.append(rec)) return;
-        send(w);
-        const size = RecordChunkWriter.sizeFor(rec);
-        if (size > CHUNK_BYTES) writers[w] = chunk(w, size);
-        writers[w]!.append(rec);
+        windows.route(rec, owner - 1);
       };
-      const pace = (): Promise<void> | undefined => {
-        if (failure === null && !inFlight.some((k) => k >= MAX_IN_FLIGHT)) return undefined;
-        return new Promise<void>((resolveWait) => {
-          wake = () => {
-            if (failure !== null || !inFlight.some((k) => k >= MAX_IN_FLIGHT)) {
-              wake = null;
-              resolveWait();
-            }
-          };
-          wake();
+      const failed = (): boolean => failure !== null;
+      let summary: ReadSummary;
+      try {
+        summary = await unit.read(onRecord, {
+          onDiagnostic: (d) => log.report(d),
+          onProgress: (consumed) => onProgress(consumed, records),
+          pace: () => windows.pace(failed),
+          windows,
         });
-      };
-      const summary = await unit.read(onRecord, {
-        onDiagnostic: (d) => log.report(d),
-        onProgress: (consumed) => onProgress(consumed, records),
-        pace,
-      });
+      } finally {
+        // The unit's last entries go out, and its windows are left (a unit that failed leaves them too).
+        windows.flush();
+      }
       if (failure !== null) throw failure;
       const finished = new Promise<void>((resolveAll) => {
         allDone = resolveAll;
@@ -337,10 +312,7 @@ export class ShardedProcessor implements FileProcessor {
       // Every shard judges idle connections at the same time, that of the unit's last frame (as one
       // aggregator over all frames would): a shard's own last frame may be minutes older.
       const now = Number.isNaN(this.lastTsSec) ? null : this.lastTsSec + this.lastTsNsec / 1e9;
-      for (let i = 0; i < nw; i++) {
-        send(i);
-        workers[i]!.postMessage({ type: 'end', last, now } satisfies WorkerRequest);
-      }
+      for (let i = 0; i < nw; i++) workers[i]!.postMessage({ type: 'end', last, now } satisfies WorkerRequest);
       // Shard 0's batch while the workers make theirs.
       const own = agg.takeBatch(last, now ?? undefined);
       const ownLive = agg.exportState();

@@ -1,9 +1,9 @@
 /**
  * One shard of a parallel ingest (a worker thread: shards 1 and up; shard 0, which also takes the
- * non-IP frames, is the main thread's). The main thread reads each capture once and sends this worker
- * the records of its shard (IP packets by address pair, see pairShard in src/flows) in chunks
- * (recordChunk.ts); the worker decodes and aggregates them, hands each
- * chunk back for reuse, and at the end of a file sends the file's FlowBatch, live state and
+ * non-IP frames, is the main thread's). The main thread reads each capture once into windows of
+ * shared memory and sends this worker an index of the records of its shard in them (IP packets by
+ * address pair, see pairShard in src/flows; sharedWindows.ts); the worker decodes and aggregates them
+ * in place, hands each index back, and at the end of a file sends the file's FlowBatch, live state and
  * diagnostics. Its live connections persist from file to file, like the single-threaded path's, and
  * from run to run (its shard of the stored live state, taken on 'restore').
  */
@@ -16,7 +16,7 @@ import { createRegistry } from '../dissectors/registry.js';
 import { FlowAggregator, type FlowBatch, type FlowPart } from '../flows/flowAggregator.js';
 import { shardLiveState, type LiveState } from '../flows/liveState.js';
 import { newCaptureRecord, type CaptureRecord } from '../ingest/record.js';
-import { readRecordChunk } from './recordChunk.js';
+import { readIndex, type WindowMessage } from './sharedWindows.js';
 
 export interface WorkerSetup {
   index: number;
@@ -30,20 +30,22 @@ export interface WorkerSetup {
 }
 
 /**
- * What the main thread sends: a unit starts, a chunk of its records (transferred), the unit ends (with
+ * What the main thread sends: a unit starts, a shared window (once, when made) or the index of this
+ * shard's records in one (transferred; WindowMessage), the unit ends (with
  * the capture time of the last frame read so far, whichever shard it went to, null before any: the
  * time idle connections are judged at, the same in every shard).
  */
 export type WorkerRequest =
   | { type: 'restore'; state: LiveState }
   | { type: 'begin'; path: string; parts?: boolean }
-  | { type: 'chunk'; buf: ArrayBuffer; length: number }
+  | WindowMessage
   | { type: 'end'; last: boolean; now: number | null };
 
 /** What a worker sends back. */
 export type WorkerReply =
   | { type: 'ready'; module: string }
-  | { type: 'free'; buf: ArrayBuffer }
+  /** done with an index of `window` (handed back for reuse) */
+  | { type: 'free'; window: number; index: ArrayBuffer }
   /** a part of the unit's flow deltas (flowPart.ts), sent while it is read when 'begin' asked for parts */
   | { type: 'part'; part: FlowPart }
   | { type: 'restored' }
@@ -63,6 +65,9 @@ const agg = new FlowAggregator({
 const pkt = new DecodedPacket();
 const loc = agg.loc;
 const rec = newCaptureRecord();
+const EMPTY = Buffer.alloc(0);
+/** The shared windows, by id. */
+const windows = new Map<number, Buffer>();
 /** The unit's deltas are sent in parts while it is read (its 'begin' asked for them). */
 let parts = false;
 const onRecord = (r: CaptureRecord): void => {
@@ -91,16 +96,22 @@ port.on('message', (msg: WorkerRequest) => {
     loc.file = msg.path;
     failure = null;
     parts = msg.parts === true;
-  } else if (msg.type === 'chunk') {
+  } else if (msg.type === 'window') {
+    windows.set(msg.id, Buffer.from(msg.sab));
+  } else if (msg.type === 'drop') {
+    windows.delete(msg.id);
+  } else if (msg.type === 'frames') {
     if (failure === null) {
       try {
-        readRecordChunk(msg.buf, msg.length, rec, onRecord);
+        const w = windows.get(msg.window);
+        if (w === undefined) throw new Error(`index of unknown window ${msg.window}`);
+        readIndex(msg.index, msg.count, w, rec, onRecord);
       } catch (e) {
         failure = errorText(e);
       }
     }
-    rec.data = Buffer.alloc(0);
-    port.postMessage({ type: 'free', buf: msg.buf } satisfies WorkerReply, [msg.buf]);
+    rec.data = EMPTY;
+    port.postMessage({ type: 'free', window: msg.window, index: msg.index } satisfies WorkerReply, [msg.index]);
   } else {
     try {
       if (failure !== null) throw new Error(failure);

@@ -5,6 +5,7 @@
  * every source through ONE flow aggregator, so a connection that spans units stays one connection.
  */
 import type { Diagnostic } from '../diagnostics.js';
+import type { WindowSource } from '../ingest/parseState.js';
 import type { ReadSummary } from '../ingest/readCapture.js';
 import type { CaptureRecord } from '../ingest/record.js';
 import type { Baseline } from '../baseline/baseline.js';
@@ -33,6 +34,11 @@ export interface UnitReadOptions {
    * unit's end: the packets that arrive before the next unit starts are already in the new file).
    */
   setFrameFile?: (path: string) => void;
+  /**
+   * Parse windows to read into (a file reader passes them to its parser; a reader that ignores them
+   * hands over records in its own buffers, which a parallel ingest then copies).
+   */
+  windows?: WindowSource;
 }
 
 export interface CaptureUnit {
