@@ -161,7 +161,7 @@ export class ShardedProcessor implements FileProcessor {
     this.split = split;
     this.workers = workers;
     this.modules = modules;
-    this.windows = new SharedWindows(workers.length, (i, m, transfer) => workers[i]!.postMessage(m satisfies WindowMessage, transfer));
+    this.windows = new SharedWindows(workers.length, (i, m) => workers[i]!.postMessage(m satisfies WindowMessage));
   }
 
   /** Shards in all (this thread's and the workers'). */

@@ -45,7 +45,7 @@ export type WorkerRequest =
 export type WorkerReply =
   | { type: 'ready'; module: string }
   /** done with an index of `window` (handed back for reuse) */
-  | { type: 'free'; window: number; index: ArrayBuffer }
+  | { type: 'free'; window: number; index: number }
   /** a part of the unit's flow deltas (flowPart.ts), sent while it is read when 'begin' asked for parts */
   | { type: 'part'; part: FlowPart }
   | { type: 'restored' }
@@ -66,8 +66,9 @@ const pkt = new DecodedPacket();
 const loc = agg.loc;
 const rec = newCaptureRecord();
 const EMPTY = Buffer.alloc(0);
-/** The shared windows, by id. */
+/** The shared windows and index buffers, by id. */
 const windows = new Map<number, Buffer>();
+const indexes = new Map<number, SharedArrayBuffer>();
 /** The unit's deltas are sent in parts while it is read (its 'begin' asked for them). */
 let parts = false;
 const onRecord = (r: CaptureRecord): void => {
@@ -98,20 +99,23 @@ port.on('message', (msg: WorkerRequest) => {
     parts = msg.parts === true;
   } else if (msg.type === 'window') {
     windows.set(msg.id, Buffer.from(msg.sab));
+  } else if (msg.type === 'index') {
+    indexes.set(msg.id, msg.sab);
   } else if (msg.type === 'drop') {
     windows.delete(msg.id);
   } else if (msg.type === 'frames') {
     if (failure === null) {
       try {
         const w = windows.get(msg.window);
-        if (w === undefined) throw new Error(`index of unknown window ${msg.window}`);
-        readIndex(msg.index, msg.count, w, rec, onRecord);
+        const ix = indexes.get(msg.index);
+        if (w === undefined || ix === undefined) throw new Error(`frames of unknown window ${msg.window} or index ${msg.index}`);
+        readIndex(ix, msg.count, w, rec, onRecord);
       } catch (e) {
         failure = errorText(e);
       }
     }
     rec.data = EMPTY;
-    port.postMessage({ type: 'free', window: msg.window, index: msg.index } satisfies WorkerReply, [msg.index]);
+    port.postMessage({ type: 'free', window: msg.window, index: msg.index } satisfies WorkerReply);
   } else {
     try {
       if (failure !== null) throw new Error(failure);

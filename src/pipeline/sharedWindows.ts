@@ -2,8 +2,9 @@
  * How a parallel ingest hands records to its worker threads without copying them: the main thread
  * parses the capture into windows of shared memory (SharedArrayBuffer, given to every worker once),
  * and sends each worker only an index of its own records (where each starts in which window, with
- * the record header's fields), one transferred ArrayBuffer per window and worker. A worker reads its
- * records in place and hands the index back; a window returns to the pool once every index that
+ * the record header's fields), in index buffers of shared memory too (each given to its worker once),
+ * so a message names a window and an index buffer and transfers nothing. A worker reads its records
+ * in place and hands the index buffer back; a window returns to the pool once every index that
  * points into it has come back, so memory stays bounded (the reader waits for a free window: pace()).
  *
  * Records that are not in a window (a live capture's, a reader without windows) are copied into a
@@ -29,7 +30,8 @@ const MAX_WINDOWS = 8;
 export type WindowMessage =
   | { type: 'window'; id: number; sab: SharedArrayBuffer }
   | { type: 'drop'; id: number }
-  | { type: 'frames'; window: number; index: ArrayBuffer; count: number };
+  | { type: 'index'; id: number; sab: SharedArrayBuffer }
+  | { type: 'frames'; window: number; index: number; count: number };
 
 interface Window {
   id: number;
@@ -40,25 +42,28 @@ interface Window {
   sealed: boolean;
 }
 
-/** One worker's index into one window: entries appended, then posted. */
-class IndexWriter {
-  buf: ArrayBuffer;
+/** An index buffer (shared with one worker). */
+interface IndexBuffer {
+  id: number;
   f64: Float64Array;
   u32: Uint32Array;
+}
+
+/** One worker's index into one window: entries appended, then posted. */
+class IndexWriter {
+  buf: IndexBuffer;
   count = 0;
   /** The window the pending entries point into. */
   window: Window | null = null;
+  /** Index buffers handed back, for reuse. */
+  readonly pool: IndexBuffer[] = [];
 
-  constructor(buf: ArrayBuffer) {
+  constructor(buf: IndexBuffer) {
     this.buf = buf;
-    this.f64 = new Float64Array(buf);
-    this.u32 = new Uint32Array(buf);
   }
 
-  reset(buf: ArrayBuffer): void {
+  reset(buf: IndexBuffer): void {
     this.buf = buf;
-    this.f64 = new Float64Array(buf);
-    this.u32 = new Uint32Array(buf);
     this.count = 0;
     this.window = null;
   }
@@ -71,9 +76,11 @@ class IndexWriter {
 export class SharedWindows implements WindowSource {
   private readonly windows = new Map<number, Window>();
   private readonly free: Window[] = [];
-  private readonly indexPool: ArrayBuffer[] = [];
+  /** Every index buffer, by id, and the worker it belongs to. */
+  private readonly indexes = new Map<number, { buf: IndexBuffer; worker: number }>();
   private readonly writers: IndexWriter[];
   private nextId = 1;
+  private nextIndexId = 1;
   /** The window the parser writes into (null before the first). */
   private current: Window | null = null;
   /** Where records from outside the windows are copied (null until one comes). */
@@ -83,9 +90,9 @@ export class SharedWindows implements WindowSource {
 
   constructor(
     private readonly workers: number,
-    private readonly post: (worker: number, m: WindowMessage, transfer?: ArrayBuffer[]) => void,
+    private readonly post: (worker: number, m: WindowMessage) => void,
   ) {
-    this.writers = Array.from({ length: workers }, () => new IndexWriter(new ArrayBuffer(INDEX_BYTES)));
+    this.writers = Array.from({ length: workers }, (_, i) => new IndexWriter(this.newIndex(i)));
   }
 
   /** WindowSource: the parser leaves the current window for a new one. */
@@ -125,10 +132,11 @@ export class SharedWindows implements WindowSource {
     }
     const e = wr.count;
     const f = e * 6;
-    wr.f64[f] = rec.tsSec;
-    wr.f64[f + 1] = rec.fileOffset;
+    const ix = wr.buf;
+    ix.f64[f] = rec.tsSec;
+    ix.f64[f + 1] = rec.fileOffset;
     const u = e * 12 + 4;
-    const u32 = wr.u32;
+    const u32 = ix.u32;
     u32[u] = rec.frame;
     u32[u + 1] = rec.tsNsec;
     u32[u + 2] = rec.caplen;
@@ -153,9 +161,10 @@ export class SharedWindows implements WindowSource {
     }
   }
 
-  /** A worker handed back an index of `window`. */
-  release(window: number, index: ArrayBuffer): void {
-    if (index.byteLength === INDEX_BYTES) this.indexPool.push(index);
+  /** A worker handed back index buffer `index`, of `window`. */
+  release(window: number, index: number): void {
+    const ix = this.indexes.get(index);
+    if (ix !== undefined) this.writers[ix.worker]!.pool.push(ix.buf);
     const w = this.windows.get(window);
     if (w === undefined) return;
     w.refs--;
@@ -186,9 +195,16 @@ export class SharedWindows implements WindowSource {
     const w = wr.window;
     if (w === null || wr.count === 0) return;
     w.refs++;
-    const index = wr.buf;
-    this.post(i, { type: 'frames', window: w.id, index, count: wr.count }, [index]);
-    wr.reset(this.indexPool.pop() ?? new ArrayBuffer(INDEX_BYTES));
+    this.post(i, { type: 'frames', window: w.id, index: wr.buf.id, count: wr.count });
+    wr.reset(wr.pool.pop() ?? this.newIndex(i));
+  }
+
+  private newIndex(worker: number): IndexBuffer {
+    const sab = new SharedArrayBuffer(INDEX_BYTES);
+    const buf: IndexBuffer = { id: this.nextIndexId++, f64: new Float64Array(sab), u32: new Uint32Array(sab) };
+    this.indexes.set(buf.id, { buf, worker });
+    this.post(worker, { type: 'index', id: buf.id, sab });
+    return buf;
   }
 
   private seal(w: Window): void {
@@ -225,7 +241,7 @@ export class SharedWindows implements WindowSource {
  * The worker's side: call `onRecord` for each of an index's `count` entries, with `rec` rewritten
  * each time and its `data` the window (valid until the index is handed back).
  */
-export function readIndex(index: ArrayBuffer, count: number, window: Buffer, rec: CaptureRecord, onRecord: (rec: CaptureRecord) => void): void {
+export function readIndex(index: SharedArrayBuffer, count: number, window: Buffer, rec: CaptureRecord, onRecord: (rec: CaptureRecord) => void): void {
   const f64 = new Float64Array(index);
   const u32 = new Uint32Array(index);
   rec.data = window;

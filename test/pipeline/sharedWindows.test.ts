@@ -73,10 +73,12 @@ describe('readCaptureFile(windows)', () => {
 /** Two fake workers that receive SharedWindows' messages and read their indexes on demand. */
 function harness(workers: number) {
   const windows = new Map<number, Buffer>();
+  const indexes = new Map<number, SharedArrayBuffer>();
   const queues: Array<Array<Extract<WindowMessage, { type: 'frames' }>>> = Array.from({ length: workers }, () => []);
   const sw = new SharedWindows(workers, (i, m) => {
     if (m.type === 'window') windows.set(m.id, Buffer.from(m.sab));
     else if (m.type === 'drop') windows.delete(m.id);
+    else if (m.type === 'index') indexes.set(m.id, m.sab);
     else queues[i]!.push(m);
   });
   /** Worker i reads and hands back its queued indexes: the records it got. */
@@ -84,7 +86,7 @@ function harness(workers: number) {
     const out: Seen[] = [];
     const rec = newCaptureRecord();
     for (const m of queues[i]!.splice(0)) {
-      readIndex(m.index, m.count, windows.get(m.window)!, rec, (r) => void out.push(seen(r)));
+      readIndex(indexes.get(m.index)!, m.count, windows.get(m.window)!, rec, (r) => void out.push(seen(r)));
       sw.release(m.window, m.index);
     }
     return out;
