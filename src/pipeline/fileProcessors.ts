@@ -41,6 +41,11 @@ export interface FileProcessor {
    * grow large: FlowAggregator.partDue), before the rest in the result's batch (src/flows/flowPart.ts).
    */
   run(unit: CaptureUnit, last: boolean, onProgress: (consumed: number, records: number) => void, onPart?: (part: FlowPart) => void): Promise<FileResult>;
+  /**
+   * Optional: run() in two steps, so that the next unit can be read while this one is finished
+   * elsewhere (worker threads): resolves once the unit is read, with its result to come.
+   */
+  readAhead?(unit: CaptureUnit, last: boolean, onProgress: (consumed: number, records: number) => void, onPart?: (part: FlowPart) => void): Promise<{ result: Promise<FileResult> }>;
   close(): Promise<void>;
 }
 
@@ -155,6 +160,11 @@ export class ShardedProcessor implements FileProcessor {
   readonly modules: string[];
   /** The windows records are read into and shared with the workers, for the whole ingest. */
   private readonly windows: SharedWindows;
+  /** Per worker, the units it has not sent its batch of yet, oldest first. */
+  private readonly pending: UnitSlot[][];
+  /** What stopped the ingest (a worker failed, a part could not be written). */
+  private failure: Error | null = null;
+  private closing = false;
 
   private constructor(agg: FlowAggregator, workers: Worker[], modules: string[], split: number[]) {
     this.agg = agg;
@@ -162,6 +172,12 @@ export class ShardedProcessor implements FileProcessor {
     this.workers = workers;
     this.modules = modules;
     this.windows = new SharedWindows(workers.length, (i, m) => workers[i]!.postMessage(m satisfies WindowMessage));
+    this.pending = workers.map(() => []);
+    workers.forEach((w, i) => {
+      w.on('message', (m: WorkerReply) => this.onMessage(i, m));
+      w.on('error', (e: Error) => this.fail(e));
+      w.on('exit', (code: number) => this.fail(new Error(`ingest worker ${i + 1} exited with code ${code}`)));
+    });
   }
 
   /** Shards in all (this thread's and the workers'). */
@@ -221,6 +237,23 @@ export class ShardedProcessor implements FileProcessor {
    * At the unit's end every worker sends its batch; the shards' batches merge into the unit's.
    */
   async run(unit: CaptureUnit, last: boolean, onProgress: (consumed: number, records: number) => void, onPart?: (part: FlowPart) => void): Promise<FileResult> {
+    const { result } = await this.readAhead(unit, last, onProgress, onPart);
+    return result;
+  }
+
+  /**
+   * run() in two steps: resolves once the unit is read (and shard 0's batch made), with `result`, which
+   * settles once every worker has sent its batch. The next unit may be read meanwhile: each worker
+   * takes its messages in order, so its parts and batch name no unit; they belong to the oldest unit
+   * it has not finished (this.pending). A failure fails every unit not yet finished.
+   */
+  async readAhead(
+    unit: CaptureUnit,
+    last: boolean,
+    onProgress: (consumed: number, records: number) => void,
+    onPart?: (part: FlowPart) => void,
+  ): Promise<{ result: Promise<FileResult> }> {
+    if (this.failure !== null) throw this.failure;
     const workers = this.workers;
     const nw = workers.length;
     const split = this.split;
@@ -230,115 +263,101 @@ export class ShardedProcessor implements FileProcessor {
     const loc = agg.loc;
     loc.file = unit.path;
     const windows = this.windows;
-    let failure: Error | null = null;
-    const done: Array<Extract<WorkerReply, { type: 'done' }> | undefined> = new Array(nw);
-    let pendingDone = nw;
-    let allDone: (() => void) | null = null;
-    const fail = (e: Error): void => {
-      failure ??= e;
-      windows.interrupt();
-      allDone?.();
-    };
-    const handlers = workers.map((w, i) => {
-      const onMessage = (m: WorkerReply): void => {
-        if (m.type === 'free') windows.release(m.window, m.index);
-        else if (m.type === 'part') {
-          // A part of the worker's deltas, written as it comes (parts of shards add up in any order).
-          if (failure === null) {
-            try {
-              onPart?.(m.part);
-            } catch (e) {
-              fail(e as Error);
-            }
-          }
-        } else if (m.type === 'done') {
-          done[i] = m;
-          if (--pendingDone === 0) allDone?.();
-        } else if (m.type === 'error') fail(new Error(`ingest worker ${i + 1}: ${m.message}`));
-      };
-      const onError = (e: Error): void => fail(e);
-      const onExit = (code: number): void => fail(new Error(`ingest worker ${i + 1} exited with code ${code}`));
-      w.on('message', onMessage);
-      w.on('error', onError);
-      w.on('exit', onExit);
-      return { onMessage, onError, onExit };
-    });
-    try {
-      for (let i = 0; i < nw; i++) workers[i]!.postMessage({ type: 'begin', path: unit.path, parts: onPart !== undefined } satisfies WorkerRequest);
-      const pkt = new DecodedPacket();
-      const pair = new Uint32Array(2);
-      let records = 0;
-      const onRecord = (rec: CaptureRecord): void => {
-        records++;
-        this.lastTsSec = rec.tsSec;
-        this.lastTsNsec = rec.tsNsec;
-        // Whose frame is it? Plain Ethernet/IPv4 (the bulk of plant traffic) is told from the raw
-        // address bytes; anything else is decoded to tell (and, when it is shard 0's, not again).
-        let owner: number;
-        let res: DecodeResult | -1 = -1;
-        if (peekIpv4Pair(rec, pair)) owner = ipv4PairShardIn(pair[0]!, pair[1]!, split);
-        else {
-          res = decodePacket(rec, pkt);
-          owner = pkt.ipVersion === 0 ? 0 : pairShardIn(pkt.src, pkt.dst, split);
-        }
-        if (owner === 0) {
-          loc.frame = rec.frame;
-          loc.fileOffset = rec.fileOffset;
-          agg.onPacket(rec, pkt, res === -1 ? decodePacket(rec, pkt) : res);
-          // Shard 0's deltas in parts too, written at once like a worker's (parts add up in any order).
-          if (onPart !== undefined && agg.partDue()) onPart(agg.takePart());
-          return;
-        }
-        windows.route(rec, owner - 1);
-      };
-      const failed = (): boolean => failure !== null;
-      let summary: ReadSummary;
-      try {
-        summary = await unit.read(onRecord, {
-          onDiagnostic: (d) => log.report(d),
-          onProgress: (consumed) => onProgress(consumed, records),
-          pace: () => windows.pace(failed),
-          windows,
-        });
-      } finally {
-        // The unit's last entries go out, and its windows are left (a unit that failed leaves them too).
-        windows.flush();
+    const slot = new UnitSlot(nw, onPart);
+    for (let i = 0; i < nw; i++) {
+      this.pending[i]!.push(slot);
+      workers[i]!.postMessage({ type: 'begin', path: unit.path, parts: onPart !== undefined } satisfies WorkerRequest);
+    }
+    const pkt = new DecodedPacket();
+    const pair = new Uint32Array(2);
+    let records = 0;
+    const onRecord = (rec: CaptureRecord): void => {
+      records++;
+      this.lastTsSec = rec.tsSec;
+      this.lastTsNsec = rec.tsNsec;
+      // Whose frame is it? Plain Ethernet/IPv4 (the bulk of plant traffic) is told from the raw
+      // address bytes; anything else is decoded to tell (and, when it is shard 0's, not again).
+      let owner: number;
+      let res: DecodeResult | -1 = -1;
+      if (peekIpv4Pair(rec, pair)) owner = ipv4PairShardIn(pair[0]!, pair[1]!, split);
+      else {
+        res = decodePacket(rec, pkt);
+        owner = pkt.ipVersion === 0 ? 0 : pairShardIn(pkt.src, pkt.dst, split);
       }
-      if (failure !== null) throw failure;
-      const finished = new Promise<void>((resolveAll) => {
-        allDone = resolveAll;
-        if (pendingDone === 0 || failure !== null) resolveAll();
+      if (owner === 0) {
+        loc.frame = rec.frame;
+        loc.fileOffset = rec.fileOffset;
+        agg.onPacket(rec, pkt, res === -1 ? decodePacket(rec, pkt) : res);
+        // Shard 0's deltas in parts too, written at once like a worker's (parts add up in any order).
+        if (onPart !== undefined && agg.partDue()) onPart(agg.takePart());
+        return;
+      }
+      windows.route(rec, owner - 1);
+    };
+    const failed = (): boolean => this.failure !== null;
+    let summary: ReadSummary;
+    try {
+      summary = await unit.read(onRecord, {
+        onDiagnostic: (d) => log.report(d),
+        onProgress: (consumed) => onProgress(consumed, records),
+        pace: () => windows.pace(failed),
+        windows,
       });
-      // Every shard judges idle connections at the same time, that of the unit's last frame (as one
-      // aggregator over all frames would): a shard's own last frame may be minutes older.
-      const now = Number.isNaN(this.lastTsSec) ? null : this.lastTsSec + this.lastTsNsec / 1e9;
-      for (let i = 0; i < nw; i++) workers[i]!.postMessage({ type: 'end', last, now } satisfies WorkerRequest);
-      // Shard 0's batch while the workers make theirs.
-      const own = agg.takeBatch(last, now ?? undefined);
-      const ownLive = agg.exportState();
-      await finished;
-      if (failure !== null) throw failure;
-      log.merge(this.log);
+    } finally {
+      // The unit's last entries go out, and its windows are left (a unit that failed leaves them too).
+      windows.flush();
+    }
+    if (this.failure !== null) throw this.failure;
+    // Every shard judges idle connections at the same time, that of the unit's last frame (as one
+    // aggregator over all frames would): a shard's own last frame may be minutes older.
+    const now = Number.isNaN(this.lastTsSec) ? null : this.lastTsSec + this.lastTsNsec / 1e9;
+    for (let i = 0; i < nw; i++) workers[i]!.postMessage({ type: 'end', last, now } satisfies WorkerRequest);
+    // Shard 0's batch while the workers make theirs.
+    const own = agg.takeBatch(last, now ?? undefined);
+    const ownLive = agg.exportState();
+    log.merge(this.log);
+    const result = slot.finished.then((done) => {
       for (const r of done) {
         const part = new DiagnosticLog(20);
-        for (const d of r!.kept) part.kept.push(d);
-        for (const [code, c] of r!.counts) part.counts.set(code, c);
+        for (const d of r.kept) part.kept.push(d);
+        for (const [code, c] of r.counts) part.counts.set(code, c);
         log.merge(part);
       }
       return {
         summary,
-        batch: mergeBatches([own, ...done.map((r) => r!.batch)]),
+        batch: mergeBatches([own, ...done.map((r) => r.batch)]),
         log,
-        live: mergeLiveStates([ownLive, ...done.map((r) => r!.live)]),
+        live: mergeLiveStates([ownLive, ...done.map((r) => r.live)]),
       };
-    } finally {
-      workers.forEach((w, i) => {
-        const h = handlers[i]!;
-        w.off('message', h.onMessage);
-        w.off('error', h.onError);
-        w.off('exit', h.onExit);
-      });
-    }
+    });
+    // A failure is the caller's to see through `result`; never an unhandled rejection meanwhile.
+    result.catch(() => undefined);
+    return { result };
+  }
+
+  /** A worker's message: a window index handed back, or a part, the batch or an error of its oldest unfinished unit. */
+  private onMessage(i: number, m: WorkerReply): void {
+    if (m.type === 'free') this.windows.release(m.window, m.index);
+    else if (m.type === 'part') {
+      // A part of the worker's deltas, written as it comes (parts of shards add up in any order).
+      const slot = this.pending[i]![0];
+      if (slot === undefined || this.failure !== null) return;
+      try {
+        slot.onPart?.(m.part);
+      } catch (e) {
+        this.fail(e as Error);
+      }
+    } else if (m.type === 'done') {
+      this.pending[i]!.shift()?.done(i, m);
+    } else if (m.type === 'error') this.fail(new Error(`ingest worker ${i + 1}: ${m.message}`));
+  }
+
+  /** The ingest cannot go on: every unfinished unit fails, reading stops. */
+  private fail(e: Error): void {
+    if (this.closing) return;
+    this.failure ??= e;
+    this.windows.interrupt();
+    for (const q of this.pending) for (const slot of q.splice(0)) slot.fail(this.failure);
   }
 
   /** Each shard takes its part of the state (shardLiveState; a worker's in the worker). */
@@ -364,6 +383,41 @@ export class ShardedProcessor implements FileProcessor {
   }
 
   async close(): Promise<void> {
+    this.closing = true;
     await Promise.all(this.workers.map((w) => w.terminate()));
+  }
+}
+
+type WorkerDone = Extract<WorkerReply, { type: 'done' }>;
+
+/** A unit being finished by the workers: their batches as they come, and its parts' writer. */
+class UnitSlot {
+  private readonly batches: Array<WorkerDone | undefined>;
+  private remaining: number;
+  private resolveAll!: (done: WorkerDone[]) => void;
+  private rejectAll!: (e: Error) => void;
+  /** Every worker's batch, in worker order. */
+  readonly finished: Promise<WorkerDone[]>;
+
+  constructor(
+    workers: number,
+    readonly onPart: ((part: FlowPart) => void) | undefined,
+  ) {
+    this.batches = new Array<WorkerDone | undefined>(workers);
+    this.remaining = workers;
+    this.finished = new Promise((resolveAll, rejectAll) => {
+      this.resolveAll = resolveAll;
+      this.rejectAll = rejectAll;
+    });
+    this.finished.catch(() => undefined);
+  }
+
+  done(worker: number, m: WorkerDone): void {
+    this.batches[worker] = m;
+    if (--this.remaining === 0) this.resolveAll(this.batches as WorkerDone[]);
+  }
+
+  fail(e: Error): void {
+    this.rejectAll(e);
   }
 }

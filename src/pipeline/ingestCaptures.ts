@@ -32,7 +32,7 @@ import {
 } from '../flows/flowDelta.js';
 import type { FlowPart } from '../flows/flowPart.js';
 import { decodeLiveState, encodeLiveState, type LiveState } from '../flows/liveState.js';
-import { InProcessProcessor, ShardedProcessor, workerLaunch, type FileProcessor } from './fileProcessors.js';
+import { InProcessProcessor, ShardedProcessor, workerLaunch, type FileProcessor, type FileResult } from './fileProcessors.js';
 import { decodeOptionsText } from './decodeOptions.js';
 import { fileSource, settledResult } from './fileSource.js';
 import type { CaptureSource, CaptureUnit, PipelineStore, SourcePlan } from './source.js';
@@ -197,34 +197,81 @@ export async function ingestSources(baseline: PipelineStore, sources: CaptureSou
       }
     };
 
-    /** A part of the unit being read, written into its transaction (the store commits it with the unit). */
-    let parted = false;
+    /** The unit's parts, written into its transaction (the store commits them with the unit). */
     const writePart = baseline.writePart;
-    const onPart = writePart === undefined
-      ? undefined
-      : (part: FlowPart): void => {
-          parted = true;
-          for (const f of part.flows) totals.flows.add(f.key);
-          writePart.call(baseline, part.flows);
-        };
+    const partWriter = (unit: { parted: boolean }): ((part: FlowPart) => void) | undefined =>
+      writePart === undefined
+        ? undefined
+        : (part: FlowPart): void => {
+            unit.parted = true;
+            for (const f of part.flows) totals.flows.add(f.key);
+            writePart.call(baseline, part.flows);
+          };
     const known = (pl: SourcePlan): CaptureUnit[] | null => (Array.isArray(pl.units) ? (pl.units as CaptureUnit[]) : null);
     const files = plans.reduce((n, pl) => n + (known(pl)?.length ?? 0), 0);
+    /** Records of the units read so far (for progress: units may be committed later than read). */
+    let recordsRead = 0;
+    // With readAhead, the next unit is read while the workers finish the one before and it is
+    // committed; its parts wait until then (they belong to its own transaction).
+    const ahead = proc.readAhead?.bind(proc);
+    let chain: Promise<void> = Promise.resolve();
+    let broken: { error: unknown } | null = null;
     let i = 0;
-    for (let si = 0; si < plans.length; si++) for await (const p of plans[si]!.units) {
-      i++;
-      // The sessions' buffered data is closed at the end of the last unit of the last source that has any.
-      const last = p.last && plans.slice(si + 1).every((pl) => known(pl)?.length === 0);
-      const fileStart = bytesBefore;
-      const fileIndex = i;
-      parted = false;
-      const { summary, batch, log: fileLog, live } = await proc.run(p, last, (consumed, records) =>
-        opts.onProgress?.({
-          file: fileIndex, files: Math.max(files, fileIndex), path: p.path, bytesDone: fileStart + consumed, bytesTotal,
-          packets: totals.frames + records, elapsedMs: Date.now() - t0,
-        }),
-        onPart,
-      );
-      bytesBefore += p.size;
+    try {
+      await readAll();
+    } catch (e) {
+      // A unit read ahead failed: the one before it is committed (or fails) first, so that the parts
+      // dropped with the failure are only this unit's.
+      await chain.catch(() => undefined);
+      throw e;
+    }
+    await chain;
+
+    async function readAll(): Promise<void> {
+      for (let si = 0; si < plans.length; si++) for await (const p of plans[si]!.units) {
+        if (broken !== null) break;
+        i++;
+        // The sessions' buffered data is closed at the end of the last unit of the last source that has any.
+        const last = p.last && plans.slice(si + 1).every((pl) => known(pl)?.length === 0);
+        const fileStart = bytesBefore;
+        const fileIndex = i;
+        const unit = { parted: false };
+        let records = 0;
+        const progress = (consumed: number, n: number): void => {
+          records = n;
+          opts.onProgress?.({
+            file: fileIndex, files: Math.max(files, fileIndex), path: p.path, bytesDone: fileStart + consumed, bytesTotal,
+            packets: recordsRead + n, elapsedMs: Date.now() - t0,
+          });
+        };
+        bytesBefore += p.size;
+        const write = partWriter(unit);
+        if (ahead === undefined) {
+          const r = await proc.run(p, last, progress, write);
+          recordsRead += records;
+          settle(p, last, unit, r);
+          continue;
+        }
+        let open = false;
+        const held: FlowPart[] = [];
+        const opened = chain.then(() => {
+          open = true;
+          for (const part of held.splice(0)) write!(part);
+        });
+        // (its failure is seen through `chain`; none is unhandled while this unit is read)
+        opened.catch(() => undefined);
+        const { result } = await ahead(p, last, progress, write === undefined ? undefined : (part: FlowPart) => (open ? write(part) : void held.push(part)));
+        recordsRead += records;
+        chain = opened.then(() => result).then((r) => settle(p, last, unit, r));
+        chain.catch((e: unknown) => {
+          broken ??= { error: e };
+        });
+      }
+    }
+
+    /** Commit a unit that was read (or say why it is not kept), and count it in the run's totals. */
+    function settle(p: CaptureUnit, last: boolean, unit: { parted: boolean }, r: FileResult): void {
+      const { summary, batch, log: fileLog, live } = r;
       absorb(batch);
       runLog.merge(fileLog);
       if (opts.onDiagnostic) {
@@ -242,9 +289,9 @@ export async function ingestSources(baseline: PipelineStore, sources: CaptureSou
       if (!readable) {
         failed = true;
         results.push({ ...settledResult(p.path, 'failed', fileLog.kept.find((d) => d.severity === 'error')?.message ?? 'unreadable'), errors });
-        if (last && lastCaptureId !== null && (parted || hasContent(batch))) baseline.commitDeltas(lastCaptureId, batch, storedForm(live));
+        if (last && lastCaptureId !== null && (unit.parted || hasContent(batch))) baseline.commitDeltas(lastCaptureId, batch, storedForm(live));
         else baseline.abortParts?.();
-        continue;
+        return;
       }
       if (errors > 0) failed = true;
       const captureId = baseline.commitCapture(
@@ -264,7 +311,7 @@ export async function ingestSources(baseline: PipelineStore, sources: CaptureSou
       if (captureId === null) {
         // Another process committed the same content while this one read it: one copy is kept.
         results.push(settledResult(p.path, 'skipped', 'ingested meanwhile by another process'));
-        continue;
+        return;
       }
       lastCaptureId = captureId;
       countKinds(batch, summary.linktypes);

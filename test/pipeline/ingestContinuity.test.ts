@@ -55,7 +55,8 @@ function captureCount(db: string): number {
 
 /** The demo plant's first `days` daily captures cut into 6-hour files. */
 function rotatedDemo(days: number): string {
-  const out = join(dir, 'demo-rotated');
+  const out = join(dir, `demo-rotated-${days}`);
+  if (existsSync(out)) return out;
   mkdirSync(out);
   const daily = readdirSync(join(REPO_ROOT, 'fixtures', 'refinery-unit3')).filter((n) => /\.pcap(ng)?(\.gz)?$/.test(n)).sort().slice(0, days);
   for (const n of daily) {
@@ -69,7 +70,7 @@ function rotatedDemo(days: number): string {
  * of captures, after a further seeded delay: mostly in the middle of a file), then one run to the
  * end. Returns the number of captures the store held after each kill.
  */
-async function ingestKilled(db: string, folder: string, files: number, seed: number, kills: number): Promise<number[]> {
+async function ingestKilled(db: string, folder: string, files: number, seed: number, kills: number, extra: string[] = []): Promise<number[]> {
   const rng = new Rng(seed);
   const held: number[] = [];
   const landed = (): number => held.filter((n) => n > 0 && n < files).length;
@@ -84,7 +85,7 @@ async function ingestKilled(db: string, folder: string, files: number, seed: num
     }
     const target = Math.min(files - 1, before + rng.int(1, Math.max(1, Math.floor((files - before) / 2))));
     const extraMs = attempt < kills ? rng.int(0, 150) : 0;
-    const run = startZonescope(['ingest', folder, '--db', db, '-q']);
+    const run = startZonescope(['ingest', folder, '--db', db, '-q', ...extra]);
     let exited = false;
     const r = run.done.then((res) => {
       exited = true;
@@ -97,7 +98,7 @@ async function ingestKilled(db: string, folder: string, files: number, seed: num
     if (res.signal !== 'SIGKILL' && res.status !== 0) throw new Error(`ingest exited ${res.status}: ${res.stderr}`);
     held.push(captureCount(db));
   }
-  ingest(db, [folder]);
+  ingest(db, [folder, ...extra]);
   return held;
 }
 
@@ -117,6 +118,19 @@ describe('zonescope ingest: a rotated set gives one result however its runs stop
     const killed = join(dir, 'demo-killed.db');
     const held = await ingestKilled(killed, folder, files.length, 13, 4);
     // The kills landed between commits: some captures in, not all.
+    expect(held.some((n) => n > 0 && n < files.length)).toBe(true);
+    expect(captureCount(killed)).toBe(files.length);
+    expect(flowsDoc(killed)).toEqual(expected);
+  }, 120_000);
+
+  test('zonescope ingest(the demo plant in 6-hour files, --workers 2: each file read while the one before is committed; runs killed at seeded points) gives one flows document', async () => {
+    const folder = rotatedDemo(4);
+    const files = readdirSync(folder).sort();
+    const clean = join(dir, 'demo2-clean.db');
+    ingest(clean, [folder, '--workers', '2']);
+    const expected = flowsDoc(clean);
+    const killed = join(dir, 'demo2-killed.db');
+    const held = await ingestKilled(killed, folder, files.length, 29, 4, ['--workers', '2']);
     expect(held.some((n) => n > 0 && n < files.length)).toBe(true);
     expect(captureCount(killed)).toBe(files.length);
     expect(flowsDoc(killed)).toEqual(expected);

@@ -191,6 +191,45 @@ describe('ingestCaptures writing each file in parts (partFolds)', () => {
     }
   }, 120_000);
 
+  test('a commit that fails while the next file is read ahead (workers 2) leaves the files before it and nothing of it or the next (whose parts were held, never written)', async () => {
+    const demo = join(REPO_ROOT, 'fixtures', 'refinery-unit3');
+    const b = Baseline.open(':memory:');
+    const calls: string[] = [];
+    try {
+      const { store } = counting(b);
+      let commits = 0;
+      const failing: PipelineStore = {
+        ...store,
+        writePart: (flows) => {
+          calls.push('part');
+          store.writePart!(flows);
+        },
+        commitCapture: (...a) => {
+          calls.push('commit');
+          if (++commits === 3) throw new Error('disk full at the third commit');
+          return store.commitCapture(...a);
+        },
+      };
+      await expect(ingestCaptures(failing, [demo], { workers: 2, partFolds: 1 })).rejects.toThrow('disk full at the third commit');
+      expect(b.reader().captures().length).toBe(2);
+      // Each file wrote parts, and none was written after the failed commit (the next file's were held).
+      expect(calls.filter((c) => c === 'commit').length).toBe(3);
+      expect(calls[calls.length - 1]).toBe('commit');
+      expect(calls.filter((c) => c === 'part').length).toBeGreaterThan(10);
+      // The two committed files are what ingesting them alone stores.
+      const firstTwo = b.reader().captures().map((c) => c.path);
+      const alone = Baseline.open(':memory:');
+      try {
+        await ingestCaptures(alone, firstTwo, { workers: 1 });
+        expect(readAll(b).doc).toBe(readAll(alone).doc);
+      } finally {
+        alone.close();
+      }
+    } finally {
+      b.close();
+    }
+  }, 120_000);
+
   test.each([1, 2])('a process killed (SIGKILL) after some parts of its file were written leaves nothing of the file (workers %i); the next run stores it whole', async (workers) => {
     const db = join(tmp, `killed-${workers}.db`);
     const child = spawn(process.execPath, ['--import', 'tsx', join(REPO_ROOT, 'test', 'util', 'ingestParted.ts'), db, '5', String(workers), plant], { cwd: REPO_ROOT });
