@@ -11,6 +11,8 @@
  *   - the real captures of fixtures/captures concatenated with time shifts (ZONESCOPE_BENCH_REAL bytes,
  *     default 2e8);
  *   - today's template conversations (fixtures/generator/bench.ts, ZONESCOPE_BENCH_BYTES, default 1e9);
+ *   - the first plant-shaped capture as a rotated set of ZONESCOPE_BENCH_ROTATED (10) classic pcap
+ *     files (editcap -c), zonescope with 1 and 2 threads;
  *   - ZONESCOPE_BENCH_SHORT (default 1e6) short Modbus/TCP connections among 20,000 hosts (live
  *     connections in the tens of thousands), once per worker count: peak memory.
  * Then the targets of issues 14 and 13 as ratios. Files go to ZONESCOPE_BENCH_DIR (default
@@ -18,7 +20,7 @@
  * Exit code 1 when a target is missed.
  */
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -35,6 +37,8 @@ const PLANT = (process.env.ZONESCOPE_BENCH_PLANT ?? '1e9,1e10').split(',').map(N
 const REAL = Number(process.env.ZONESCOPE_BENCH_REAL ?? 2e8);
 const TEMPLATE = Number(process.env.ZONESCOPE_BENCH_BYTES ?? 1e9);
 const SHORT = Number(process.env.ZONESCOPE_BENCH_SHORT ?? 1e6);
+/** Files the first plant-shaped capture is also measured as (a rotated set); 0 skips it. */
+const ROTATED = Number(process.env.ZONESCOPE_BENCH_ROTATED ?? 10);
 const HOSTS = 300;
 const SEED = 62443;
 const dir = process.env.ZONESCOPE_BENCH_DIR ?? join(tmpdir(), 'zonescope-bench');
@@ -119,6 +123,23 @@ function once(file: string, label: string, mode: string): Row {
   return { tool: zsLabel(mode), input: `${label}, ${(statSync(file).size / 1e6).toFixed(0)} MB`, s, bytes: statSync(file).size };
 }
 
+/** `source` split into `files` classic pcap files (editcap -c) in a folder beside it, made once; null for 0 files. */
+function rotatedSet(source: string, files: number): { dir: string; bytes: number } | null {
+  if (files <= 0) return null;
+  const dir = `${source}.rotated-${files}`;
+  const marker = `${dir}.done`;
+  const sizeOf = (): number => readdirSync(dir).reduce((n, f) => n + statSync(join(dir, f)).size, 0);
+  if (!(existsSync(marker) && existsSync(dir) && readFileSync(marker, 'utf8') === String(sizeOf()))) {
+    rmSync(dir, { recursive: true, force: true });
+    mkdirSync(dir, { recursive: true });
+    const packets = (JSON.parse(measureOnce(process.execPath, [join(here, 'ingestOnce.js'), source, 'read']).last) as { packets: number }).packets;
+    execFileSync('editcap', ['-F', 'pcap', '-c', String(Math.ceil(packets / files)), source, join(dir, 'part.pcap')]);
+    writeFileSync(marker, String(sizeOf()));
+    log(`generated ${dir} (${readdirSync(dir).length} files)`);
+  }
+  return { dir, bytes: sizeOf() };
+}
+
 function removeStore(file: string): void {
   for (const ext of ['', '-wal', '-shm']) rmSync(`${file}.bench.db${ext}`, { force: true });
 }
@@ -148,6 +169,18 @@ async function main(): Promise<void> {
     checks.push(['plant: 2 threads MB/s / tshark MB/s', vsTshark, '>= 50', vsTshark >= 50]);
     checks.push(['plant: 1 thread time / 2 threads time', one.s.wallMs / two.s.wallMs, '>= 1.7', one.s.wallMs / two.s.wallMs >= 1.7]);
     checks.push(['plant: 2 threads peak RSS (MB)', two.s.maxRssMB ?? NaN, '< 300', (two.s.maxRssMB ?? Infinity) < 300]);
+    // The same capture as a rotated set (10 files, as `editcap -c` or a rotating sensor writes them):
+    // each file read while the one before is finished and committed.
+    const rotated = rotatedSet(plants[0]!.path, ROTATED);
+    if (rotated !== null) {
+      log(`measuring the plant-shaped capture in ${ROTATED} files: ${RUNS} interleaved runs of zonescope, 1 and 2 threads`);
+      const res = interleaved([zs(rotated.dir, 'cli1'), zs(rotated.dir, 'cli2')], RUNS, log);
+      removeStore(rotated.dir);
+      const input = `plant-shaped in ${ROTATED} files, ${(rotated.bytes / 1e6).toFixed(0)} MB`;
+      const r1 = { tool: zsLabel('cli1'), input, s: res.get('zonescope cli1')!, bytes: rotated.bytes };
+      const r2 = { tool: zsLabel('cli2'), input, s: res.get('zonescope cli2')!, bytes: rotated.bytes };
+      rows.push(r1, r2);
+    }
     for (const other of plants.slice(1)) {
       const r = once(other.path, 'plant-shaped', 'cli2');
       rows.push(r);
