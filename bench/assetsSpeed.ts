@@ -81,7 +81,7 @@ function writeStore(path: string, d: ReturnType<typeof build>): void {
     key: `${f.src}|${f.dst}|${f.transport}|${f.port}|${f.protocol}`, src: f.src, dst: f.dst, transport: f.transport, port: f.port,
     protocol: f.protocol, evidence: { syn: f.connections }, packetsToResponder: f.packetsToResponder, packetsToInitiator: f.packetsToInitiator,
     bytesToResponder: f.bytesToResponder, bytesToInitiator: f.bytesToInitiator, connections: f.connections, firstTs: f.firstSeen, lastTs: f.lastSeen,
-    hours: new Map([[Math.floor(f.firstSeen / 3600), [f.packetsToResponder + f.packetsToInitiator, f.bytesToResponder + f.bytesToInitiator] as [number, number]]]),
+    hours: [Math.floor(f.firstSeen / 3600), f.packetsToResponder + f.packetsToInitiator, f.bytesToResponder + f.bytesToInitiator],
     functions: new Map(f.functions.map((fn) => [fnKey(0, fn.code, 0), { space: 0, code: fn.code, variant: 0, requests: fn.requests, responses: fn.responses, exceptions: 0, spaceName: fn.space, name: fn.name, opClass: fn.opClass, days: new Map([[Math.floor(f.firstSeen / 86400), { requests: fn.requests, responses: fn.responses, exceptions: 0 }]]) }])),
     ranges: new Map(), objects: new Map(), attributes: new Map(),
   }) as unknown as FlowDelta);

@@ -14,6 +14,7 @@
  * shards give the same blob in any order, as `count = count + excluded.count` did.
  */
 import type Database from 'better-sqlite3';
+import type { HourCounts } from '../flows/flowDelta.js';
 import type { HourActivity } from './reader.js';
 import { SlotBlobs } from './slotBlobs.js';
 import type { UpsertRows } from './upsertSql.js';
@@ -66,16 +67,17 @@ const SPREAD_MAX = 366 * HOURS_PER_DAY;
 const keys: number[] = [];
 
 /**
- * A flow's hours (FlowDelta.hours: hour -> [packets, bytes], hour = floor(unix seconds / 3600)) as
- * one blob per UTC day, in ascending day order: `emit(day, blob)` for each day it has hours in.
+ * A flow's hours (FlowDelta.hours: [hour, packets, bytes] entries, hour = floor(unix seconds / 3600))
+ * as one blob per UTC day, in ascending day order: `emit(day, blob)` for each day it has hours in.
  * The hours come in the order the flow's connections were folded, not sorted: they are spread out
- * over their days (no sort) unless they span more than a year.
+ * over their days (no sort) unless they span more than a year. An hour given twice adds up.
  */
-export function packFlowHours(hours: ReadonlyMap<number, readonly [number, number]>, emit: (day: number, blob: Buffer) => void): void {
-  if (hours.size === 0) return;
+export function packFlowHours(hours: HourCounts, emit: (day: number, blob: Buffer) => void): void {
+  if (hours.length === 0) return;
   let lo = Infinity;
   let hi = -Infinity;
-  for (const h of hours.keys()) {
+  for (let i = 0; i < hours.length; i += 3) {
+    const h = hours[i]!;
     if (!Number.isInteger(h)) throw new RangeError(`an hour is a whole number (floor(unix seconds / 3600)), not ${h}`);
     if (h < lo) lo = h;
     if (h > hi) hi = h;
@@ -92,11 +94,16 @@ export function packFlowHours(hours: ReadonlyMap<number, readonly [number, numbe
     spreadBytes = new Float64Array(SPREAD_MAX);
   }
   const base = firstDay * HOURS_PER_DAY;
-  for (const [h, [packets, bytes]] of hours) {
-    const i = h - base;
-    spreadOn[i] = 1;
-    spreadPackets[i] = packets;
-    spreadBytes[i] = bytes;
+  for (let e = 0; e < hours.length; e += 3) {
+    const i = hours[e]! - base;
+    if (spreadOn[i] === 0) {
+      spreadOn[i] = 1;
+      spreadPackets[i] = hours[e + 1]!;
+      spreadBytes[i] = hours[e + 2]!;
+    } else {
+      spreadPackets[i] += hours[e + 1]!;
+      spreadBytes[i] += hours[e + 2]!;
+    }
   }
   for (let at = 0; at < span; at += HOURS_PER_DAY) {
     let mask = 0;
@@ -112,28 +119,28 @@ export function packFlowHours(hours: ReadonlyMap<number, readonly [number, numbe
   }
 }
 
-/** packFlowHours for hours spanning more than a year: sorted, then packed day by day. */
-function packSorted(hours: ReadonlyMap<number, readonly [number, number]>, emit: (day: number, blob: Buffer) => void): void {
+/** packFlowHours for hours spanning more than a year: entries sorted by hour, then packed day by day. */
+function packSorted(hours: HourCounts, emit: (day: number, blob: Buffer) => void): void {
   keys.length = 0;
-  for (const h of hours.keys()) keys.push(h);
-  keys.sort((x, y) => x - y);
-  let day = Math.floor(keys[0]! / HOURS_PER_DAY);
+  for (let i = 0; i < hours.length; i += 3) keys.push(i);
+  keys.sort((x, y) => hours[x]! - hours[y]!);
+  let day = Math.floor(hours[keys[0]!]! / HOURS_PER_DAY);
   codec.clear();
-  for (const h of keys) {
+  for (const i of keys) {
+    const h = hours[i]!;
     const d = Math.floor(h / HOURS_PER_DAY);
     if (d !== day) {
       emit(day, codec.pack());
       codec.clear();
       day = d;
     }
-    const [packets, bytes] = hours.get(h)!;
-    codec.add(h - d * HOURS_PER_DAY, packets, bytes);
+    codec.add(h - d * HOURS_PER_DAY, hours[i + 1]!, hours[i + 2]!);
   }
   emit(day, codec.pack());
 }
 
 /** Add a flow's hours to the pending day-hours upsert rows (dayHoursUpsertSql): flow_id, day, blob a row. */
-export function addFlowHourRows(rows: UpsertRows, flowId: number, hours: ReadonlyMap<number, readonly [number, number]>): void {
+export function addFlowHourRows(rows: UpsertRows, flowId: number, hours: HourCounts): void {
   packFlowHours(hours, (day, blob) => {
     rows.values.push(flowId, day, blob);
     rows.added();

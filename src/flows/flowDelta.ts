@@ -46,6 +46,61 @@ export interface FlowObjectDelta {
   writes: number;
 }
 
+/**
+ * A flow's packets and bytes per hour: flat [hour, packets, bytes, hour, packets, bytes, ...], hour =
+ * floor(unix seconds / 3600), each hour at most once, in no particular order (the order the flow's
+ * connections were folded: nearly ascending). One dense list of numbers rather than a Map of
+ * [packets, bytes] pairs: no object per hour and flow (a plant's flow gains an hour at most folds),
+ * and a part's hours cross from a worker thread as one array.
+ */
+export type HourCounts = number[];
+
+/** Entries past which an hour is found through an index (hourIndexOf) rather than by a scan from the end. */
+const HOUR_SCAN_MAX = 64;
+
+/**
+ * Add `packets` and `bytes` of hour `h` to `hours`: into its entry when it has one, else a new entry
+ * at the end. Returns the entry's index (of its hour). `index` (hour -> entry index, for long lists:
+ * hourIndexOf) is kept up to date when given.
+ */
+export function addHourCounts(hours: HourCounts, h: number, packets: number, bytes: number, index: Map<number, number> | null = null): number {
+  const i = findHour(hours, h, index);
+  if (i >= 0) {
+    hours[i + 1] += packets;
+    hours[i + 2] += bytes;
+    return i;
+  }
+  const at = hours.length;
+  hours.push(h, packets, bytes);
+  index?.set(h, at);
+  return at;
+}
+
+/** The index of hour `h`'s entry in `hours`, -1 when it has none (through `index` when given, else a scan from the end). */
+export function findHour(hours: HourCounts, h: number, index: Map<number, number> | null = null): number {
+  if (index !== null) return index.get(h) ?? -1;
+  for (let i = hours.length - 3; i >= 0; i -= 3) if (hours[i] === h) return i;
+  return -1;
+}
+
+/**
+ * An index of `hours` (hour -> entry index) when it is, or with `adding` more entries may grow, long
+ * enough that scanning it costs more than the index; else null.
+ */
+export function hourIndexOf(hours: HourCounts, adding = 0): Map<number, number> | null {
+  if (hours.length + 3 * adding <= 3 * HOUR_SCAN_MAX) return null;
+  const m = new Map<number, number>();
+  for (let i = 0; i < hours.length; i += 3) m.set(hours[i]!, i);
+  return m;
+}
+
+/** The hours as [hour, packets, bytes] entries, ascending (tests, reports of a delta). */
+export function hourEntries(hours: HourCounts): Array<[number, number, number]> {
+  const out: Array<[number, number, number]> = [];
+  for (let i = 0; i < hours.length; i += 3) out.push([hours[i]!, hours[i + 1]!, hours[i + 2]!]);
+  return out.sort((a, b) => a[0] - b[0]);
+}
+
 export interface FlowDelta {
   key: string;
   src: string;
@@ -61,8 +116,8 @@ export interface FlowDelta {
   connections: number;
   firstTs: number;
   lastTs: number;
-  /** hour (since epoch) -> [packets, bytes] */
-  hours: Map<number, [number, number]>;
+  /** packets and bytes per hour (since epoch): see HourCounts */
+  hours: HourCounts;
   /** by fnKey(space, code, variant) */
   functions: Map<number, FlowFunctionDelta>;
   /** rangeKey -> requests */
@@ -273,12 +328,11 @@ export function mergeFlowDelta(into: FlowDelta, from: FlowDelta): void {
   for (const [ev, n] of Object.entries(from.evidence) as Array<[InitiatorEvidence, number]>) {
     into.evidence[ev] = (into.evidence[ev] ?? 0) + n;
   }
-  for (const [h, [p, by]] of from.hours) {
-    const e = into.hours.get(h);
-    if (e) {
-      e[0] += p;
-      e[1] += by;
-    } else into.hours.set(h, [p, by]);
+  const hs = from.hours;
+  if (into.hours.length === 0) for (let i = 0; i < hs.length; i++) into.hours.push(hs[i]!);
+  else {
+    const index = hourIndexOf(into.hours, hs.length / 3);
+    for (let i = 0; i < hs.length; i += 3) addHourCounts(into.hours, hs[i]!, hs[i + 1]!, hs[i + 2]!, index);
   }
   for (const [k, f] of from.functions) addFunction(into.functions, k, f);
   for (const [k, n] of from.ranges) into.ranges.set(k, (into.ranges.get(k) ?? 0) + n);
@@ -296,7 +350,7 @@ export function emptyFlowDelta(f: Pick<FlowDelta, 'key' | 'src' | 'dst' | 'trans
     key: f.key, src: f.src, dst: f.dst, transport: f.transport, port: f.port, protocol: f.protocol,
     evidence: {}, packetsToResponder: 0, packetsToInitiator: 0, bytesToResponder: 0, bytesToInitiator: 0, connections: 0,
     firstTs: f.firstTs, lastTs: f.lastTs,
-    hours: new Map(), functions: new Map(), ranges: new Map(), objects: new Map(), attributes: new Map(),
+    hours: [], functions: new Map(), ranges: new Map(), objects: new Map(), attributes: new Map(),
   };
 }
 

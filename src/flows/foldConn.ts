@@ -18,6 +18,8 @@ import type { InitiatorDecider } from './decideInitiator.js';
 import {
   addDay,
   emptyFlowDelta,
+  findHour,
+  hourIndexOf,
   newProtocolStats,
   type FlowDelta,
   type FlowFunctionDelta,
@@ -131,11 +133,13 @@ interface ObjectNames {
 interface FlowSlot {
   readonly delta: FlowDelta;
   /**
-   * The hour of `hourEntry` (-1 none) and the delta's hours entry of it: connections are folded
-   * in time order, so the next fold of the flow is nearly always the same hour.
+   * The hour of `hourAt` (-1 none) and the index of its entry in the delta's hours: connections are
+   * folded in time order, so the next fold of the flow is nearly always the same hour.
    */
   hour: number;
-  hourEntry: [number, number] | null;
+  hourAt: number;
+  /** The delta's hours indexed by hour, once they are many (hourIndexOf); null while a scan is cheaper. */
+  hourIndex: Map<number, number> | null;
   /**
    * The latest hour in the delta's hours (-1 none): a later hour is new to it without a lookup
    * (most folds of a flow bring a new hour, nearly always the latest).
@@ -277,7 +281,7 @@ export class FlowFolder {
           key: conn.flowKey, src: this.hosts.ip(conn, initIsA), dst: this.hosts.ip(conn, !initIsA), transport, port: conn.respPort, protocol: conn.protocol,
           firstTs: conn.deltaFirstTs, lastTs: conn.lastTs,
         });
-        s = { delta, hour: -1, hourEntry: null, maxHour: -1, fns: new Map(), firstFn: null, objects: new Map(), firstObject: null, attributes: new Map() };
+        s = { delta, hour: -1, hourAt: -1, hourIndex: null, maxHour: -1, fns: new Map(), firstFn: null, objects: new Map(), firstObject: null, attributes: new Map() };
         this.flows.set(conn.flowKey, s);
         this.entries++;
         if (ke !== null) {
@@ -356,23 +360,27 @@ export class FlowFolder {
 
   /** Add `pkts` packets and `bytes` bytes of hour `hour` to a flow's delta. */
   private addHour(s: FlowSlot, hour: number, pkts: number, bytes: number): void {
-    let e = s.hourEntry;
-    if (s.hour !== hour || e === null) {
-      const hours = s.delta.hours;
-      e = hour > s.maxHour ? null : (hours.get(hour) ?? null);
-      if (e === null) {
-        hours.set(hour, (e = [pkts, bytes]));
+    const hours = s.delta.hours;
+    let i = s.hourAt;
+    if (s.hour !== hour || i < 0) {
+      // A later hour than any is new to the delta without a search.
+      if (hour <= s.maxHour) {
+        if (s.hourIndex === null) s.hourIndex = hourIndexOf(hours);
+        i = findHour(hours, hour, s.hourIndex);
+      } else i = -1;
+      s.hour = hour;
+      if (i < 0) {
+        s.hourAt = hours.length;
+        s.hourIndex?.set(hour, hours.length);
+        hours.push(hour, pkts, bytes);
         this.entries++;
-        s.hour = hour;
-        s.hourEntry = e;
         if (hour > s.maxHour) s.maxHour = hour;
         return;
       }
-      s.hour = hour;
-      s.hourEntry = e;
+      s.hourAt = i;
     }
-    e[0] += pkts;
-    e[1] += bytes;
+    hours[i + 1] += pkts;
+    hours[i + 2] += bytes;
   }
 
   /**

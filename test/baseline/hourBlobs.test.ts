@@ -10,7 +10,7 @@ import Database from 'better-sqlite3';
 import { Baseline } from '../../src/baseline/baseline.js';
 import { BaselineReader } from '../../src/baseline/reader.js';
 import { addDayHours, decodeDayHours, encodeDayHours, packFlowHours, readFlowHours } from '../../src/baseline/hourBlobs.js';
-import { cloneFlowDelta, mergeFlowDelta, newFrameCounters, type FlowBatch, type FlowDelta } from '../../src/flows/flowDelta.js';
+import { addHourCounts, cloneFlowDelta, hourEntries, mergeFlowDelta, newFrameCounters, type FlowBatch, type FlowDelta } from '../../src/flows/flowDelta.js';
 import { sampleFlow } from '../flows/sampleDeltas.js';
 
 /** A small deterministic generator (mulberry32). */
@@ -102,9 +102,11 @@ describe('packFlowHours', () => {
     }
     return [...byDay];
   }
+  /** FlowDelta.hours of the map's hours, in the map's order. */
+  const counts = (hours: Map<number, [number, number]>): number[] => [...hours].flatMap(([h, [p, b]]) => [h, p, b]);
   const packed = (hours: Map<number, [number, number]>): Array<[number, Array<[number, number, number]> | null]> => {
     const out: Array<[number, Array<[number, number, number]> | null]> = [];
-    packFlowHours(hours, (day, blob) => out.push([day, decodeDayHours(blob)]));
+    packFlowHours(counts(hours), (day, blob) => out.push([day, decodeDayHours(blob)]));
     return out;
   };
 
@@ -125,7 +127,17 @@ describe('packFlowHours', () => {
   });
 
   test('packFlowHours(a fractional hour) throws', () => {
-    expect(() => packFlowHours(new Map([[1.5, [1, 1]]]), () => undefined)).toThrow(RangeError);
+    expect(() => packFlowHours([1.5, 1, 1], () => undefined)).toThrow(RangeError);
+  });
+
+  test('packFlowHours(an hour given twice) adds the two up, within a year and past it', () => {
+    const once = (hs: number[]): Array<[number, Array<[number, number, number]> | null]> => {
+      const out: Array<[number, Array<[number, number, number]> | null]> = [];
+      packFlowHours(hs, (day, blob) => out.push([day, decodeDayHours(blob)]));
+      return out;
+    };
+    expect(once([491000, 1, 10, 491001, 2, 20, 491000, 3, 30])).toEqual(once([491000, 4, 40, 491001, 2, 20]));
+    expect(once([491000, 1, 10, 491000 + 24 * 400, 2, 20, 491000, 3, 30])).toEqual([[Math.floor(491000 / 24), [[491000 % 24, 4, 40]]], [Math.floor((491000 + 24 * 400) / 24), [[491000 % 24, 2, 20]]]]);
   });
 });
 
@@ -145,7 +157,7 @@ describe('the store\'s day hours', () => {
     const r = rng(seed);
     return [1, 2, 3, 4].map((n) => {
       const f = sampleFlow(n);
-      for (let i = 0; i < 40; i++) f.hours.set(491000 + Math.floor(r() * 24 * 5), [Math.floor(r() * 500), Math.floor(r() * 90000)]);
+      for (let i = 0; i < 40; i++) addHourCounts(f.hours, 491000 + Math.floor(r() * 24 * 5), Math.floor(r() * 500), Math.floor(r() * 90000));
       return f;
     });
   }
@@ -169,7 +181,7 @@ describe('the store\'s day hours', () => {
     const ps = parts(3);
     const want = cloneFlowDelta(ps[0]!);
     for (const p of ps.slice(1)) mergeFlowDelta(want, p);
-    const wantHours = [...want.hours].sort((a, b) => a[0] - b[0]).map(([h, [p, b]]) => [h, p, b]);
+    const wantHours = hourEntries(want.hours);
     const a = write('forward', ps);
     const b = write('backward', [...ps].reverse());
     const c = write('shuffled', [ps[2]!, ps[0]!, ps[3]!, ps[1]!]);

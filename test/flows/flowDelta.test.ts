@@ -2,7 +2,9 @@ import {
   FLOW_RULES,
   SCAN_RULES,
   SHARD_SCAN_RULES,
+  addHourCounts,
   cloneFlowDelta,
+  hourEntries,
   mergeCounters,
   mergeFlowDelta,
   type FlowDelta,
@@ -33,13 +35,37 @@ describe('flowDelta', () => {
     expect([a.packetsToResponder, a.packetsToInitiator, a.bytesToResponder, a.bytesToInitiator, a.connections]).toEqual([3, 6, 9, 12, 15]);
     expect([a.firstTs, a.lastTs]).toEqual([1000, 4000]);
     expect(a.evidence).toEqual({ syn: 3, port: 6 });
-    expect(a.hours.get(491000)).toEqual([18, 21]);
+    expect(hourEntries(a.hours)).toEqual([[491000, 18, 21]]);
     const fn = a.functions.get(3)!;
     expect([fn.requests, fn.responses, fn.exceptions]).toEqual([24, 27, 30]);
     expect([...fn.days]).toEqual([[20454, { requests: 8, responses: 9, exceptions: 10 }], [20455, { requests: 16, responses: 18, exceptions: 20 }]]);
     expect(a.ranges.get(12345)).toBe(33);
     expect(a.objects.get('unit\u0000unit 1')).toEqual({ spaceName: 'unit', key: 'unit 1', reads: 36, writes: 39 });
     expect([...a.attributes.get('k')!].sort()).toEqual(['v1', 'v2']);
+  });
+
+  test.each([10, 40, 200])('mergeFlowDelta(deltas of %i hours each, partly the same hours) gives each hour once, its counts summed', (n) => {
+    let seed = n;
+    const r = (): number => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
+    const want = new Map<number, [number, number]>();
+    const deltas = [1, 2, 3].map((k) => {
+      const f = sampleFlow(k);
+      f.hours.length = 0;
+      for (let i = 0; i < n; i++) {
+        const h = 491000 + Math.floor(r() * n * 2);
+        const p = Math.floor(r() * 100);
+        addHourCounts(f.hours, h, p, 10 * p);
+        const e = want.get(h) ?? [0, 0];
+        want.set(h, [e[0] + p, e[1] + 10 * p]);
+      }
+      return f;
+    });
+    const into = cloneFlowDelta(deltas[0]!);
+    mergeFlowDelta(into, deltas[1]!);
+    mergeFlowDelta(into, deltas[2]!);
+    const expected = [...want].sort((a, b) => a[0] - b[0]).map(([h, [p, b]]) => [h, p, b]);
+    expect(hourEntries(into.hours)).toEqual(expected);
+    expect(into.hours.length).toBe(3 * want.size);
   });
 
   test('mergeFlowDelta is order independent: a + b equals b + a', () => {
@@ -57,7 +83,7 @@ describe('flowDelta', () => {
     mergeFlowDelta(c, sampleFlow(1));
     expect(f.functions.get(3)!.requests).toBe(8);
     expect(f.functions.get(3)!.days.get(20454)!.requests).toBe(8);
-    expect(f.hours.get(491000)).toEqual([6, 7]);
+    expect(hourEntries(f.hours)).toEqual([[491000, 6, 7]]);
     expect(f.objects.get('unit\u0000unit 1')!.reads).toBe(12);
     expect(f.attributes.get('k')!.size).toBe(1);
     expect(c.functions.get(3)!.requests).toBe(16);

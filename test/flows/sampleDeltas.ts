@@ -10,7 +10,7 @@ export function sampleFlow(n: number, day = 20454, hour = 491000): FlowDelta {
   f.bytesToInitiator = 4 * n;
   f.connections = 5 * n;
   f.evidence = { syn: n, port: 2 * n };
-  f.hours.set(hour, [6 * n, 7 * n]);
+  f.hours.push(hour, 6 * n, 7 * n);
   f.functions.set(3, {
     space: 0, code: 3, variant: 0, spaceName: 'function', name: 'READ_HOLDING_REGISTERS', opClass: 'read',
     requests: 8 * n, responses: 9 * n, exceptions: 10 * n,
