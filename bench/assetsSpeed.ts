@@ -82,7 +82,7 @@ function writeStore(path: string, d: ReturnType<typeof build>): void {
     protocol: f.protocol, evidence: { syn: f.connections }, packetsToResponder: f.packetsToResponder, packetsToInitiator: f.packetsToInitiator,
     bytesToResponder: f.bytesToResponder, bytesToInitiator: f.bytesToInitiator, connections: f.connections, firstTs: f.firstSeen, lastTs: f.lastSeen,
     hours: [Math.floor(f.firstSeen / 3600), f.packetsToResponder + f.packetsToInitiator, f.bytesToResponder + f.bytesToInitiator],
-    functions: new Map(f.functions.map((fn) => [fnKey(0, fn.code, 0), { space: 0, code: fn.code, variant: 0, requests: fn.requests, responses: fn.responses, exceptions: 0, spaceName: fn.space, name: fn.name, opClass: fn.opClass, days: new Map([[Math.floor(f.firstSeen / 86400), { requests: fn.requests, responses: fn.responses, exceptions: 0 }]]) }])),
+    functions: new Map(f.functions.map((fn) => [fnKey(0, fn.code, 0), { space: 0, code: fn.code, variant: 0, requests: fn.requests, responses: fn.responses, exceptions: 0, spaceName: fn.space, name: fn.name, opClass: fn.opClass, days: [Math.floor(f.firstSeen / 86400), fn.requests, fn.responses, 0] }])),
     ranges: new Map(), objects: new Map(), attributes: new Map(),
   }) as unknown as FlowDelta);
   const batch: FlowBatch = {

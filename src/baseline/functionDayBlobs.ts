@@ -11,7 +11,7 @@
  * batches and shards give the same bytes in any order.
  */
 import type Database from 'better-sqlite3';
-import type { FlowFunctionDelta, FnDayCounts } from '../flows/flowDelta.js';
+import type { FlowFunctionDelta, FnDays } from '../flows/flowDelta.js';
 import type { FlowFunction } from './reader.js';
 import { SlotBlobs } from './slotBlobs.js';
 import { usableDay } from './storeTimes.js';
@@ -41,34 +41,37 @@ export function decodeFunctionDays(blob: unknown): number[][] | null {
   return codec.unpack(blob);
 }
 
-const keys: number[] = [];
+const order: number[] = [];
 
 /**
- * A function's days (FlowFunctionDelta.days: day -> counts, day = floor(unix seconds / 86400)) as one
- * blob per 32-day block, blocks ascending: `emit(firstDay, blob)` for each block it has days in.
+ * A function's days (FlowFunctionDelta.days: [day, requests, responses, exceptions] entries, day =
+ * floor(unix seconds / 86400)) as one blob per 32-day block, blocks ascending: `emit(firstDay, blob)`
+ * for each block it has days in. A day given twice adds up.
  */
-export function packFunctionDays(days: ReadonlyMap<number, FnDayCounts>, emit: (firstDay: number, blob: Buffer) => void): void {
-  if (days.size === 0) return;
-  keys.length = 0;
+export function packFunctionDays(days: FnDays, emit: (firstDay: number, blob: Buffer) => void): void {
+  if (days.length === 0) return;
+  order.length = 0;
   let sorted = true;
   let last = -Infinity;
-  for (const d of days.keys()) {
+  for (let i = 0; i < days.length; i += 4) {
+    const d = days[i]!;
     if (!Number.isInteger(d)) throw new RangeError(`a day is a whole number (floor(unix seconds / 86400)), not ${d}`);
     if (d < last) sorted = false;
-    keys.push((last = d));
+    last = d;
+    order.push(i);
   }
-  if (!sorted) keys.sort((x, y) => x - y);
-  let block = Math.floor(keys[0]! / DAYS_PER_BLOCK);
+  if (!sorted) order.sort((x, y) => days[x]! - days[y]!);
+  let block = Math.floor(days[order[0]!]! / DAYS_PER_BLOCK);
   codec.clear();
-  for (const d of keys) {
+  for (const i of order) {
+    const d = days[i]!;
     const b = Math.floor(d / DAYS_PER_BLOCK);
     if (b !== block) {
       emit(block * DAYS_PER_BLOCK, codec.pack());
       codec.clear();
       block = b;
     }
-    const n = days.get(d)!;
-    codec.add(d - b * DAYS_PER_BLOCK, n.requests, n.responses, n.exceptions);
+    codec.add(d - b * DAYS_PER_BLOCK, days[i + 1]!, days[i + 2]!, days[i + 3]!);
   }
   emit(block * DAYS_PER_BLOCK, codec.pack());
 }

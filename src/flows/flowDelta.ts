@@ -33,8 +33,8 @@ export interface FlowFunctionDelta extends FnDayCounts {
   spaceName: string;
   name: string;
   opClass: FunctionClass;
-  /** the same counts split by UTC day: they add up to the totals */
-  days: Map<number, FnDayCounts>;
+  /** the same counts split by UTC day (see FnDays): they add up to the totals */
+  days: FnDays;
 }
 
 export interface FlowObjectDelta {
@@ -55,8 +55,52 @@ export interface FlowObjectDelta {
  */
 export type HourCounts = number[];
 
-/** Entries past which an hour is found through an index (hourIndexOf) rather than by a scan from the end. */
-const HOUR_SCAN_MAX = 64;
+/**
+ * A function's counts per UTC day: flat [day, requests, responses, exceptions, ...], day = floor(unix
+ * seconds / 86400), each day at most once, in the order they came (as HourCounts, for the same reasons).
+ */
+export type FnDays = number[];
+
+/** Entries past which an entry is found through an index (entryIndexOf) rather than by a scan from the end. */
+const SCAN_MAX = 64;
+
+/**
+ * The index of key `k`'s entry in a flat list of `stride`-number entries (HourCounts, FnDays), -1
+ * when it has none: through `index` (key -> entry index) when given, else by a scan from the end.
+ */
+export function findEntry(list: readonly number[], stride: number, k: number, index: Map<number, number> | null = null): number {
+  if (index !== null) return index.get(k) ?? -1;
+  for (let i = list.length - stride; i >= 0; i -= stride) if (list[i] === k) return i;
+  return -1;
+}
+
+/**
+ * An index of a flat list (key -> entry index) when it is, or with `adding` more entries may grow,
+ * long enough that scanning it costs more than the index; else null.
+ */
+export function entryIndexOf(list: readonly number[], stride: number, adding = 0): Map<number, number> | null {
+  if (list.length + stride * adding <= stride * SCAN_MAX) return null;
+  const m = new Map<number, number>();
+  for (let i = 0; i < list.length; i += stride) m.set(list[i]!, i);
+  return m;
+}
+
+/** Add `from`'s entries into `into` (flat lists of `stride` numbers: a key, then counters), key by key. */
+export function mergeEntries(into: number[], from: readonly number[], stride: number): void {
+  if (into.length === 0) {
+    for (let i = 0; i < from.length; i++) into.push(from[i]!);
+    return;
+  }
+  const index = entryIndexOf(into, stride, from.length / stride);
+  for (let j = 0; j < from.length; j += stride) {
+    const i = findEntry(into, stride, from[j]!, index);
+    if (i >= 0) for (let c = 1; c < stride; c++) into[i + c] += from[j + c]!;
+    else {
+      index?.set(from[j]!, into.length);
+      for (let c = 0; c < stride; c++) into.push(from[j + c]!);
+    }
+  }
+}
 
 /**
  * Add `packets` and `bytes` of hour `h` to `hours`: into its entry when it has one, else a new entry
@@ -64,7 +108,7 @@ const HOUR_SCAN_MAX = 64;
  * hourIndexOf) is kept up to date when given.
  */
 export function addHourCounts(hours: HourCounts, h: number, packets: number, bytes: number, index: Map<number, number> | null = null): number {
-  const i = findHour(hours, h, index);
+  const i = findEntry(hours, 3, h, index);
   if (i >= 0) {
     hours[i + 1] += packets;
     hours[i + 2] += bytes;
@@ -76,22 +120,14 @@ export function addHourCounts(hours: HourCounts, h: number, packets: number, byt
   return at;
 }
 
-/** The index of hour `h`'s entry in `hours`, -1 when it has none (through `index` when given, else a scan from the end). */
+/** The index of hour `h`'s entry in `hours`, -1 when it has none. */
 export function findHour(hours: HourCounts, h: number, index: Map<number, number> | null = null): number {
-  if (index !== null) return index.get(h) ?? -1;
-  for (let i = hours.length - 3; i >= 0; i -= 3) if (hours[i] === h) return i;
-  return -1;
+  return findEntry(hours, 3, h, index);
 }
 
-/**
- * An index of `hours` (hour -> entry index) when it is, or with `adding` more entries may grow, long
- * enough that scanning it costs more than the index; else null.
- */
+/** An index of `hours` by hour once it is long (entryIndexOf), else null. */
 export function hourIndexOf(hours: HourCounts, adding = 0): Map<number, number> | null {
-  if (hours.length + 3 * adding <= 3 * HOUR_SCAN_MAX) return null;
-  const m = new Map<number, number>();
-  for (let i = 0; i < hours.length; i += 3) m.set(hours[i]!, i);
-  return m;
+  return entryIndexOf(hours, 3, adding);
 }
 
 /** The hours as [hour, packets, bytes] entries, ascending (tests, reports of a delta). */
@@ -99,6 +135,13 @@ export function hourEntries(hours: HourCounts): Array<[number, number, number]> 
   const out: Array<[number, number, number]> = [];
   for (let i = 0; i < hours.length; i += 3) out.push([hours[i]!, hours[i + 1]!, hours[i + 2]!]);
   return out.sort((a, b) => a[0] - b[0]);
+}
+
+/** The days as [day, counts] entries in their order (tests, reports of a delta). */
+export function dayEntries(days: FnDays): Array<[number, FnDayCounts]> {
+  const out: Array<[number, FnDayCounts]> = [];
+  for (let i = 0; i < days.length; i += 4) out.push([days[i]!, { requests: days[i + 1]!, responses: days[i + 2]!, exceptions: days[i + 3]! }]);
+  return out;
 }
 
 export interface FlowDelta {
@@ -298,21 +341,25 @@ export function mergeCounters<T extends object>(rules: MergeRules<T>, into: T, f
 const ruleEntries = new WeakMap<object, Array<[string, MergeRule]>>();
 
 /** Add day counts `n` of `day` into a function delta's days. */
-export function addDay(days: Map<number, FnDayCounts>, day: number, n: FnDayCounts): void {
-  const e = days.get(day);
-  if (e) mergeCounters(FUNCTION_RULES, e, n);
-  else days.set(day, { requests: n.requests, responses: n.responses, exceptions: n.exceptions });
+export function addDay(days: FnDays, day: number, n: FnDayCounts): void {
+  const i = findEntry(days, 4, day);
+  if (i < 0) days.push(day, n.requests, n.responses, n.exceptions);
+  else {
+    days[i + 1] += n.requests;
+    days[i + 2] += n.responses;
+    days[i + 3] += n.exceptions;
+  }
 }
 
 /** Add function delta `f` (counts and days) into `m` under key `k`. */
 export function addFunction(m: Map<number, FlowFunctionDelta>, k: number, f: FlowFunctionDelta): void {
   let e = m.get(k);
   if (e === undefined) {
-    e = { ...f, requests: 0, responses: 0, exceptions: 0, days: new Map() };
+    e = { ...f, requests: 0, responses: 0, exceptions: 0, days: [] };
     m.set(k, e);
   }
   mergeCounters(FUNCTION_RULES, e, f);
-  for (const [day, n] of f.days) addDay(e.days, day, n);
+  mergeEntries(e.days, f.days, 4);
 }
 
 /** Add object delta `o` into `m` under key `k`. */
@@ -328,12 +375,7 @@ export function mergeFlowDelta(into: FlowDelta, from: FlowDelta): void {
   for (const [ev, n] of Object.entries(from.evidence) as Array<[InitiatorEvidence, number]>) {
     into.evidence[ev] = (into.evidence[ev] ?? 0) + n;
   }
-  const hs = from.hours;
-  if (into.hours.length === 0) for (let i = 0; i < hs.length; i++) into.hours.push(hs[i]!);
-  else {
-    const index = hourIndexOf(into.hours, hs.length / 3);
-    for (let i = 0; i < hs.length; i += 3) addHourCounts(into.hours, hs[i]!, hs[i + 1]!, hs[i + 2]!, index);
-  }
+  mergeEntries(into.hours, from.hours, 3);
   for (const [k, f] of from.functions) addFunction(into.functions, k, f);
   for (const [k, n] of from.ranges) into.ranges.set(k, (into.ranges.get(k) ?? 0) + n);
   for (const [k, o] of from.objects) addObject(into.objects, k, o);

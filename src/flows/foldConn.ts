@@ -16,15 +16,16 @@ import { decodeRangeKey, type Conn, type FnCounter, type ObjectCounter } from '.
 import type { ConnHosts } from './connHosts.js';
 import type { InitiatorDecider } from './decideInitiator.js';
 import {
-  addDay,
   emptyFlowDelta,
+  entryIndexOf,
+  findEntry,
   findHour,
   hourIndexOf,
   newProtocolStats,
   type FlowDelta,
   type FlowFunctionDelta,
   type FlowObjectDelta,
-  type FnDayCounts,
+  type FnDays,
   type ProtocolStatsDelta,
 } from './flowDelta.js';
 import { EVENT_FIRST, addFirst, mergeEvents, type ConnEvent, type EventDelta, type EventKind } from './eventDelta.js';
@@ -51,8 +52,7 @@ export function renderObjectKey(d: Dissector | null, o: ObjectCounter): string {
 export function describeFunction(d: Dissector | null, c: FnCounter, day: number): FlowFunctionDelta {
   const info = d ? d.describe(c.space, c.code, c.variant) : { name: unknownName(c.code), opClass: 'other' as const };
   const spaceName = d?.spaces[c.space] ?? String(c.space);
-  const days = new Map<number, FnDayCounts>();
-  addDay(days, day, c);
+  const days: FnDays = [day, c.requests, c.responses, c.exceptions];
   return {
     space: c.space, code: c.code, variant: c.variant, requests: c.requests, responses: c.responses, exceptions: c.exceptions,
     spaceName, name: info.name, opClass: info.opClass, days,
@@ -170,9 +170,11 @@ interface FnSlot {
   /** the key of fn in the delta's functions */
   readonly k: number;
   readonly fn: FlowFunctionDelta;
-  /** The day of `counts` and fn.days' entry of it (the same object). */
+  /** The day of `dayAt` and the index of its entry in fn.days. */
   day: number;
-  counts: FnDayCounts;
+  dayAt: number;
+  /** fn.days indexed by day, once they are many (entryIndexOf); null while a scan is cheaper. */
+  dayIndex: Map<number, number> | null;
   /** The latest day in fn.days (a later day is new to it without a lookup). */
   maxDay: number;
   /** The function that followed this one in the last fold that had both (see FlowSlot.firstFn). */
@@ -394,7 +396,7 @@ export class FlowFolder {
       if (found === undefined) {
         const fn = describeFunction(d, c, day);
         s.delta.functions.set(k, fn);
-        fs = { k, fn, day, counts: fn.days.get(day)!, maxDay: day, next: null };
+        fs = { k, fn, day, dayAt: 0, dayIndex: null, maxDay: day, next: null };
         s.fns.set(k, fs);
         this.entries++;
         if (prev === null) s.firstFn = fs;
@@ -409,23 +411,28 @@ export class FlowFolder {
     fn.requests += c.requests;
     fn.responses += c.responses;
     fn.exceptions += c.exceptions;
-    let n = fs.counts;
+    const days = fn.days;
+    let i = fs.dayAt;
     if (fs.day !== day) {
-      const m = day > fs.maxDay ? undefined : fn.days.get(day);
-      if (m === undefined) {
-        fn.days.set(day, (n = { requests: c.requests, responses: c.responses, exceptions: c.exceptions }));
-        fs.day = day;
-        fs.counts = n;
+      // A later day than any is new to the function without a search.
+      if (day <= fs.maxDay) {
+        if (fs.dayIndex === null) fs.dayIndex = entryIndexOf(days, 4);
+        i = findEntry(days, 4, day, fs.dayIndex);
+      } else i = -1;
+      fs.day = day;
+      if (i < 0) {
+        fs.dayAt = days.length;
+        fs.dayIndex?.set(day, days.length);
+        days.push(day, c.requests, c.responses, c.exceptions);
         if (day > fs.maxDay) fs.maxDay = day;
         this.entries++;
         return fs;
       }
-      fs.day = day;
-      fs.counts = n = m;
+      fs.dayAt = i;
     }
-    n.requests += c.requests;
-    n.responses += c.responses;
-    n.exceptions += c.exceptions;
+    days[i + 1] += c.requests;
+    days[i + 2] += c.responses;
+    days[i + 3] += c.exceptions;
     return fs;
   }
 

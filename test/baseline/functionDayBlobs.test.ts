@@ -10,14 +10,14 @@ import Database from 'better-sqlite3';
 import { Baseline } from '../../src/baseline/baseline.js';
 import { BaselineReader, type FlowFunction } from '../../src/baseline/reader.js';
 import { addFunctionDays, decodeFunctionDays, encodeFunctionDays, packFunctionDays, windowFunctions } from '../../src/baseline/functionDayBlobs.js';
-import { newFrameCounters, type FlowBatch, type FlowDelta, type FnDayCounts } from '../../src/flows/flowDelta.js';
+import { addDay, newFrameCounters, type FlowBatch, type FlowDelta, type FnDayCounts } from '../../src/flows/flowDelta.js';
 import { sampleFlow } from '../flows/sampleDeltas.js';
 
 const counts = (n: number): FnDayCounts => ({ requests: n, responses: 2 * n, exceptions: n % 3 });
 
 describe('function day blocks', () => {
   test('packFunctionDays(days in any order, across blocks, negative days) emits one blob per 32-day block, blocks ascending', () => {
-    const days = new Map<number, FnDayCounts>([[20490, counts(5)], [20454, counts(1)], [20447, counts(2)], [20448, counts(3)], [-1, counts(4)]]);
+    const days = ([[20490, counts(5)], [20454, counts(1)], [20447, counts(2)], [20448, counts(3)], [-1, counts(4)]] as const).flatMap(([d, n]) => [d, n.requests, n.responses, n.exceptions]);
     const out: Array<[number, number[][] | null]> = [];
     packFunctionDays(days, (first, blob) => out.push([first, decodeFunctionDays(blob)]));
     expect(out).toEqual([
@@ -55,8 +55,8 @@ describe('the store\'s function day blocks', () => {
   const parts = (): FlowDelta[] => [1, 2, 3].map((n) => {
     const f = sampleFlow(n, DAY, DAY * 24 + 5); // its hour on DAY
     const fn = f.functions.get(3)!;
-    fn.days.set(DAY + 10 * n, counts(n));
-    fn.days.set(DAY - 40, counts(7 * n));
+    addDay(fn.days, DAY + 10 * n, counts(n));
+    addDay(fn.days, DAY - 40, counts(7 * n));
     return f;
   });
   function write(name: string, ps: FlowDelta[]): { rows: unknown[]; read: (since: number, until: number) => FlowFunction[] } {

@@ -8,6 +8,7 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { writeShortConnCapture } from '../../fixtures/generator/benchShortConns.js';
 import { BaselineReader } from '../../src/baseline/reader.js';
 import { capturePath, REPO_ROOT } from '../util/captures.js';
 import { hasNoStack, startZonescope, zonescope, zonescopeShell } from '../util/cli.js';
@@ -221,13 +222,18 @@ describe('signals', () => {
 
   test('zonescope ingest on an 80-column terminal: the whole progress line fits (ETA shown); Ctrl-C clears it before the message', () => {
     const db = join(tmp, 'pty.db');
+    // After the demo, a capture of 150,000 short connections (about a second of ingest): the run is
+    // still going when Ctrl-C comes, however fast the demo itself is ingested.
+    const runway = join(tmp, 'runway.pcap');
+    writeShortConnCapture(runway, { connections: 150_000, hosts: 2000, servers: 100, spacingUs: 300, seed: 7 });
     const zs = `'${process.execPath}' '${join(REPO_ROOT, 'bin', 'zonescope.js')}'`;
     const bin = process.env.ZONESCOPE_BIN ? `'${process.execPath}' '${process.env.ZONESCOPE_BIN}'` : zs;
     // Interrupted once the first capture is committed: planning (which inflates new gzip captures for their content identity) is over and the bar is drawn.
     const committed = "const D=require('better-sqlite3'); const d=new D(process.argv[1],{readonly:true}); process.exit(d.prepare('SELECT count(*) AS n FROM captures').get().n>0?0:1)";
-    const inner = `stty cols 80; ${bin} ingest '${DEMO}' --db '${db}' & pid=$!; while [ ! -e '${db}-wal' ]; do sleep 0.05; done; until '${process.execPath}' -e "${committed}" '${db}' 2>/dev/null; do sleep 0.1; done; sleep 0.3; kill -INT $pid; wait $pid; echo EXIT=$?`;
+    const inner = `stty cols 80; ${bin} ingest '${DEMO}' '${runway}' --db '${db}' & pid=$!; while [ ! -e '${db}-wal' ]; do sleep 0.05; done; until '${process.execPath}' -e "${committed}" '${db}' 2>/dev/null; do sleep 0.1; done; sleep 0.3; kill -INT $pid; wait $pid; echo EXIT=$?`;
     const out = execFileSync('script', ['-qec', inner, '/dev/null'], { cwd: REPO_ROOT, encoding: 'utf8', timeout: 60_000 });
     expect(out).toMatch(/EXIT=130/);
+    expect(out).not.toMatch(/29 files \(29 ingested\)/);
     // Each frame of the bar is drawn after a cursor-to-column-1 sequence.
     const frames = out.split('\x1b[1G').map((s) => s.replace(/\x1b\[[0-9;?]*[A-Za-z]|\x1b[78]/g, '')).filter((s) => s.includes('files'));
     expect(frames.length).toBeGreaterThan(0);

@@ -7,6 +7,7 @@ import { createRegistry } from '../../src/dissectors/registry.js';
 import { FlowAggregator, type FlowBatch } from '../../src/flows/flowAggregator.js';
 import { modbusAdu, record, tcpFrame, udpFrame } from '../util/frameBuilder.js';
 import { syntheticConversation } from '../dissectors/enip/enipBuilders.js';
+import { dayEntries } from '../../src/flows/flowDelta.js';
 
 const SYN = 0x02;
 const ACK = 0x10;
@@ -244,7 +245,7 @@ describe('FlowAggregator with EtherNet/IP and class-1 I/O', () => {
     const f = agg.takeBatch(true).flows[0]!;
     const fc3 = f.functions.get(3)!;
     expect(fc3.requests).toBe(4);
-    expect([...fc3.days].map(([d, n]) => [d, n.requests, n.responses])).toEqual([[20454, 2, 2], [20455, 2, 2]]);
+    expect(dayEntries(fc3.days).map(([d, n]) => [d, n.requests, n.responses])).toEqual([[20454, 2, 2], [20455, 2, 2]]);
   });
 });
 

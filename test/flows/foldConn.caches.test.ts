@@ -10,7 +10,7 @@ import { s7comm } from '../../src/dissectors/s7comm/index.js';
 import { AppSession } from '../../src/dissectors/session.js';
 import type { Conn, ObjectCounter } from '../../src/flows/conn.js';
 import { InitiatorDecider } from '../../src/flows/decideInitiator.js';
-import { cloneFlowDelta, mergeFlowDelta, type FlowDelta } from '../../src/flows/flowDelta.js';
+import { cloneFlowDelta, dayEntries, mergeFlowDelta, type FlowDelta } from '../../src/flows/flowDelta.js';
 import { FlowFolder } from '../../src/flows/foldConn.js';
 import { L2Tracker } from '../../src/flows/l2Tracker.js';
 import { ProbeDetector } from '../../src/flows/probeDetector.js';
@@ -119,7 +119,7 @@ function norm(f: FlowDelta): unknown {
   return {
     ...f,
     hours: [...f.hours],
-    functions: [...f.functions].map(([k, fn]) => [k, { ...fn, days: [...fn.days] }]),
+    functions: [...f.functions].map(([k, fn]) => [k, { ...fn, days: dayEntries(fn.days) }]),
     ranges: [...f.ranges],
     objects: [...f.objects],
     attributes: [...f.attributes].map(([k, s]) => [k, [...s]]),
@@ -169,7 +169,7 @@ describe('FlowFolder caches', () => {
     // The cases the caches are for did occur.
     const some = [...want.values()];
     expect(some.some((f) => f.hours.length / 3 > 20)).toBe(true);
-    expect(some.some((f) => [...f.functions.values()].some((fn) => fn.days.size > 1))).toBe(true);
+    expect(some.some((f) => [...f.functions.values()].some((fn) => fn.days.length / 4 > 1))).toBe(true);
     expect(some.some((f) => f.objects.size > 2)).toBe(true);
     expect(some.some((f) => [...f.attributes.values()].some((v) => v.size > 2))).toBe(true);
   });
@@ -208,10 +208,24 @@ describe('FlowFolder caches', () => {
     conn(40003, [[30, 4, 0]]); // the day before
     conn(40004, [[86400 + 40, 4, 0], [2 * 86400 + 1, 4, 0]]);
     const f = folder.take().flows[0]!;
-    const days = (k: number) => [...f.functions.get(k)!.days].map(([d, n]) => [d - DAY, n.requests]);
+    const days = (k: number) => dayEntries(f.functions.get(k)!.days).map(([d, n]) => [d - DAY, n.requests]);
     expect(days(4)).toEqual([[1, 3], [0, 1], [2, 1]]);
     expect(days(5)).toEqual([[1, 2]]);
     expect([f.functions.get(4)!.requests, f.functions.get(5)!.requests]).toEqual([5, 2]);
+  });
+
+  test.each([50, 100])('a function on a day far behind its latest (%i days: found by a scan, or through the index past 64) counts on that day', (n) => {
+    const fx = new ConnFixture();
+    const folder = folderOf(fx);
+    const at = [...Array.from({ length: n }, (_, i) => i), 3, n + 10, 2, n + 5, n + 10, n + 1, 0, n + 20, 1];
+    for (const [j, d] of at.entries()) {
+      folder.fold(build(fx, { client: '10.30.1.50', server: '10.20.1.10', port: 102, sport: 40000 + j, packets: [[d * 86400 + 5, 4, 0]], objects: [] }));
+    }
+    const f = folder.take().flows[0]!;
+    const want = new Map<number, number>();
+    for (const d of at) want.set(d, (want.get(d) ?? 0) + 1);
+    expect(dayEntries(f.functions.get(4)!.days).map(([d, c]) => [d - DAY, c.requests])).toEqual([...want]);
+    expect(f.functions.get(4)!.requests).toBe(at.length);
   });
 
   test('a connection key standing for another object than in an earlier connection is that object', () => {

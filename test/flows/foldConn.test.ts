@@ -8,6 +8,7 @@ import { FlowFolder, describeFunction, objectSpaceName, renderObjectKey } from '
 import { L2Tracker } from '../../src/flows/l2Tracker.js';
 import { ProbeDetector } from '../../src/flows/probeDetector.js';
 import { ConnFixture } from './connFixture.js';
+import { dayEntries } from '../../src/flows/flowDelta.js';
 
 const registry = createRegistry([s7comm]);
 const DAY = 20454; // 2026-01-01
@@ -61,8 +62,8 @@ describe('FlowFolder', () => {
     const f = folder.take().flows[0]!;
     const read = f.functions.get(4)!;
     expect(read.requests).toBe(3);
-    expect([...read.days].map(([d, n]) => [d, n.requests])).toEqual([[DAY, 2], [DAY + 1, 1]]);
-    expect([...f.functions.get(5)!.days.keys()]).toEqual([DAY + 1]);
+    expect(dayEntries(read.days).map(([d, n]) => [d, n.requests])).toEqual([[DAY, 2], [DAY + 1, 1]]);
+    expect(dayEntries(f.functions.get(5)!.days).map(([d]) => d)).toEqual([DAY + 1]);
     expect([read.spaceName, read.name, read.opClass]).toEqual(['function', 'READ_VAR', 'read']);
   });
 
@@ -83,7 +84,7 @@ describe('FlowFolder', () => {
 
   test('describeFunction / objectSpaceName / renderObjectKey without a dissector keep the numbers, named as unknown', () => {
     const fn = describeFunction(null, { space: 2, code: 0x5a, variant: 0, requests: 1, responses: 0, exceptions: 0 }, DAY);
-    expect([fn.spaceName, fn.name, fn.opClass, fn.days.get(DAY)!.requests]).toEqual(['2', 'Unknown (0x5a)', 'other', 1]);
+    expect([fn.spaceName, fn.name, fn.opClass, dayEntries(fn.days).find(([d]) => d === DAY)![1].requests]).toEqual(['2', 'Unknown (0x5a)', 'other', 1]);
     expect(objectSpaceName(null, 3)).toBe('object-3');
     expect(renderObjectKey(null, { space: 0, key: 42, reads: 1, writes: 0 })).toBe('42');
   });

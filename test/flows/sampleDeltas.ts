@@ -14,7 +14,7 @@ export function sampleFlow(n: number, day = 20454, hour = 491000): FlowDelta {
   f.functions.set(3, {
     space: 0, code: 3, variant: 0, spaceName: 'function', name: 'READ_HOLDING_REGISTERS', opClass: 'read',
     requests: 8 * n, responses: 9 * n, exceptions: 10 * n,
-    days: new Map([[day, { requests: 8 * n, responses: 9 * n, exceptions: 10 * n }]]),
+    days: [day, 8 * n, 9 * n, 10 * n],
   });
   f.ranges.set(12345, 11 * n);
   f.objects.set('unit\u0000unit 1', { spaceName: 'unit', key: 'unit 1', reads: 12 * n, writes: 13 * n });
