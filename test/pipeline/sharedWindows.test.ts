@@ -12,7 +12,7 @@ import { gzipSync } from 'node:zlib';
 import type { WindowSource } from '../../src/ingest/parseState.js';
 import { readCaptureFile } from '../../src/ingest/readCapture.js';
 import { newCaptureRecord, type CaptureRecord } from '../../src/ingest/record.js';
-import { readIndex, SharedWindows, WINDOW_BYTES, type WindowMessage } from '../../src/pipeline/sharedWindows.js';
+import { MAX_WINDOWS, readIndex, SharedWindows, WINDOW_BYTES, type WindowMessage } from '../../src/pipeline/sharedWindows.js';
 import { CAPTURES_DIR } from '../util/captures.js';
 
 interface Seen {
@@ -133,15 +133,15 @@ describe('SharedWindows', () => {
     const { sw, drain, queues } = harness(1);
     const rec = newCaptureRecord();
     rec.caplen = 10;
-    // Eight windows taken and sealed, each with one record for the worker, none handed back yet.
-    for (let i = 0; i < 8; i++) {
+    // Every window taken and sealed, each with one record for the worker, none handed back yet.
+    for (let i = 0; i < MAX_WINDOWS; i++) {
       const w = sw.next(1);
       rec.data = w;
       rec.offset = 0;
       sw.route(rec, 0);
     }
     sw.flush();
-    expect(queues[0]!.length).toBe(8);
+    expect(queues[0]!.length).toBe(MAX_WINDOWS);
     const wait = sw.pace(() => false);
     expect(wait).toBeInstanceOf(Promise);
     let resumed = false;
