@@ -25,11 +25,13 @@ const INDEX_BYTES = ENTRY_BYTES * INDEX_ENTRIES;
 export const WINDOW_BYTES = 2 * 1024 * 1024;
 /**
  * Windows in use or queued at most before reading waits (a soft cap: a parser that needs one more gets
- * it). 32 MiB in all: enough queued for a worker to go on while this thread writes a part (50-70 ms);
+ * it). 24 MiB in all: enough queued for a worker to go on while this thread writes a part (50-70 ms);
  * with 8 the worker ran dry then (plant-shaped 1 GB, 2 threads, 6 interleaved runs: 3.82 s median with
- * 8, 3.66 s with 16, peak 236 -> 246 MB).
+ * 8, 3.66 s with 16, peak 236 -> 246 MB). 12 against 16, 5 interleaved runs: 3.73 against 3.83 s (the
+ * same within the noise), 10 MB less at the peak (249 against 260 MB; 1 M short connections 561
+ * against 566 MB).
  */
-export const MAX_WINDOWS = 16;
+export const MAX_WINDOWS = 12;
 
 /** Messages to a worker (posted by `post`). */
 export type WindowMessage =
