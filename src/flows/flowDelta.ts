@@ -102,32 +102,14 @@ export function mergeEntries(into: number[], from: readonly number[], stride: nu
   }
 }
 
-/**
- * Add `packets` and `bytes` of hour `h` to `hours`: into its entry when it has one, else a new entry
- * at the end. Returns the entry's index (of its hour). `index` (hour -> entry index, for long lists:
- * hourIndexOf) is kept up to date when given.
- */
-export function addHourCounts(hours: HourCounts, h: number, packets: number, bytes: number, index: Map<number, number> | null = null): number {
-  const i = findEntry(hours, 3, h, index);
-  if (i >= 0) {
+/** Add `packets` and `bytes` of hour `h` to `hours` (into its entry when it has one), as addDay does for a day. */
+export function addHourCounts(hours: HourCounts, h: number, packets: number, bytes: number): void {
+  const i = findEntry(hours, 3, h);
+  if (i < 0) hours.push(h, packets, bytes);
+  else {
     hours[i + 1] += packets;
     hours[i + 2] += bytes;
-    return i;
   }
-  const at = hours.length;
-  hours.push(h, packets, bytes);
-  index?.set(h, at);
-  return at;
-}
-
-/** The index of hour `h`'s entry in `hours`, -1 when it has none. */
-export function findHour(hours: HourCounts, h: number, index: Map<number, number> | null = null): number {
-  return findEntry(hours, 3, h, index);
-}
-
-/** An index of `hours` by hour once it is long (entryIndexOf), else null. */
-export function hourIndexOf(hours: HourCounts, adding = 0): Map<number, number> | null {
-  return entryIndexOf(hours, 3, adding);
 }
 
 /** The hours as [hour, packets, bytes] entries, ascending (tests, reports of a delta). */

@@ -19,8 +19,6 @@ import {
   emptyFlowDelta,
   entryIndexOf,
   findEntry,
-  findHour,
-  hourIndexOf,
   newProtocolStats,
   type FlowDelta,
   type FlowFunctionDelta,
@@ -138,7 +136,7 @@ interface FlowSlot {
    */
   hour: number;
   hourAt: number;
-  /** The delta's hours indexed by hour, once they are many (hourIndexOf); null while a scan is cheaper. */
+  /** The delta's hours indexed by hour, once they are many (entryIndexOf); null while a scan is cheaper. */
   hourIndex: Map<number, number> | null;
   /**
    * The latest hour in the delta's hours (-1 none): a later hour is new to it without a lookup
@@ -367,8 +365,8 @@ export class FlowFolder {
     if (s.hour !== hour || i < 0) {
       // A later hour than any is new to the delta without a search.
       if (hour <= s.maxHour) {
-        if (s.hourIndex === null) s.hourIndex = hourIndexOf(hours);
-        i = findHour(hours, hour, s.hourIndex);
+        if (s.hourIndex === null) s.hourIndex = entryIndexOf(hours, 3);
+        i = findEntry(hours, 3, hour, s.hourIndex);
       } else i = -1;
       s.hour = hour;
       if (i < 0) {
